@@ -1,0 +1,53 @@
+// The daemon command's body: loaded only when the daemon starts.
+import { DEFAULT_SETTINGS, type DaemonSettings } from '../../daemon/context.js';
+import { startDaemon } from '../../daemon/daemon.js';
+import { layoutOf } from '../../queue/layout.js';
+import { VERSION } from '../../version.js';
+import { resolveQueueRoot } from '../queue-root.js';
+import type { DaemonFlags } from './daemon.js';
+
+export async function runDaemonCommand(queue: string | undefined, flags: DaemonFlags): Promise<void> {
+  const layout = layoutOf(resolveQueueRoot(queue, process.env));
+  const settings: DaemonSettings = Object.freeze({
+    ...DEFAULT_SETTINGS,
+    concurrency: flags.concurrency,
+    defaultTimeoutSeconds: flags.timeout,
+    shutdownGraceMs: flags.grace * 1_000,
+    killGraceMs: flags.killGrace * 1_000,
+    pollMs: flags.poll === undefined ? undefined : flags.poll === true ? 1_000 : flags.poll,
+    leaseMs: flags.lease * 1_000,
+    heartbeatMs: Math.max(200, Math.min(DEFAULT_SETTINGS.heartbeatMs, (flags.lease * 1_000) / 5)),
+    settleMs: flags.settle,
+    rescanMs: flags.rescan,
+    fsync: flags.fsync,
+  });
+  const daemon = await startDaemon({ layout, settings, version: VERSION, supervisor: supervisorOf(process.env), ...(flags.verbose ? { echoLog: process.stderr } : {}) });
+  process.stdout.write(
+    `mcpq ${VERSION}: daemon ${daemon.tag} (pid ${process.pid}) serving ${layout.root}, ${settings.concurrency} job(s) at a time\n` +
+      `  submit a job:  mcpq submit -- echo hello   (or drop a .json/.sh file into ${layout.pending})\n` +
+      `  follow it:     mcpq status   ·   log: ${layout.daemonLog}\n`,
+  );
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    signals += 1;
+    if (signals === 1) {
+      process.stdout.write(`mcpq: ${signal}: finishing running jobs (up to ${flags.grace}s), then exiting; send it again to stop them now\n`);
+      void daemon.stop();
+    } else {
+      void daemon.stop({ now: true });
+    }
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGHUP', () => undefined); // a closed terminal is not a reason to drop jobs
+  await daemon.stopped;
+  process.stdout.write('mcpq: daemon stopped\n');
+}
+
+// Which service manager started us, if any: systemd sets INVOCATION_ID, launchd sets
+// XPC_SERVICE_NAME to the job's label.
+export function supervisorOf(env: NodeJS.ProcessEnv): string | undefined {
+  if (env.INVOCATION_ID) return 'systemd';
+  if (env.XPC_SERVICE_NAME && env.XPC_SERVICE_NAME !== '0') return 'launchd';
+  return undefined;
+}

@@ -1,0 +1,44 @@
+// `mcpq daemon`: run the daemon in the foreground until SIGTERM/SIGINT.
+import { Option, type Command } from 'commander';
+import { examples, queueFlag, queueOption } from '../program.js';
+import { integerAtLeast, seconds } from '../parse-options.js';
+
+interface DaemonFlags {
+  concurrency: number;
+  timeout: number;
+  grace: number;
+  killGrace: number;
+  poll?: number | true;
+  lease: number;
+  settle: number;
+  rescan: number;
+  verbose?: boolean;
+  fsync: boolean;
+}
+
+export function registerDaemon(program: Command): void {
+  const command = queueOption(program
+    .command('daemon')
+    .description('run the queue daemon in the foreground (launchd/systemd keep it alive)'))
+    .addOption(new Option('-c, --concurrency <n>', 'jobs run at once').argParser(integerAtLeast(1)).default(1))
+    .addOption(new Option('-t, --timeout <sec>', 'default job timeout in seconds (0: none)').argParser(seconds).default(300))
+    .addOption(new Option('--grace <sec>', 'on SIGTERM, how long running jobs may finish before they are stopped and put back').argParser(seconds).default(10))
+    .addOption(new Option('--kill-grace <sec>', 'SIGTERM → SIGKILL delay when a job is stopped').argParser(seconds).default(5))
+    .addOption(new Option('--poll [ms]', 'watch by polling (network filesystems); default interval 1000 ms').argParser(integerAtLeast(10)))
+    .addOption(new Option('--lease <sec>', 'how long a silent daemon keeps its claims').argParser(seconds).default(15))
+    .addOption(new Option('--settle <ms>', 'how long an unreadable file must stay unchanged before it fails').argParser(integerAtLeast(0)).default(3000).hideHelp())
+    .addOption(new Option('--rescan <ms>', 'full rescan of pending/ every this many ms').argParser(integerAtLeast(50)).default(5000).hideHelp())
+    .addOption(new Option('--no-fsync', 'do not fsync records (faster, less durable)').hideHelp())
+    .option('-v, --verbose', 'also print the NDJSON log on stderr')
+    .action(async (flags: DaemonFlags, cmd: Command) => {
+      const { runDaemonCommand } = await import('./daemon-run.js');
+      await runDaemonCommand(queueFlag(cmd), flags);
+    });
+  examples(command, [
+    'mcpq daemon                          serve ~/.mcpq/queue, one job at a time',
+    'mcpq daemon --concurrency 4 --timeout 600',
+    'MCPQ_QUEUE=/srv/q mcpq daemon --poll   a queue on NFS, watched by polling',
+  ]);
+}
+
+export type { DaemonFlags };

@@ -1,0 +1,110 @@
+// The submit command's body.
+import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { extname, resolve } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { ExitCode, McpqError, errnoCode } from '../../core/errors.js';
+import { newJobId } from '../../core/ids.js';
+import { parseJobObject } from '../../core/job-schema.js';
+import { exitCodeOf } from '../../core/outcome.js';
+import { ensureQueue, layoutOf, logPath, type QueueLayout } from '../../queue/layout.js';
+import { listDaemons } from '../../queue/owner.js';
+import type { JobRecord } from '../../queue/records.js';
+import { submit, whereIsId } from '../../queue/submit.js';
+import { fieldsFromFlags, hasJobFields } from '../job-flags.js';
+import { resolveQueueRoot } from '../queue-root.js';
+import { waitForRecord } from '../wait.js';
+import type { SubmitFlags } from './submit.js';
+
+type Built = { readonly id: string; readonly content: string; readonly extension: '.json' | '.sh' | '.txt'; readonly after: readonly string[] };
+
+export async function runSubmit(queue: string | undefined, words: readonly string[], flags: SubmitFlags, doubleDash: boolean): Promise<number> {
+  const layout = layoutOf(resolveQueueRoot(queue, process.env));
+  await ensureQueue(layout);
+  const built = await buildSubmission(words, flags, doubleDash, new Date());
+  for (const dependency of built.after) {
+    if ((await whereIsId(layout, dependency)) === undefined) {
+      throw new McpqError(`--after ${dependency}: no job with that id in this queue`, ExitCode.usage);
+    }
+  }
+  const id = await submit(layout, built);
+  if (flags.json) process.stdout.write(`${JSON.stringify({ id, queue: layout.root })}\n`);
+  else if (!flags.wait) process.stdout.write(`${id}\n`);
+  if (!flags.wait) return ExitCode.ok;
+  process.stderr.write(`mcpq: submitted ${id}; waiting for it to finish\n`);
+  if (!(await listDaemons(layout)).some((d) => d.alive)) {
+    process.stderr.write(`mcpq: no daemon is serving ${layout.root}; the job waits until one starts (mcpq daemon)\n`);
+  }
+  const record = await waitForRecord(layout, id);
+  return report(layout, record);
+}
+
+export async function buildSubmission(words: readonly string[], flags: SubmitFlags, doubleDash: boolean, now: Date): Promise<Built> {
+  const fields = fieldsFromFlags(flags, now);
+  const jobFile = !doubleDash && flags.shell === undefined && words.length === 1 && /\.(json|sh|txt)$/i.test(words[0]!) ? words[0]! : undefined;
+  if (jobFile !== undefined) return fromFile(jobFile, fields);
+  if (flags.shell !== undefined && words.length > 0) throw new McpqError('give either --shell LINE or a command after --, not both', ExitCode.usage);
+  if (flags.shell === undefined && words.length === 0) {
+    throw new McpqError('nothing to run: give a command after --, --shell "LINE", or a job file', ExitCode.usage);
+  }
+  const base = flags.shell !== undefined ? { command: flags.shell } : { command: words[0]!, args: words.slice(1) };
+  return asJson({ ...base, cwd: process.cwd(), ...fields }, now);
+}
+
+async function fromFile(path: string, fields: Record<string, unknown>): Promise<Built> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    const why = errnoCode(error) === 'ENOENT' ? 'no such file' : String(errnoCode(error) ?? error);
+    throw new McpqError(`${path}: ${why} (to run a command of that name: mcpq submit -- ${path})`, ExitCode.usage);
+  }
+  const now = new Date();
+  const extension = extname(path).toLowerCase() as '.json' | '.sh' | '.txt';
+  if (extension !== '.json') {
+    const text = bytes.toString('utf8');
+    if (!hasJobFields(fields)) return { id: fields.task_id === undefined ? newJobId() : String(fields.task_id), content: text, extension, after: [] };
+    if (text.startsWith('#!') && !/^#!\s*\/bin\/(ba|da)?sh\b/.test(text)) {
+      throw new McpqError(`${path} has its own interpreter (${text.split('\n')[0]}); to add job settings write a .json job`, ExitCode.usage);
+    }
+    return asJson({ command: text, description: resolve(path), ...fields }, now);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(bytes.toString('utf8'));
+  } catch (error) {
+    throw new McpqError(`${path} is not valid JSON: ${(error as Error).message}`, ExitCode.usage);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new McpqError(`${path}: a job must be a JSON object`, ExitCode.usage);
+  return asJson({ ...(value as Record<string, unknown>), ...fields }, now);
+}
+
+function asJson(job: Record<string, unknown>, now: Date): Built {
+  const parsed = parseJobObject(job, { timeoutSeconds: 300, submittedAt: now.getTime() });
+  if (!parsed.ok) throw new McpqError(`invalid job: ${parsed.error}`, ExitCode.usage);
+  if (job.cwd !== undefined) job.cwd = resolve(String(job.cwd));
+  const id = parsed.value.requestedId ?? newJobId();
+  return { id, content: `${JSON.stringify(job, null, 2)}\n`, extension: '.json', after: parsed.value.after };
+}
+
+// Prints a finished job's output (the full logs when there are any) and returns the
+// exit code that stands for its outcome.
+export async function report(layout: QueueLayout, record: JobRecord): Promise<number> {
+  const result = record.result as { id: string; status: string; returncode?: number | null; signal?: string | null; error?: string | null; stdout?: string; stderr?: string };
+  await copyOut(logPath(layout, result.id, 'out'), result.stdout ?? '', process.stdout);
+  await copyOut(logPath(layout, result.id, 'err'), result.stderr ?? '', process.stderr);
+  if (result.status !== 'completed') {
+    const detail = result.error ?? (typeof result.returncode === 'number' ? `exit code ${result.returncode}` : result.signal ?? '');
+    process.stderr.write(`mcpq: job ${result.id} ${result.status}${detail ? `: ${detail}` : ''}\n`);
+  }
+  return exitCodeOf(result);
+}
+
+async function copyOut(path: string, fallback: string, to: NodeJS.WritableStream): Promise<void> {
+  try {
+    await pipeline(createReadStream(path), to, { end: false });
+  } catch (error) {
+    if (errnoCode(error) !== 'ENOENT') throw error;
+    to.write(fallback);
+  }
+}

@@ -1,0 +1,58 @@
+// `mcpq submit`: queue a command, a shell line or a job file.
+import { Option, type Command } from 'commander';
+import { examples, queueFlag, queueOption } from '../program.js';
+import { collect, durationMs, integerAtLeast, keyValue, seconds } from '../parse-options.js';
+
+export interface SubmitFlags {
+  shell?: string;
+  id?: string;
+  timeout?: number;
+  cwd?: string;
+  env?: Record<string, string>;
+  description?: string;
+  priority?: string;
+  after?: string[];
+  retries?: number;
+  retryDelay?: number;
+  delay?: number;
+  at?: string;
+  group?: string;
+  resultFile?: string;
+  wait?: boolean;
+  json?: boolean;
+}
+
+export function registerSubmit(program: Command): void {
+  const command = queueOption(program
+    .command('submit')
+    .description('queue a job: a command (after --), a shell line (--shell) or a .json/.sh/.txt job file'))
+    .argument('[command...]', 'the command and its arguments, or one job file')
+    .option('-s, --shell <line>', 'run this line with /bin/sh -c')
+    .option('--id <id>', 'the job id (default: a new random id)')
+    .addOption(new Option('-t, --timeout <sec>', 'seconds before the job is stopped (0: none)').argParser(seconds))
+    .option('--cwd <dir>', 'working directory')
+    .addOption(new Option('-e, --env <KEY=VALUE>', 'environment variable (repeatable)').argParser(keyValue))
+    .option('-d, --description <text>', 'shown in listings')
+    .option('-p, --priority <p>', 'high, medium, low or an integer (higher runs first)')
+    .addOption(new Option('-a, --after <id>', 'run only after this job completed (repeatable)').argParser(collect))
+    .addOption(new Option('--retries <n>', 'extra attempts after a failure').argParser(integerAtLeast(0)))
+    .addOption(new Option('--retry-delay <sec>', 'first delay between attempts (doubles)').argParser(seconds))
+    .addOption(new Option('--delay <duration>', 'start no sooner than this from now (90s, 10m, 2h)').argParser(durationMs))
+    .option('--at <time>', 'start no sooner than this ISO time')
+    .option('-g, --group <name>', 'jobs of one group never run at the same time')
+    .option('-o, --result-file <path>', "write the job's stdout here when it ends (relative: results/)")
+    .option('-w, --wait', "wait for the job, print its output, exit with its exit code")
+    .option('--json', 'print {"id": …} as JSON')
+    .passThroughOptions()
+    .action(async (words: string[], flags: SubmitFlags, cmd: Command) => {
+      const { runSubmit } = await import('./submit-run.js');
+      process.exitCode = await runSubmit(queueFlag(cmd), words, flags, process.argv.includes('--'));
+    });
+  examples(command, [
+    'mcpq submit -- echo "Hello, World!"          exec form: no shell involved',
+    "mcpq submit --shell 'du -sh ~/* | sort -h'    a shell line",
+    'mcpq submit job.json                          a job file (.json, .sh or .txt)',
+    'mcpq submit --wait --timeout 60 -- make test  block, print output, exit with its code',
+    'mcpq submit --id nightly --env API_TOKEN=$T -- ./sync.sh',
+  ]);
+}

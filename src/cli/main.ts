@@ -1,0 +1,30 @@
+// mcpq's entry point, and the one place where errors become stderr text and exit
+// codes: an McpqError or a usage mistake is one line; anything else is a bug and
+// keeps its stack.
+import { CommanderError } from 'commander';
+import { ExitCode, McpqError } from '../core/errors.js';
+import { buildProgram } from './program.js';
+
+export async function main(argv: readonly string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync([...argv]);
+  } catch (error) {
+    process.exitCode = exitCodeFor(error);
+  }
+}
+
+function exitCodeFor(error: unknown): number {
+  if (error instanceof CommanderError) {
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return ExitCode.ok;
+    // commander has already printed the one-line message; add the hint once.
+    process.stderr.write('mcpq: run "mcpq --help" (or "mcpq <command> --help") for usage\n');
+    return ExitCode.usage;
+  }
+  if (error instanceof McpqError) {
+    process.stderr.write(`mcpq: ${error.message}\n`);
+    return error.exitCode;
+  }
+  process.stderr.write(`mcpq: unexpected error (please report it): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  return ExitCode.failure;
+}

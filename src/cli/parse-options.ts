@@ -1,0 +1,34 @@
+// Option value parsers for commander: a bad value is a one-line usage error naming
+// the flag's expectation (commander prefixes the flag itself).
+import { InvalidArgumentError } from 'commander';
+import { parseDuration } from '../core/duration.js';
+
+export function integerAtLeast(min: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected a whole number >= ${min}, got "${value}"`);
+    return n;
+  };
+}
+
+export function seconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`expected a number of seconds >= 0, got "${value}"`);
+  return n;
+}
+
+export function durationMs(value: string): number {
+  const ms = parseDuration(value);
+  if (ms === undefined) throw new InvalidArgumentError(`expected a duration like 90s, 10m, 2h or 7d, got "${value}"`);
+  return ms;
+}
+
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+export function keyValue(value: string, previous: Record<string, string> = {}): Record<string, string> {
+  const eq = value.indexOf('=');
+  if (eq <= 0) throw new InvalidArgumentError(`expected KEY=VALUE, got "${value}"`);
+  return { ...previous, [value.slice(0, eq)]: value.slice(eq + 1) };
+}

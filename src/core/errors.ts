@@ -1,0 +1,41 @@
+// One error shape for faults the user can act on. Expected job outcomes are never
+// thrown: they are data in the record (see outcome.ts). The CLI's top level is the
+// only place that turns an McpqError into stderr text and an exit code.
+
+export const ExitCode = Object.freeze({
+  ok: 0,
+  failure: 1,
+  usage: 2,
+  daemonNotRunning: 3,
+  notFound: 4,
+  jobInvalid: 65,
+  timeout: 124,
+  cancelled: 125,
+  cannotExecute: 126,
+  commandNotFound: 127,
+});
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+export class McpqError extends Error {
+  override readonly name = 'McpqError';
+  constructor(
+    message: string,
+    readonly exitCode: number = ExitCode.failure,
+    readonly code: string = 'EMCPQ',
+  ) {
+    super(message);
+  }
+}
+
+// The errno code of a Node system error, or undefined for anything else.
+export function errnoCode(error: unknown): string | undefined {
+  if (typeof error === 'object' && error !== null && 'code' in error) {
+    const code = (error as { code: unknown }).code;
+    return typeof code === 'string' ? code : undefined;
+  }
+  return undefined;
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

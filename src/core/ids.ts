@@ -1,0 +1,22 @@
+// Job ids are file names: every state folder holds <id>.json, so an id must be a
+// safe, portable file name. Generated ids are random (not sequential) so that any
+// short prefix is very likely unique, like git's abbreviated hashes.
+import { randomBytes } from 'node:crypto';
+
+export const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+export const SAFE_ID_RULE =
+  'letters, digits, ".", "_" or "-", starting with a letter or digit, at most 128 characters';
+
+export function isSafeId(id: string): boolean {
+  return SAFE_ID.test(id) && !id.endsWith('.tmp') && !id.endsWith('.part');
+}
+
+const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz'; // Crockford base32, lower case
+
+export function newJobId(length = 10): string {
+  const bytes = randomBytes(length);
+  let id = '';
+  for (const byte of bytes) id += ALPHABET[byte & 31];
+  // A leading digit-only id would read like a count; start with a letter.
+  return /^[0-9]/.test(id) ? `j${id.slice(1)}` : id;
+}

@@ -1,0 +1,125 @@
+// A job file's bytes to a job the daemon can run, or the reason it cannot. Pure.
+//
+// Two outcomes are told apart: `incomplete` (empty, or JSON that does not parse yet:
+// perhaps a writer is still at work, so wait until the file is stable) and plain
+// invalid (well-formed but wrong: fail at once). `_mcpq` holds the queue's own
+// bookkeeping on a job that was put back (attempt count, earlier attempts, id).
+import { z } from 'zod';
+import { formatOf, parsePendingName } from '../queue/names.js';
+import { describeIssues, parseJobObject, scriptSpec, type JobDefaults, type JobSpec } from './job-schema.js';
+
+export const META_KEY = '_mcpq';
+
+const attemptSummarySchema = z.looseObject({
+  attempt: z.number().int(),
+  status: z.string(),
+  completed_at: z.string(),
+});
+
+export const queueMetaSchema = z.looseObject({
+  id: z.string().optional(),
+  attempt: z.number().int().min(1).optional(),
+  history: z.array(attemptSummarySchema).optional(),
+  retry_at: z.number().optional(), // epoch ms
+  retry_of: z.string().optional(),
+  submitted_at: z.number().optional(),
+});
+export type QueueMeta = z.infer<typeof queueMetaSchema>;
+
+export type LoadedJob =
+  | {
+      readonly ok: true;
+      readonly spec: JobSpec;
+      readonly object: Readonly<Record<string, unknown>>; // as submitted, without _mcpq
+      readonly meta: QueueMeta;
+      readonly wantedId: string;
+      readonly attempt: number;
+    }
+  | {
+      readonly ok: false;
+      readonly incomplete: boolean; // wait until the file is stable before failing it
+      readonly error: string;
+      readonly object: Readonly<Record<string, unknown>> | undefined;
+      readonly wantedId: string;
+    };
+
+export function loadJobFile(name: string, bytes: Uint8Array, defaults: JobDefaults): LoadedJob {
+  const { stem, attempt: markedAttempt } = parsePendingName(name);
+  const wantedFromName = stem;
+  const fail = (error: string, incomplete: boolean, object?: Record<string, unknown>): LoadedJob => ({
+    ok: false,
+    incomplete,
+    error,
+    object,
+    wantedId: wantedFromName,
+  });
+  if (bytes.length === 0) return fail('empty file', true);
+  const format = formatOf(name);
+  if (format === 'unknown') {
+    return fail(`unknown job format "${name}": expected a .json job or a .sh/.txt shell script`, true);
+  }
+  const text = decodeUtf8(bytes);
+  if (text === undefined) return fail(`not a text file: ${format === 'json' ? 'JSON' : 'a script'} must be UTF-8 without NUL bytes`, true);
+
+  if (format === 'script') {
+    return {
+      ok: true,
+      spec: Object.freeze({ ...scriptDefaults(defaults), run: scriptSpec(text) }),
+      object: { command: text },
+      meta: {},
+      wantedId: wantedFromName,
+      attempt: markedAttempt ?? 1,
+    };
+  }
+
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return fail(`not valid JSON: ${(error as Error).message}`, true);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return fail(`job: must be a JSON object, got ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}`, false);
+  }
+  const { [META_KEY]: rawMeta, ...object } = value as Record<string, unknown>;
+  const meta = queueMetaSchema.safeParse(rawMeta ?? {});
+  if (!meta.success) return fail(`${META_KEY}: ${describeIssues(meta.error.issues)}`, false, object);
+  const spec = parseJobObject(object, { ...defaults, submittedAt: meta.data.submitted_at ?? defaults.submittedAt });
+  if (!spec.ok) return fail(spec.error, false, object);
+  return {
+    ok: true,
+    spec: spec.value,
+    object,
+    meta: meta.data,
+    wantedId: meta.data.id ?? spec.value.requestedId ?? wantedFromName,
+    attempt: meta.data.attempt ?? markedAttempt ?? 1,
+  };
+}
+
+function scriptDefaults(defaults: JobDefaults): Omit<JobSpec, 'run'> {
+  return {
+    requestedId: undefined,
+    description: undefined,
+    timeoutMs: defaults.timeoutSeconds === 0 ? null : defaults.timeoutSeconds * 1_000,
+    cwd: undefined,
+    env: {},
+    priority: 0,
+    retries: 0,
+    retryDelayMs: 1_000,
+    after: [],
+    notBefore: undefined,
+    group: undefined,
+    resultFile: undefined,
+  };
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+function decodeUtf8(bytes: Uint8Array): string | undefined {
+  if (bytes.includes(0)) return undefined;
+  try {
+    return decoder.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,308 @@
+// The daemon: owns the pending index and the set of running jobs, and decides (with
+// scheduler.ts) what to claim next. Everything else is delegated: watching to
+// watcher.ts, one job's life to job-lifecycle.ts, dead daemons' claims to
+// recovery.ts. `startDaemon` is a library function, so tests boot a real daemon.
+//
+//   start: register lease → recover dead claims → list pending/ → watch → pump
+//   pump:  while a slot is free: pickNext → claim → run → record → pump again
+//   stop:  stop claiming → let running jobs finish (grace) → stop and put back the rest
+import { randomBytes } from 'node:crypto';
+import { readdir } from 'node:fs/promises';
+import { errorMessage } from '../core/errors.js';
+import { ensureQueue, recordPath, type QueueLayout } from '../queue/layout.js';
+import { exists } from '../queue/files.js';
+import { isIgnoredName } from '../queue/names.js';
+import { bootTime, heartbeat, registerDaemon, thisHost, unregisterDaemon } from '../queue/owner.js';
+import { noPlugins, type PluginResolver } from './command.js';
+import type { DaemonContext, DaemonSettings } from './context.js';
+import { readEntry } from './indexer.js';
+import { claimAndFailDependency, claimAndRun, type Settled, type Started } from './job-lifecycle.js';
+import { openDaemonLog, type DaemonLogger } from './log.js';
+import { PendingIndex } from './pending-index.js';
+import { recover } from './recovery.js';
+import { pickNext, type DependencyState } from './scheduler.js';
+import { Hint, watchPending, type PendingWatcher } from './watcher.js';
+
+export interface DaemonOptions {
+  readonly layout: QueueLayout;
+  readonly settings: DaemonSettings;
+  readonly version: string;
+  readonly supervisor?: string | undefined;
+  readonly resolvePlugin?: PluginResolver;
+  readonly echoLog?: NodeJS.WritableStream;
+}
+
+export interface DaemonHandle {
+  readonly tag: string;
+  // Stops claiming, lets running jobs finish within the grace period, puts the rest
+  // back. `now` skips the grace period.
+  stop(options?: { now?: boolean }): Promise<void>;
+  readonly stopped: Promise<void>;
+}
+
+export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle> {
+  const daemon = new Daemon(options);
+  await daemon.start();
+  return daemon;
+}
+
+class Daemon implements DaemonHandle {
+  readonly tag = randomBytes(5).toString('hex');
+  readonly #options: DaemonOptions;
+  readonly #index = new PendingIndex();
+  readonly #running = new Map<string, Started & { group: string | undefined }>();
+  readonly #claiming = new Map<string, string | undefined>(); // name → group
+  readonly #dependencies = new Map<string, 'completed' | 'failed'>();
+  readonly #refreshing = new Map<string, Promise<void>>(); // pending names being (re)read
+  #ctx!: DaemonContext;
+  #logger!: DaemonLogger;
+  #watcher: PendingWatcher | undefined;
+  #timers: NodeJS.Timeout[] = [];
+  #wake: NodeJS.Timeout | undefined;
+  #stopping = false;
+  #pumping = false;
+  #pumpAgain = false;
+  #inFlight = new Set<Promise<unknown>>();
+  #resolveStopped!: () => void;
+  readonly stopped = new Promise<void>((resolve) => {
+    this.#resolveStopped = resolve;
+  });
+
+  constructor(options: DaemonOptions) {
+    this.#options = options;
+  }
+
+  get #settings(): DaemonSettings {
+    return this.#options.settings;
+  }
+
+  async start(): Promise<void> {
+    const { layout } = this.#options;
+    await ensureQueue(layout);
+    this.#logger = openDaemonLog({ path: layout.daemonLog, maxBytes: this.#settings.maxDaemonLogBytes, keep: 3, echo: this.#options.echoLog });
+    this.#ctx = {
+      layout,
+      settings: this.#settings,
+      tag: this.tag,
+      host: thisHost(),
+      log: this.#logger.log,
+      resolvePlugin: this.#options.resolvePlugin ?? noPlugins,
+      version: this.#options.version,
+    };
+    await registerDaemon(layout, {
+      tag: this.tag,
+      host: this.#ctx.host,
+      pid: process.pid,
+      boot_time: bootTime(),
+      started_at: new Date().toISOString(),
+      version: this.#options.version,
+      concurrency: this.#settings.concurrency,
+      queue: layout.root,
+      lease_ms: this.#settings.leaseMs,
+      poll: this.#settings.pollMs !== undefined,
+      ...(this.#options.supervisor ? { supervisor: this.#options.supervisor } : {}),
+    });
+    this.#log.info({ event: 'daemon_start', tag: this.tag, queue: layout.root, concurrency: this.#settings.concurrency, version: this.#options.version }, 'daemon started');
+    await recover(this.#ctx);
+    this.#watcher = watchPending(
+      layout.pending,
+      { pollMs: this.#settings.pollMs },
+      (name, hint) => this.#onHint(name, hint),
+      (error) => this.#log.error({ event: 'watch_error', error: errorMessage(error) }, 'watcher error'),
+    );
+    await this.#rescan();
+    await this.#watcher.ready;
+    this.#every(this.#settings.heartbeatMs, () => this.#heartbeat());
+    this.#every(this.#settings.rescanMs, () => this.#rescan());
+    this.#pump();
+  }
+
+  get #log() {
+    return this.#logger.log;
+  }
+
+  #every(ms: number, task: () => Promise<void>): void {
+    let busy = false;
+    const timer = setInterval(() => {
+      if (busy || this.#stopping) return;
+      busy = true;
+      task()
+        .catch((error: unknown) => this.#log.error({ event: 'background_error', error: errorMessage(error) }, 'background task failed'))
+        .finally(() => {
+          busy = false;
+        });
+    }, ms);
+    this.#timers.push(timer);
+  }
+
+  async #heartbeat(): Promise<void> {
+    await heartbeat(this.#options.layout, this.tag);
+    const report = await recover(this.#ctx);
+    if (report.requeued > 0) await this.#rescan();
+  }
+
+  // The directory is the truth: bring the index in line with pending/.
+  async #rescan(): Promise<void> {
+    const names = (await readdir(this.#options.layout.pending)).filter((n) => !isIgnoredName(n));
+    const present = new Set(names);
+    for (const name of [...this.#index.names()]) if (!present.has(name)) this.#index.remove(name);
+    const fresh = names.filter((n) => !this.#index.has(n) && !this.#claiming.has(n));
+    for (let i = 0; i < fresh.length; i += 256) {
+      const batch = await Promise.all(fresh.slice(i, i + 256).map((n) => this.#read(n)));
+      this.#index.load(batch.filter((e) => e !== undefined));
+    }
+    await this.#refreshDependencies();
+    this.#pump();
+  }
+
+  #read(name: string) {
+    return readEntry(this.#options.layout.pending, name, this.#settings.defaultTimeoutSeconds).catch((error: unknown) => {
+      this.#log.error({ event: 'index_error', name, error: errorMessage(error) }, 'could not read pending file');
+      return undefined;
+    });
+  }
+
+  #onHint(name: string, hint: Hint): void {
+    if (hint === Hint.removed) {
+      this.#index.remove(name);
+      return;
+    }
+    if (this.#claiming.has(name)) return;
+    // Coalesce bursts of events for one name into one read after the current one.
+    const previous = this.#refreshing.get(name) ?? Promise.resolve();
+    const next = previous.then(async () => {
+      const entry = await this.#read(name);
+      if (entry === undefined) this.#index.remove(name);
+      else this.#index.upsert(entry);
+      if (entry !== undefined && entry.after.length > 0) await this.#refreshDependencies(entry.after);
+      this.#pump();
+    });
+    this.#refreshing.set(name, next);
+    void next.finally(() => {
+      if (this.#refreshing.get(name) === next) this.#refreshing.delete(name);
+    });
+  }
+
+  // Looks up on disk the dependencies the daemon does not know to be finished.
+  async #refreshDependencies(ids?: readonly string[]): Promise<void> {
+    const wanted = new Set(ids ?? this.#index.inOrder().flatMap((e) => e.after));
+    const { layout } = this.#options;
+    await Promise.all(
+      [...wanted]
+        .filter((id) => !this.#dependencies.has(id))
+        .map(async (id) => {
+          if (await exists(recordPath(layout, 'completed', id))) this.#dependencies.set(id, 'completed');
+          else if (await exists(recordPath(layout, 'failed', id))) this.#dependencies.set(id, 'failed');
+        }),
+    );
+  }
+
+  #dependency = (id: string): DependencyState => this.#dependencies.get(id) ?? 'waiting';
+
+  #busyGroups(): Set<string> {
+    const groups = new Set<string>();
+    for (const job of this.#running.values()) if (job.group !== undefined) groups.add(job.group);
+    for (const group of this.#claiming.values()) if (group !== undefined) groups.add(group);
+    return groups;
+  }
+
+  #pump(): void {
+    if (this.#pumping) {
+      this.#pumpAgain = true;
+      return;
+    }
+    this.#pumping = true;
+    try {
+      do {
+        this.#pumpAgain = false;
+        this.#fillSlots();
+      } while (this.#pumpAgain);
+    } finally {
+      this.#pumping = false;
+    }
+  }
+
+  #fillSlots(): void {
+    while (!this.#stopping && this.#running.size + this.#claiming.size < this.#settings.concurrency) {
+      const pick = pickNext(this.#index.inOrder(), {
+        now: Date.now(),
+        settleMs: this.#settings.settleMs,
+        busyGroups: this.#busyGroups(),
+        skip: new Set(this.#claiming.keys()),
+        dependency: this.#dependency,
+      });
+      this.#scheduleWake(pick.wakeAt);
+      const decision = pick.decision;
+      if (decision === undefined) return;
+      const { name, group } = decision.entry;
+      this.#index.remove(name);
+      this.#claiming.set(name, group);
+      const work =
+        decision.kind === 'run'
+          ? claimAndRun(this.#ctx, name, {
+              onStarted: (started) => {
+                this.#claiming.delete(name);
+                this.#running.set(started.id, { ...started, group });
+              },
+              stopping: () => this.#stopping,
+            })
+          : claimAndFailDependency(this.#ctx, name, decision.dependency);
+      this.#track(work.then((settled) => this.#settled(name, settled)).catch((error: unknown) => this.#failed(name, error)));
+    }
+  }
+
+  #track(promise: Promise<unknown>): void {
+    this.#inFlight.add(promise);
+    void promise.finally(() => this.#inFlight.delete(promise));
+  }
+
+  #settled(name: string, settled: Settled): void {
+    this.#claiming.delete(name);
+    if (settled.kind !== 'lost-race') this.#running.delete(settled.id);
+    if (settled.kind === 'recorded') {
+      this.#dependencies.set(settled.id, settled.status === 'completed' ? 'completed' : 'failed');
+    }
+    this.#pump();
+  }
+
+  // An I/O fault in one job's life: the claim stays where it is and is recovered at
+  // the next start. The daemon itself carries on.
+  #failed(name: string, error: unknown): void {
+    this.#claiming.delete(name);
+    for (const [id, job] of this.#running) if (job.id === id && !this.#index.has(name)) continue;
+    this.#log.error({ event: 'job_error', source: name, error: errorMessage(error) }, 'job could not be handled; its claim is left for recovery');
+    this.#pump();
+  }
+
+  #scheduleWake(at: number | undefined): void {
+    if (this.#wake !== undefined) clearTimeout(this.#wake);
+    this.#wake = undefined;
+    if (at === undefined || this.#stopping) return;
+    this.#wake = setTimeout(() => this.#pump(), Math.max(0, at - Date.now()) + 5);
+  }
+
+  async stop(options: { now?: boolean } = {}): Promise<void> {
+    if (this.#stopping) {
+      if (options.now) this.#stopRunning();
+      return this.stopped;
+    }
+    this.#stopping = true;
+    this.#log.info({ event: 'daemon_stopping', running: this.#running.size }, 'stopping: no new claims');
+    for (const timer of this.#timers) clearInterval(timer);
+    if (this.#wake !== undefined) clearTimeout(this.#wake);
+    await this.#watcher?.close();
+    if (options.now) this.#stopRunning();
+    const grace = setTimeout(() => this.#stopRunning(), this.#settings.shutdownGraceMs);
+    while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+    clearTimeout(grace);
+    await unregisterDaemon(this.#options.layout, this.tag).catch(() => undefined);
+    this.#log.info({ event: 'daemon_stop' }, 'daemon stopped');
+    this.#logger.flush();
+    this.#resolveStopped();
+    return this.stopped;
+  }
+
+  #stopRunning(): void {
+    for (const job of this.#running.values()) job.stop({ kind: 'shutdown' });
+  }
+}

@@ -1,0 +1,44 @@
+// A pending file to its index entry: what the scheduler needs to order it and to know
+// whether it may run yet. Reads the file once; returns undefined when it is gone.
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { errnoCode } from '../core/errors.js';
+import { loadJobFile } from '../core/job-file.js';
+import type { PendingEntry } from './pending-index.js';
+
+export async function readEntry(pendingDir: string, name: string, defaultTimeoutSeconds: number): Promise<PendingEntry | undefined> {
+  const path = join(pendingDir, name);
+  let bytes: Buffer;
+  let mtimeMs: number;
+  try {
+    const st = await stat(path);
+    if (!st.isFile()) return undefined;
+    mtimeMs = st.mtimeMs;
+    bytes = await readFile(path);
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return undefined;
+    throw error;
+  }
+  const loaded = loadJobFile(name, bytes, { timeoutSeconds: defaultTimeoutSeconds, submittedAt: mtimeMs });
+  const common = { name, mtimeMs, size: bytes.length, wantedId: loaded.wantedId };
+  if (!loaded.ok) {
+    // An invalid job is claimed at once (to be failed); an unreadable one once stable.
+    return { ...common, priority: 0, after: [], notBefore: undefined, group: undefined, waitStable: loaded.incomplete };
+  }
+  const retryAt = loaded.meta.retry_at;
+  const notBefore = maxDefined(loaded.spec.notBefore, retryAt);
+  return {
+    ...common,
+    priority: loaded.spec.priority,
+    after: loaded.spec.after,
+    notBefore,
+    group: loaded.spec.group,
+    waitStable: false,
+  };
+}
+
+function maxDefined(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return Math.max(a, b);
+}

@@ -1,0 +1,275 @@
+// One claimed job from its claim to its record. The order of steps is what makes a
+// crash harmless at any point:
+//
+//   pending/X ──rename──▶ running/X@tag-n ──▶ running/<id>.claim (O_EXCL)
+//        ──▶ spawn, pgid into the claim ──▶ record written (atomic, fsync)
+//        ──▶ running/X@tag-n removed ──▶ claim removed
+//
+// A record is always written before the claim goes, so recovery (recovery.ts) either
+// finds the record and only tidies up, or finds no record and puts the job back.
+import { copyFile, mkdir, readFile, rename } from 'node:fs/promises';
+import { dirname, isAbsolute, join } from 'node:path';
+import { errnoCode, errorMessage } from '../core/errors.js';
+import { META_KEY, loadJobFile, type LoadedJob } from '../core/job-file.js';
+import { isRetryable, type Outcome } from '../core/outcome.js';
+import { redactArgs, redactEnv, redactFlags, redactShellLine } from '../core/redact.js';
+import type { RunSpec } from '../core/job-schema.js';
+import { claim as claimFile, releaseClaim, reserveId, updateClaim, type Claim } from '../queue/claims.js';
+import { exists, moveNoClobber, unlinkIfExists, writeAtomic } from '../queue/files.js';
+import { logPath } from '../queue/layout.js';
+import { bootTime } from '../queue/owner.js';
+import { buildRecord, writeRecord, type AttemptSummary, type StreamTail } from '../queue/records.js';
+import { commandFor } from './command.js';
+import type { DaemonContext } from './context.js';
+import { startJob, type RunningJob, type StopReason } from './runner.js';
+
+export interface Started {
+  readonly id: string;
+  readonly stop: (reason: StopReason) => void;
+}
+
+export interface Hooks {
+  onStarted(started: Started): void;
+  stopping(): boolean;
+}
+
+// How a claimed job left this daemon: with a record, or back into pending/.
+export type Settled =
+  | { readonly kind: 'recorded'; readonly id: string; readonly status: string }
+  | { readonly kind: 'requeued'; readonly id: string }
+  | { readonly kind: 'lost-race' };
+
+let claimSeq = 0;
+
+export async function claimAndRun(ctx: DaemonContext, name: string, hooks: Hooks): Promise<Settled> {
+  const file = await claimFile(ctx.layout, name, ctx.tag, (claimSeq += 1));
+  if (file === undefined) return { kind: 'lost-race' };
+  const path = join(ctx.layout.running, file);
+  const bytes = await readFile(path);
+  const submittedAt = Date.now();
+  const loaded = loadJobFile(name, bytes, { timeoutSeconds: ctx.settings.defaultTimeoutSeconds, submittedAt });
+  const attempt = loaded.ok ? loaded.attempt : 1;
+  const claim = await reserveId(ctx.layout, loaded.wantedId, {
+    file,
+    source: name,
+    tag: ctx.tag,
+    host: ctx.host,
+    pid: process.pid,
+    boot_time: bootTime(),
+    claimed_at: new Date().toISOString(),
+    attempt,
+  });
+  ctx.log.info({ event: 'claim', id: claim.id, source: name, attempt }, 'claimed');
+  if (!loaded.ok) return finishInvalid(ctx, claim, loaded.object, loaded.error);
+  const command = await commandFor(loaded.spec.run, path, ctx.resolvePlugin);
+  if (!command.ok) return finishInvalid(ctx, claim, loaded.object, command.error);
+  return run(ctx, claim, loaded, command.command, hooks);
+}
+
+// The scheduler found a failed dependency: the job fails without running.
+export async function claimAndFailDependency(ctx: DaemonContext, name: string, dependency: string): Promise<Settled> {
+  const file = await claimFile(ctx.layout, name, ctx.tag, (claimSeq += 1));
+  if (file === undefined) return { kind: 'lost-race' };
+  const bytes = await readFile(join(ctx.layout.running, file));
+  const loaded = loadJobFile(name, bytes, { timeoutSeconds: ctx.settings.defaultTimeoutSeconds, submittedAt: Date.now() });
+  const claim = await reserveId(ctx.layout, loaded.wantedId, {
+    file,
+    source: name,
+    tag: ctx.tag,
+    host: ctx.host,
+    pid: process.pid,
+    claimed_at: new Date().toISOString(),
+    attempt: 1,
+  });
+  const outcome: Outcome = { status: 'dependency_failed', dependency, error: `dependency ${dependency} did not complete` };
+  return record(ctx, claim, loaded.object ?? {}, outcome, { earlierAttempts: historyOf(loaded) });
+}
+
+async function run(ctx: DaemonContext, claim: Claim, loaded: Extract<LoadedJob, { ok: true }>, command: { file: string; args: readonly string[] }, hooks: Hooks): Promise<Settled> {
+  const { spec } = loaded;
+  const job = await startJob({
+    command,
+    cwd: spec.cwd,
+    env: { ...spec.env, MCPQ_JOB_ID: claim.id, MCPQ_QUEUE: ctx.layout.root },
+    timeoutMs: spec.timeoutMs,
+    killGraceMs: ctx.settings.killGraceMs,
+    stdoutLog: logPath(ctx.layout, claim.id, 'out'),
+    stderrLog: logPath(ctx.layout, claim.id, 'err'),
+    tailBytes: ctx.settings.tailBytes,
+    maxLogBytes: ctx.settings.maxLogBytes,
+  });
+  await noteStart(ctx, claim, job, spec.run, spec.env);
+  hooks.onStarted({ id: claim.id, stop: job.stop });
+  const result = await job.done;
+  let outcome = result.outcome;
+  // A job killed by a signal the daemon did not send while the daemon stops (systemd
+  // signalling the whole control group) was interrupted, not failed: put it back.
+  if (outcome.status === 'requeue' || (hooks.stopping() && outcome.status === 'failed' && 'signal' in outcome && outcome.signal !== undefined)) {
+    ctx.log.info({ event: 'requeue', id: claim.id, reason: 'shutdown' }, 'put back for the next start');
+    await requeue(ctx, claim);
+    return { kind: 'requeued', id: claim.id };
+  }
+  outcome = outcome as Outcome;
+  const history = historyOf(loaded);
+  const attemptsAllowed = 1 + spec.retries;
+  if (isRetryable(outcome.status) && claim.attempt < attemptsAllowed && !hooks.stopping()) {
+    const delayMs = retryDelay(spec.retryDelayMs, claim.attempt);
+    const summary: AttemptSummary = {
+      attempt: claim.attempt,
+      status: outcome.status,
+      returncode: 'returncode' in outcome ? outcome.returncode : null,
+      ...('signal' in outcome && outcome.signal ? { signal: outcome.signal } : {}),
+      ...('error' in outcome && outcome.error ? { error: outcome.error } : {}),
+      ...(result.startedAt ? { started_at: result.startedAt.toISOString() } : {}),
+      completed_at: result.endedAt.toISOString(),
+    };
+    ctx.log.info({ event: 'retry', id: claim.id, attempt: claim.attempt, status: outcome.status, delay_ms: delayMs }, 'will retry');
+    await requeue(ctx, claim, { history: [...history, summary], retryAt: Date.now() + delayMs });
+    return { kind: 'requeued', id: claim.id };
+  }
+  const resultFile = spec.resultFile === undefined ? undefined : await writeResultFile(ctx, claim.id, spec.resultFile, result.stdout);
+  return record(ctx, claim, loaded.object, outcome, {
+    startedAt: result.startedAt,
+    completedAt: result.endedAt,
+    stdout: result.stdout,
+    stderr: result.stderr,
+    earlierAttempts: history,
+    extra: resultFile,
+  });
+}
+
+async function noteStart(ctx: DaemonContext, claim: Claim, job: RunningJob, run: RunSpec, env: Readonly<Record<string, string>>): Promise<void> {
+  if (job.pid !== undefined) {
+    claim.pgid = job.pid;
+    claim.started_at = new Date().toISOString();
+    await updateClaim(ctx.layout, claim);
+  }
+  ctx.log.info({ event: 'start', id: claim.id, pid: job.pid, run: describeRun(run), env: redactEnv(env) }, 'started');
+}
+
+// What the log may say about a job: its form and redacted arguments.
+export function describeRun(run: RunSpec): Record<string, unknown> {
+  switch (run.kind) {
+    case 'exec':
+      return { kind: run.kind, command: run.file, args: redactArgs(run.args) };
+    case 'shell':
+      return { kind: run.kind, command: redactShellLine(run.line) };
+    case 'script':
+      return { kind: run.kind, interpreter: run.interpreter };
+    case 'plugin':
+      return { kind: run.kind, plugin: run.plugin, command: run.command, args: redactFlags(run.flags) };
+  }
+}
+
+// Doubling from the first delay, with ±20% jitter so that retries of many jobs that
+// failed together do not all come back at once.
+export function retryDelay(firstMs: number, attempt: number, random: () => number = Math.random): number {
+  const base = firstMs * 2 ** (attempt - 1);
+  return Math.round(base * (1 + (random() * 0.4 - 0.2)));
+}
+
+function historyOf(loaded: LoadedJob): AttemptSummary[] {
+  return loaded.ok ? ((loaded.meta.history ?? []) as AttemptSummary[]) : [];
+}
+
+interface RecordParts {
+  readonly startedAt?: Date | undefined;
+  readonly completedAt?: Date;
+  readonly stdout?: StreamTail;
+  readonly stderr?: StreamTail;
+  readonly earlierAttempts: readonly AttemptSummary[];
+  readonly extra?: Readonly<Record<string, unknown>> | undefined;
+}
+
+async function record(ctx: DaemonContext, claim: Claim, job: Readonly<Record<string, unknown>>, outcome: Outcome, parts: RecordParts): Promise<Settled> {
+  const rec = buildRecord(job, outcome, {
+    id: claim.id,
+    source: claim.source,
+    host: ctx.host,
+    attempts: claim.attempt,
+    earlierAttempts: parts.earlierAttempts,
+    startedAt: parts.startedAt,
+    completedAt: parts.completedAt ?? new Date(),
+    stdout: parts.stdout,
+    stderr: parts.stderr,
+    extra: parts.extra,
+  });
+  await writeRecord(ctx.layout, rec, ctx.settings.fsync);
+  await unlinkIfExists(join(ctx.layout.running, claim.file));
+  await releaseClaim(ctx.layout, claim.id);
+  const r = rec.result;
+  ctx.log.info(
+    { event: 'finish', id: claim.id, status: r.status, returncode: r.returncode, signal: r.signal, error: r.error, duration_ms: r.duration_ms },
+    'finished',
+  );
+  return { kind: 'recorded', id: claim.id, status: String(r.status) };
+}
+
+// An invalid job: its original bytes move to failed/<id>.original, beside the record.
+async function finishInvalid(ctx: DaemonContext, claim: Claim, object: Readonly<Record<string, unknown>> | undefined, error: string): Promise<Settled> {
+  const original = `${claim.id}.original`;
+  const rec = buildRecord(object ?? {}, { status: 'invalid', error }, {
+    id: claim.id,
+    source: claim.source,
+    host: ctx.host,
+    attempts: 0,
+    earlierAttempts: [],
+    startedAt: undefined,
+    completedAt: new Date(),
+    stdout: undefined,
+    stderr: undefined,
+    extra: { original_file: original },
+  });
+  await writeRecord(ctx.layout, rec, ctx.settings.fsync);
+  await moveNoClobber(join(ctx.layout.running, claim.file), ctx.layout.failed, original);
+  await releaseClaim(ctx.layout, claim.id);
+  ctx.log.warn({ event: 'invalid', id: claim.id, source: claim.source, error }, 'invalid job');
+  return { kind: 'recorded', id: claim.id, status: 'invalid' };
+}
+
+export interface RequeueChange {
+  readonly history?: readonly AttemptSummary[];
+  readonly retryAt?: number;
+  readonly nextAttempt?: boolean; // count the attempt that just ended
+}
+
+// Puts a claimed job back into pending/ under its original name. A JSON job carries
+// its id and history in `_mcpq`; a script job carries its attempt in its name.
+export async function requeue(ctx: DaemonContext, claim: Claim, change?: RequeueChange): Promise<void> {
+  const path = join(ctx.layout.running, claim.file);
+  let name = claim.source;
+  if (change !== undefined) {
+    const attempt = claim.attempt + 1;
+    if (claim.source.toLowerCase().endsWith('.json')) {
+      const value = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
+      const meta = { ...(value[META_KEY] as object | undefined), id: claim.id, attempt, history: change.history ?? [], ...(change.retryAt ? { retry_at: change.retryAt } : {}) };
+      await writeAtomic(path, `${JSON.stringify({ ...value, [META_KEY]: meta }, null, 2)}\n`, ctx.settings.fsync);
+    } else {
+      const dot = claim.source.lastIndexOf('.');
+      name = `${claim.id}~${attempt}${dot > 0 ? claim.source.slice(dot) : ''}`;
+    }
+  }
+  await moveNoClobber(path, ctx.layout.pending, name);
+  await releaseClaim(ctx.layout, claim.id);
+}
+
+// result_file: the job's whole stdout (from its log), written atomically. A relative
+// path lands in results/. Problems are reported in the record, not thrown.
+async function writeResultFile(ctx: DaemonContext, id: string, resultFile: string, stdout: StreamTail): Promise<Record<string, unknown>> {
+  const target = isAbsolute(resultFile) ? resultFile : join(ctx.layout.results, resultFile);
+  try {
+    await mkdir(dirname(target), { recursive: true });
+    const log = logPath(ctx.layout, id, 'out');
+    if (stdout.bytes > 0 && (await exists(log))) {
+      const temp = `${target}.${process.pid}.tmp`;
+      await copyFile(log, temp);
+      await rename(temp, target);
+    } else {
+      await writeAtomic(target, stdout.text, ctx.settings.fsync);
+    }
+    return { result_path: target };
+  } catch (error) {
+    ctx.log.warn({ event: 'result_file', id, error: errorMessage(error), code: errnoCode(error) }, 'could not write result_file');
+    return { result_path: target, result_file_error: errorMessage(error) };
+  }
+}

@@ -1,0 +1,162 @@
+// Runs one job attempt: spawns it as the leader of a new process group, streams its
+// output (output.ts), enforces the timeout, and reports how it ended as an Outcome.
+// A job ends when its main process exits; whatever it left running in its group is
+// stopped then, so a job never leaves a process behind.
+import { stat } from 'node:fs/promises';
+import { execa, type ResultPromise } from 'execa';
+import { errnoCode, errorMessage } from '../core/errors.js';
+import type { Outcome } from '../core/outcome.js';
+import type { StreamTail } from '../queue/records.js';
+import { OutputCapture } from './output.js';
+import { signalGroup, stopGroup } from './process-group.js';
+
+export interface Command {
+  readonly file: string;
+  readonly args: readonly string[];
+}
+
+export interface RunRequest {
+  readonly command: Command;
+  readonly cwd: string | undefined;
+  readonly env: Readonly<Record<string, string>>;
+  readonly timeoutMs: number | null;
+  readonly killGraceMs: number;
+  readonly stdoutLog: string;
+  readonly stderrLog: string;
+  readonly tailBytes: number;
+  readonly maxLogBytes: number;
+}
+
+// Why the daemon stopped a job early, if it did.
+export type StopReason = { readonly kind: 'timeout' } | { readonly kind: 'cancel'; readonly by: string } | { readonly kind: 'shutdown' };
+
+export interface RunResult {
+  // `requeue` when the daemon stopped the job for its own shutdown: put it back.
+  readonly outcome: Outcome | { readonly status: 'requeue' };
+  readonly startedAt: Date | undefined;
+  readonly endedAt: Date;
+  readonly stdout: StreamTail;
+  readonly stderr: StreamTail;
+}
+
+export interface RunningJob {
+  readonly pid: number | undefined;
+  readonly done: Promise<RunResult>;
+  stop(reason: StopReason): void;
+}
+
+const EMPTY_TAIL: StreamTail = Object.freeze({ text: '', bytes: 0, truncated: false });
+
+export async function startJob(request: RunRequest): Promise<RunningJob> {
+  const cwdProblem = await checkCwd(request.cwd);
+  if (cwdProblem !== undefined) return notStarted(cwdProblem);
+
+  const startedAt = new Date();
+  let subprocess: ResultPromise;
+  try {
+    subprocess = execa(request.command.file, [...request.command.args], {
+      cwd: request.cwd,
+      env: request.env,
+      extendEnv: true,
+      detached: true, // own process group (and session): see process-group.ts
+      cleanup: false, // the daemon decides when jobs stop, not its exit handler
+      stdin: 'ignore',
+      buffer: false,
+      reject: false,
+      stripFinalNewline: false,
+    });
+  } catch (error) {
+    return notStarted(errorMessage(error));
+  }
+
+  const pid = subprocess.pid;
+  const out = new OutputCapture({ logPath: request.stdoutLog, tailBytes: request.tailBytes, maxLogBytes: request.maxLogBytes });
+  const err = new OutputCapture({ logPath: request.stderrLog, tailBytes: request.tailBytes, maxLogBytes: request.maxLogBytes });
+  const draining = Promise.all([
+    subprocess.stdout ? out.drain(subprocess.stdout) : undefined,
+    subprocess.stderr ? err.drain(subprocess.stderr) : undefined,
+  ]);
+
+  let stopReason: StopReason | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const stop = (reason: StopReason): void => {
+    if (stopReason !== undefined || pid === undefined) return;
+    stopReason = reason;
+    void stopGroup(pid, request.killGraceMs);
+  };
+  if (request.timeoutMs !== null && pid !== undefined) {
+    timer = setTimeout(() => stop({ kind: 'timeout' }), request.timeoutMs);
+  }
+  // The main process may exit while children it left behind still hold its pipes.
+  subprocess.once('exit', () => {
+    if (pid !== undefined && stopReason === undefined) void stopGroup(pid, request.killGraceMs);
+  });
+
+  const done = (async (): Promise<RunResult> => {
+    const result = await subprocess;
+    clearTimeout(timer);
+    await draining.catch(() => undefined);
+    const endedAt = new Date();
+    const tails = { stdout: out.tail(), stderr: err.tail() };
+    if (result.failed && pid === undefined) {
+      return { outcome: { status: 'failed', returncode: null, error: spawnError(request.command.file, result.code, result.originalMessage) }, startedAt, endedAt, ...tails };
+    }
+    return { outcome: outcomeOf(result.exitCode, result.signal, stopReason, request.timeoutMs), startedAt, endedAt, ...tails };
+  })();
+
+  return { pid, done, stop };
+}
+
+function outcomeOf(exitCode: number | undefined, signal: string | undefined, stopReason: StopReason | undefined, timeoutMs: number | null): Outcome | { status: 'requeue' } {
+  const returncode = exitCode ?? null;
+  const sig = signal ?? undefined;
+  switch (stopReason?.kind) {
+    case 'timeout':
+      return {
+        status: 'timeout',
+        returncode,
+        signal: sig ?? 'SIGTERM',
+        timed_out: true,
+        error: `timed out after ${(timeoutMs ?? 0) / 1_000}s`,
+      };
+    case 'cancel':
+      return { status: 'cancelled', returncode, ...(sig ? { signal: sig } : {}), error: `cancelled by ${stopReason.by}` };
+    case 'shutdown':
+      return { status: 'requeue' };
+    case undefined:
+      if (returncode === 0 && sig === undefined) return { status: 'completed', returncode: 0 };
+      return { status: 'failed', returncode, ...(sig ? { signal: sig, error: `killed by ${sig}` } : {}) };
+  }
+}
+
+function spawnError(file: string, code: string | undefined, message: string | undefined): string {
+  if (code === 'ENOENT') return `could not start: command not found: ${file} (ENOENT)`;
+  if (code === 'EACCES') return `could not start: permission denied: ${file} (EACCES)`;
+  return `could not start ${file}: ${message ?? code ?? 'unknown error'}`;
+}
+
+async function checkCwd(cwd: string | undefined): Promise<string | undefined> {
+  if (cwd === undefined) return undefined;
+  try {
+    if (!(await stat(cwd)).isDirectory()) return `could not start: cwd is not a directory: ${cwd}`;
+    return undefined;
+  } catch (error) {
+    return `could not start: cwd ${cwd}: ${errnoCode(error) === 'ENOENT' ? 'no such directory' : errorMessage(error)}`;
+  }
+}
+
+function notStarted(error: string): RunningJob {
+  const now = new Date();
+  return {
+    pid: undefined,
+    stop: () => undefined,
+    done: Promise.resolve({
+      outcome: { status: 'failed', returncode: null, error },
+      startedAt: undefined,
+      endedAt: now,
+      stdout: EMPTY_TAIL,
+      stderr: EMPTY_TAIL,
+    }),
+  };
+}
+

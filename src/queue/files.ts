@@ -1,0 +1,87 @@
+// Small filesystem moves with the guarantees the queue relies on: nothing is ever
+// overwritten, and a file appears in its folder complete or not at all.
+import { randomBytes } from 'node:crypto';
+import { link, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
+import { errnoCode } from '../core/errors.js';
+
+// Moves `from` into `dir` under `name`, or under `name` with a `-2`, `-3`… before its
+// extension if that is taken. link(2) fails rather than replace, which rename(2)
+// would not; the source is unlinked only once the new name exists. Returns the name used.
+export async function moveNoClobber(from: string, dir: string, name: string): Promise<string> {
+  for (let n = 1; ; n += 1) {
+    const candidate = n === 1 ? name : withSuffix(name, `-${n}`);
+    try {
+      await link(from, join(dir, candidate));
+    } catch (error) {
+      const code = errnoCode(error);
+      if (code === 'EEXIST') continue;
+      if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EXDEV' || code === 'ENOSYS') {
+        // Filesystems without hard links: check, then rename.
+        if (await exists(join(dir, candidate))) continue;
+        await rename(from, join(dir, candidate));
+        return candidate;
+      }
+      throw error;
+    }
+    await unlink(from);
+    return candidate;
+  }
+}
+
+function withSuffix(name: string, suffix: string): string {
+  const ext = extname(name);
+  return ext === '' || ext === name ? `${name}${suffix}` : `${name.slice(0, -ext.length)}${suffix}${ext}`;
+}
+
+// Writes a complete file into `dir` under a hidden temp name, fsyncs it, then gives it
+// its real name without replacing anything (see moveNoClobber). Returns the name used.
+export async function publishFile(dir: string, name: string, data: string | Uint8Array): Promise<string> {
+  const temp = join(dir, `.${name}.${randomBytes(4).toString('hex')}.tmp`);
+  const handle = await open(temp, 'wx', 0o600);
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    return await moveNoClobber(temp, dir, name);
+  } catch (error) {
+    await unlink(temp).catch(() => undefined);
+    throw error;
+  }
+}
+
+// Replaces a file's content atomically (temp file, fsync, rename).
+export async function writeAtomic(path: string, data: string | Uint8Array, fsync = true): Promise<void> {
+  await writeFileAtomic(path, typeof data === 'string' ? data : Buffer.from(data), { fsync, mode: 0o600 });
+}
+
+export async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return false;
+    throw error;
+  }
+}
+
+export async function readIfExists(path: string): Promise<Buffer | undefined> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+export async function unlinkIfExists(path: string): Promise<void> {
+  try {
+    await unlink(path);
+  } catch (error) {
+    if (errnoCode(error) !== 'ENOENT') throw error;
+  }
+}

@@ -1,0 +1,42 @@
+// What is in the queue right now, read from the folders (for status and listings).
+import { readdir } from 'node:fs/promises';
+import { errnoCode } from '../core/errors.js';
+import { listRunning, type Claim } from './claims.js';
+import type { QueueLayout } from './layout.js';
+import { isIgnoredName } from './names.js';
+
+export interface Counts {
+  readonly pending: number;
+  readonly running: number;
+  readonly completed: number;
+  readonly failed: number;
+}
+
+async function names(dir: string): Promise<string[]> {
+  try {
+    return (await readdir(dir)).filter((n) => !isIgnoredName(n));
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return [];
+    throw error;
+  }
+}
+
+export async function countStates(layout: QueueLayout): Promise<Counts> {
+  const [pending, running, completed, failed] = await Promise.all([
+    names(layout.pending),
+    listRunning(layout).then((r) => r.claims),
+    names(layout.completed),
+    names(layout.failed),
+  ]);
+  const records = (list: string[]) => list.filter((n) => n.endsWith('.json')).length;
+  return { pending: pending.length, running: running.length, completed: records(completed), failed: records(failed) };
+}
+
+export async function runningClaims(layout: QueueLayout): Promise<Claim[]> {
+  try {
+    return (await listRunning(layout)).claims;
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return [];
+    throw error;
+  }
+}

@@ -1,0 +1,63 @@
+// The on-disk contract (design.md section 1). A job file is in exactly one state
+// folder at a time; moving it between folders is a rename, so a crash can never leave
+// it in two places or none.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export const StateDir = Object.freeze({
+  pending: 'pending',
+  running: 'running',
+  completed: 'completed',
+  failed: 'failed',
+} as const);
+export type StateDir = (typeof StateDir)[keyof typeof StateDir];
+
+export interface QueueLayout {
+  readonly root: string;
+  readonly pending: string;
+  readonly running: string;
+  readonly completed: string;
+  readonly failed: string;
+  readonly logs: string;
+  readonly results: string;
+  readonly plugins: string;
+  // One lease file per live daemon (`<tag>.json`, its mtime is the heartbeat).
+  readonly daemons: string;
+  // Requests to daemons (cancel, pause) that travel through the directory.
+  readonly control: string;
+  readonly daemonLog: string;
+}
+
+export function layoutOf(root: string): QueueLayout {
+  return Object.freeze({
+    root,
+    pending: join(root, StateDir.pending),
+    running: join(root, StateDir.running),
+    completed: join(root, StateDir.completed),
+    failed: join(root, StateDir.failed),
+    logs: join(root, 'logs'),
+    results: join(root, 'results'),
+    plugins: join(root, 'plugins'),
+    daemons: join(root, 'daemons'),
+    control: join(root, 'control'),
+    daemonLog: join(root, 'daemon.log'),
+  });
+}
+
+// Creates the queue (mode 0700: jobs may carry secrets in their env) if missing.
+export async function ensureQueue(layout: QueueLayout): Promise<void> {
+  await mkdir(layout.root, { recursive: true, mode: 0o700 });
+  await Promise.all(
+    [layout.pending, layout.running, layout.completed, layout.failed, layout.logs, layout.results, layout.plugins, layout.daemons, layout.control].map(
+      (dir) => mkdir(dir, { recursive: true, mode: 0o700 }),
+    ),
+  );
+}
+
+export function recordPath(layout: QueueLayout, state: 'completed' | 'failed', id: string): string {
+  return join(state === 'completed' ? layout.completed : layout.failed, `${id}.json`);
+}
+
+export function logPath(layout: QueueLayout, id: string, stream: 'out' | 'err'): string {
+  return join(layout.logs, `${id}.${stream}`);
+}

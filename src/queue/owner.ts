@@ -1,0 +1,109 @@
+// Who holds a claim, and whether they are still alive. A daemon writes
+// daemons/<tag>.json when it starts and touches it every heartbeat; the file's mtime
+// is the lease. An owner is dead when (same host) its pid is gone or its host has
+// rebooted, or (any host) its lease is older than the lease period, measured against
+// the filesystem's own clock so that hosts with skewed clocks agree.
+import { hostname, uptime } from 'node:os';
+import { readdir, readFile, stat, utimes } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { errnoCode } from '../core/errors.js';
+import { unlinkIfExists, writeAtomic } from './files.js';
+import type { QueueLayout } from './layout.js';
+
+export const daemonInfoSchema = z.looseObject({
+  tag: z.string(),
+  host: z.string(),
+  pid: z.number().int(),
+  boot_time: z.number(), // epoch ms, to the second: tells a reboot from a live host
+  started_at: z.string(),
+  version: z.string(),
+  concurrency: z.number().int(),
+  queue: z.string(),
+  supervisor: z.string().optional(),
+  poll: z.boolean().optional(),
+  lease_ms: z.number().int(),
+});
+export type DaemonInfo = z.infer<typeof daemonInfoSchema>;
+
+export function bootTime(): number {
+  return Math.round((Date.now() - uptime() * 1_000) / 10_000) * 10_000;
+}
+
+export function thisHost(): string {
+  return hostname();
+}
+
+function infoPath(layout: QueueLayout, tag: string): string {
+  return join(layout.daemons, `${tag}.json`);
+}
+
+export async function registerDaemon(layout: QueueLayout, info: DaemonInfo): Promise<void> {
+  await writeAtomic(infoPath(layout, info.tag), `${JSON.stringify(info, null, 2)}\n`);
+}
+
+export async function heartbeat(layout: QueueLayout, tag: string): Promise<void> {
+  const now = new Date();
+  await utimes(infoPath(layout, tag), now, now);
+}
+
+export async function unregisterDaemon(layout: QueueLayout, tag: string): Promise<void> {
+  await unlinkIfExists(infoPath(layout, tag));
+}
+
+export interface DaemonState {
+  readonly info: DaemonInfo;
+  readonly heartbeatAt: number; // lease file mtime, epoch ms
+  readonly alive: boolean;
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return errnoCode(error) === 'EPERM';
+  }
+}
+
+// `fsNow` is the filesystem's idea of now (the mtime of a file just touched).
+export function isAlive(info: DaemonInfo, heartbeatAt: number, fsNow: number): boolean {
+  const leaseExpired = fsNow - heartbeatAt > info.lease_ms;
+  if (leaseExpired) return false;
+  if (info.host !== thisHost()) return true;
+  if (Math.abs(info.boot_time - bootTime()) > 60_000) return false;
+  return pidAlive(info.pid);
+}
+
+// Every daemon that has registered on this queue, alive or not.
+export async function listDaemons(layout: QueueLayout, fsNow?: number): Promise<DaemonState[]> {
+  let names: string[];
+  try {
+    names = await readdir(layout.daemons);
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return [];
+    throw error;
+  }
+  const now = fsNow ?? Date.now();
+  const states = await Promise.all(
+    names
+      .filter((n) => n.endsWith('.json') && !n.startsWith('.'))
+      .map(async (name): Promise<DaemonState | undefined> => {
+        try {
+          const path = join(layout.daemons, name);
+          const [text, st] = await Promise.all([readFile(path, 'utf8'), stat(path)]);
+          const info = daemonInfoSchema.parse(JSON.parse(text));
+          return { info, heartbeatAt: st.mtimeMs, alive: isAlive(info, st.mtimeMs, now) };
+        } catch {
+          return undefined; // vanished or half-written: not a daemon we can reason about
+        }
+      }),
+  );
+  return states.filter((s): s is DaemonState => s !== undefined);
+}
+
+// The filesystem's clock: touch our own lease and read its mtime back.
+export async function filesystemNow(layout: QueueLayout, tag: string): Promise<number> {
+  await heartbeat(layout, tag);
+  return (await stat(infoPath(layout, tag))).mtimeMs;
+}

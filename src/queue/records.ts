@@ -1,0 +1,102 @@
+// A finished job leaves exactly one record, completed/<id>.json or failed/<id>.json:
+// the submitted job object with `result` added (design.md section 3). Records are
+// written atomically and never overwritten (the id was reserved by the claim).
+import { z } from 'zod';
+import type { Outcome } from '../core/outcome.js';
+import { writeAtomic, readIfExists } from './files.js';
+import { recordPath, type QueueLayout } from './layout.js';
+
+export interface StreamTail {
+  readonly text: string;
+  readonly bytes: number; // everything the job wrote to the stream
+  readonly truncated: boolean; // text holds only the last part
+}
+
+// One earlier attempt of a retried or interrupted job, kept in the final record.
+export interface AttemptSummary {
+  readonly attempt: number;
+  readonly status: string;
+  readonly returncode?: number | null;
+  readonly signal?: string | null;
+  readonly error?: string;
+  readonly started_at?: string;
+  readonly completed_at: string;
+}
+
+export interface RecordContext {
+  readonly id: string;
+  readonly source: string;
+  readonly host: string;
+  readonly attempts: number;
+  readonly earlierAttempts: readonly AttemptSummary[];
+  readonly startedAt: Date | undefined;
+  readonly completedAt: Date;
+  readonly stdout: StreamTail | undefined;
+  readonly stderr: StreamTail | undefined;
+  readonly extra?: Readonly<Record<string, unknown>>;
+}
+
+export type JobRecord = Record<string, unknown> & { result: Record<string, unknown> };
+
+export function stateOf(outcome: Outcome): 'completed' | 'failed' {
+  return outcome.status === 'completed' ? 'completed' : 'failed';
+}
+
+export function buildRecord(job: Readonly<Record<string, unknown>>, outcome: Outcome, ctx: RecordContext): JobRecord {
+  const stdout = ctx.stdout ?? { text: '', bytes: 0, truncated: false };
+  const stderr = ctx.stderr ?? { text: '', bytes: 0, truncated: false };
+  const result: Record<string, unknown> = {
+    ...outcome,
+    returncode: 'returncode' in outcome ? outcome.returncode : null,
+    stdout: stdout.text,
+    stderr: stderr.text,
+    truncated: stdout.truncated || stderr.truncated,
+    stdout_bytes: stdout.bytes,
+    stderr_bytes: stderr.bytes,
+    started_at: ctx.startedAt?.toISOString() ?? null,
+    completed_at: ctx.completedAt.toISOString(),
+    duration_ms: ctx.startedAt === undefined ? 0 : ctx.completedAt.getTime() - ctx.startedAt.getTime(),
+    attempts: ctx.attempts,
+    id: ctx.id,
+    source: ctx.source,
+    host: ctx.host,
+    ...ctx.extra,
+  };
+  if (ctx.earlierAttempts.length > 0) result.earlier_attempts = ctx.earlierAttempts;
+  return { ...job, result };
+}
+
+export function summarize(record: JobRecord, attempt: number): AttemptSummary {
+  const r = record.result;
+  return {
+    attempt,
+    status: String(r.status),
+    returncode: (r.returncode as number | null | undefined) ?? null,
+    signal: (r.signal as string | undefined) ?? null,
+    ...(typeof r.error === 'string' ? { error: r.error } : {}),
+    ...(typeof r.started_at === 'string' ? { started_at: r.started_at } : {}),
+    completed_at: String(r.completed_at),
+  };
+}
+
+export async function writeRecord(layout: QueueLayout, record: JobRecord, fsync = true): Promise<string> {
+  const state = record.result.status === 'completed' ? 'completed' : 'failed';
+  const path = recordPath(layout, state, String(record.result.id));
+  await writeAtomic(path, `${JSON.stringify(record, null, 2)}\n`, fsync);
+  return path;
+}
+
+const recordFileSchema = z.looseObject({
+  result: z.looseObject({ status: z.string(), id: z.string().optional() }),
+});
+
+// Reads a job's record from either finished folder, or undefined when it has none.
+export async function readRecord(layout: QueueLayout, id: string): Promise<JobRecord | undefined> {
+  for (const state of ['completed', 'failed'] as const) {
+    const bytes = await readIfExists(recordPath(layout, state, id));
+    if (bytes === undefined) continue;
+    const parsed = recordFileSchema.safeParse(JSON.parse(bytes.toString('utf8')));
+    if (parsed.success) return parsed.data as JobRecord;
+  }
+  return undefined;
+}

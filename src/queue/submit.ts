@@ -1,0 +1,32 @@
+// How jobs enter the queue from mcpq itself: written complete under a hidden name,
+// fsynced, then renamed into pending/ (files.ts publishFile). The daemon never sees
+// a half-written job from us.
+import { readdir } from 'node:fs/promises';
+import { McpqError, ExitCode } from '../core/errors.js';
+import { claimPath } from './claims.js';
+import { exists, publishFile } from './files.js';
+import { recordPath, type QueueLayout } from './layout.js';
+import { isIgnoredName, parsePendingName } from './names.js';
+
+// Where an id is already in use, or undefined when it is free.
+export async function whereIsId(layout: QueueLayout, id: string): Promise<string | undefined> {
+  if (await exists(recordPath(layout, 'completed', id))) return 'completed';
+  if (await exists(recordPath(layout, 'failed', id))) return 'failed';
+  if (await exists(claimPath(layout, id))) return 'running';
+  const pending = await readdir(layout.pending);
+  if (pending.some((name) => !isIgnoredName(name) && parsePendingName(name).stem === id)) return 'pending';
+  return undefined;
+}
+
+export interface Submission {
+  readonly id: string;
+  readonly content: string | Uint8Array;
+  readonly extension: '.json' | '.sh' | '.txt';
+}
+
+export async function submit(layout: QueueLayout, submission: Submission): Promise<string> {
+  const taken = await whereIsId(layout, submission.id);
+  if (taken !== undefined) throw new McpqError(`job id "${submission.id}" is already used (${taken}); choose another --id`, ExitCode.usage);
+  await publishFile(layout.pending, `${submission.id}${submission.extension}`, submission.content);
+  return submission.id;
+}

@@ -1,0 +1,4 @@
+// mcpq's version, read from package.json next to the built code.
+import { readFileSync } from 'node:fs';
+
+export const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
