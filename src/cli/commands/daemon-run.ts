@@ -20,6 +20,7 @@ export async function runDaemonCommand(queue: string | undefined, flags: DaemonF
     settleMs: flags.settle,
     rescanMs: flags.rescan,
     fsync: flags.fsync,
+    maxDaemonLogBytes: flags.maxDaemonLog,
   });
   const daemon = await startDaemon({ layout, settings, version: VERSION, supervisor: supervisorOf(process.env), ...(flags.verbose ? { echoLog: process.stderr } : {}) });
   process.stdout.write(

@@ -14,6 +14,7 @@ interface DaemonFlags {
   rescan: number;
   verbose?: boolean;
   fsync: boolean;
+  maxDaemonLog: number;
 }
 
 export function registerDaemon(program: Command): void {
@@ -29,6 +30,7 @@ export function registerDaemon(program: Command): void {
     .addOption(new Option('--settle <ms>', 'how long an unreadable file must stay unchanged before it fails').argParser(integerAtLeast(0)).default(3000).hideHelp())
     .addOption(new Option('--rescan <ms>', 'full rescan of pending/ every this many ms').argParser(integerAtLeast(50)).default(5000).hideHelp())
     .addOption(new Option('--no-fsync', 'do not fsync records (faster, less durable)').hideHelp())
+    .addOption(new Option('--max-daemon-log <bytes>', 'rotate daemon.log at this size').argParser(integerAtLeast(1024)).default(10 * 1024 * 1024).hideHelp())
     .option('-v, --verbose', 'also print the NDJSON log on stderr')
     .action(async (flags: DaemonFlags, cmd: Command) => {
       const { runDaemonCommand } = await import('./daemon-run.js');

@@ -1,0 +1,75 @@
+// What happens on a crash or a stop: every job ends with exactly one record, and no
+// process of a job outlives the daemon that ran it.
+import { readFileSync, existsSync, readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { pidAlive, startDaemon, tempQueue, waitFor, waitForRecord } from '../helpers/mcpq.js';
+
+function claimOf(root: string, id: string): { pgid?: number } | undefined {
+  try {
+    return JSON.parse(readFileSync(`${root}/running/${id}.claim`, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+describe('kill -9 of the daemon while a job runs', () => {
+  it('a restarted daemon stops what is left of the job, requeues it, and it completes once', async () => {
+    const q = tempQueue();
+    const first = await startDaemon(q.root, ['--kill-grace', '1']);
+    const counter = `${q.dir}/runs`;
+    // The first run hangs (with a grandchild); the second run finishes.
+    q.drop('job.json', JSON.stringify({ command: `echo run >> ${counter}; if [ $(wc -l < ${counter}) -eq 1 ]; then sleep 1000 & sleep 1000; fi; echo done`, timeout: 0 }));
+    const claim = await waitFor(() => claimOf(q.root, 'job')?.pgid && claimOf(q.root, 'job'), { what: 'the job to start' });
+    await first.stop('SIGKILL');
+    expect(pidAlive(claim.pgid!)).toBe(true); // the orphaned job is still running
+    await startDaemon(q.root, ['--kill-grace', '1']);
+    const rec = await waitForRecord(q, 'job');
+    expect(rec.result).toMatchObject({ status: 'completed', stdout: 'done\n', attempts: 2 });
+    expect(rec.result.earlier_attempts).toMatchObject([{ attempt: 1, status: 'interrupted' }]);
+    expect(readFileSync(counter, 'utf8')).toBe('run\nrun\n');
+    await waitFor(() => !pidAlive(claim.pgid!), { what: 'the orphaned job to be stopped' });
+    expect(q.files('running')).toEqual([]);
+    expect(q.files('completed')).toEqual(['job.json']);
+    expect(q.files('failed')).toEqual([]);
+  });
+
+  it('records `interrupted` once the attempts are used up', async () => {
+    const q = tempQueue();
+    q.drop('hang.json', JSON.stringify({ command: 'sleep 1000', timeout: 0 }));
+    for (let attempt = 1; attempt <= 2; attempt += 1) {
+      const daemon = await startDaemon(q.root, ['--kill-grace', '1']);
+      await waitFor(() => claimOf(q.root, 'hang')?.pgid, { what: `attempt ${attempt} to start` });
+      await daemon.stop('SIGKILL');
+    }
+    await startDaemon(q.root, ['--kill-grace', '1']);
+    const rec = await waitForRecord(q, 'hang');
+    expect(rec.result.status).toBe('interrupted');
+    expect(rec.result.error).toMatch(/attempts are used up/);
+    expect(rec.result.earlier_attempts).toHaveLength(1);
+  });
+});
+
+describe('SIGTERM', () => {
+  it('lets a short job finish within the grace period and exits 0', async () => {
+    const q = tempQueue();
+    const daemon = await startDaemon(q.root, ['--grace', '10']);
+    q.drop('short.json', JSON.stringify({ command: `touch ${q.dir}/started; sleep 0.5; echo finished` }));
+    await waitFor(() => existsSync(`${q.dir}/started`), { what: 'the job to start' });
+    expect(await daemon.stop('SIGTERM')).toBe(0);
+    expect(q.record('short')?.result.stdout).toBe('finished\n');
+  });
+
+  it('stops a long job after the grace period, puts it back in pending/, and leaves no process', async () => {
+    const q = tempQueue();
+    const daemon = await startDaemon(q.root, ['--grace', '0.5', '--kill-grace', '0.5']);
+    q.drop('long.json', JSON.stringify({ command: "trap '' TERM; sleep 1000 & sleep 1000", timeout: 0 }));
+    const claim = await waitFor(() => claimOf(q.root, 'long')?.pgid && claimOf(q.root, 'long'), { what: 'the job to start' });
+    expect(await daemon.stop('SIGTERM')).toBe(0);
+    expect(pidAlive(claim.pgid!)).toBe(false);
+    expect(q.files('pending')).toEqual(['long.json']);
+    expect(readdirSync(q.path('running'))).toEqual([]);
+    expect(q.files('daemons')).toEqual([]);
+    // It keeps its place and runs again with the next daemon.
+    expect(JSON.parse(readFileSync(q.path('pending', 'long.json'), 'utf8'))).toEqual({ command: "trap '' TERM; sleep 1000 & sleep 1000", timeout: 0 });
+  });
+});

@@ -1,0 +1,64 @@
+// Bad input never stops the daemon and never loses data: each bad file ends in
+// failed/ as `invalid`, with an error naming the problem and its original bytes kept.
+import { readFileSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { startDaemon, tempQueue, waitForRecord } from '../helpers/mcpq.js';
+
+const FAST = ['--settle', '300', '--rescan', '200'];
+
+describe('invalid job files', () => {
+  it.each([
+    ['unparsable.json', '{"command": "echo", oops', /not valid JSON/],
+    ['types.json', '{"command": "echo", "args": "not-a-list", "timeout": "soon"}', /args: must be an array of strings.*timeout: must be a number of seconds/],
+    ['array.json', '["echo", "hi"]', /job: must be a JSON object, got an array/],
+    ['nocommand.json', '{"description": "nothing to run"}', /command: is required/],
+    ['badid.json', '{"task_id": "../escape", "command": "true"}', /task_id: must be a safe file name/],
+    ['unknown.yaml', 'command: echo hi\n', /unknown job format "unknown.yaml"/],
+    ['empty.json', '', /empty file/],
+    ['garbage.json', Buffer.from([0x00, 0xff, 0xfe, 0x13, 0x37, 0x00, 0x80]), /not a text file/],
+    ['garbage.sh', Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x00, 0x01]), /not a text file/],
+  ])('%s fails as invalid and keeps its bytes', async (name, content, error) => {
+    const q = tempQueue();
+    const daemon = await startDaemon(q.root, FAST);
+    q.drop(name, content);
+    const id = name.replace(/\.[^.]+$/, '');
+    const rec = await waitForRecord(q, id);
+    expect(rec.result.status).toBe('invalid');
+    expect(rec.result.error).toMatch(error);
+    expect(rec.result.original_file).toBe(`${id}.original`);
+    expect(readFileSync(q.path('failed', `${id}.original`))).toEqual(Buffer.from(content));
+    // The daemon carries on: a good job after the bad one still runs.
+    q.drop('good.json', JSON.stringify({ command: 'echo', args: ['still here'] }));
+    expect((await waitForRecord(q, 'good')).result.stdout).toBe('still here\n');
+    expect(daemon.process.exitCode).toBeNull();
+  });
+
+  it('a JSON file written in place in two chunks runs once complete', async () => {
+    const q = tempQueue();
+    await startDaemon(q.root, ['--settle', '3000']);
+    const path = q.path('pending', 'slow.json');
+    const fd = openSync(path, 'w');
+    writeSync(fd, '{"command": "echo", "args": ');
+    // A job dropped after the first chunk has run, so the daemon has seen the half
+    // file (its event came first) and must still be waiting for it.
+    q.drop('marker.json', '{"command": "true"}');
+    await waitForRecord(q, 'marker');
+    expect(q.record('slow')).toBeUndefined();
+    expect(q.files('pending')).toEqual(['slow.json']);
+    writeSync(fd, '["complete"]}');
+    closeSync(fd);
+    const rec = await waitForRecord(q, 'slow');
+    expect(rec.result).toMatchObject({ status: 'completed', stdout: 'complete\n' });
+  });
+
+  it('ignores hidden, .tmp and .part files', async () => {
+    const q = tempQueue();
+    await startDaemon(q.root, FAST);
+    for (const name of ['.hidden.json', 'job.json.tmp', 'job.json.part']) writeFileSync(q.path('pending', name), '{"command": "true"}');
+    q.drop('marker.json', '{"command": "true"}');
+    // The marker's event came after the ignored files' events.
+    await waitForRecord(q, 'marker');
+    expect(q.files('pending').sort()).toEqual(['job.json.part', 'job.json.tmp']);
+    expect(q.files('failed')).toEqual([]);
+  });
+});

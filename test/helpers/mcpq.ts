@@ -1,0 +1,153 @@
+// Test helpers: a fresh queue in a temp folder, the built CLI and daemon as real
+// child processes, and waiting on conditions with a deadline (never fixed sleeps).
+import { execa, type ResultPromise } from 'execa';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach } from 'vitest';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+export const BIN = join(ROOT, 'bin/mcpq.js');
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  while (cleanups.length > 0) await cleanups.pop()!();
+});
+
+export interface TempQueue {
+  readonly root: string;
+  readonly dir: string; // a scratch folder beside the queue
+  path(...parts: string[]): string;
+  drop(name: string, content: string | Buffer): string; // written elsewhere, renamed in
+  files(state: string): string[];
+  record(id: string): Record<string, any> | undefined;
+}
+
+export function tempQueue(): TempQueue {
+  const dir = mkdtempSync(join(tmpdir(), 'mcpq-test-'));
+  const root = join(dir, 'queue');
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  const q: TempQueue = {
+    root,
+    dir,
+    path: (...parts) => join(root, ...parts),
+    drop(name, content) {
+      const temp = join(dir, `.drop-${name}`);
+      writeFileSync(temp, content);
+      mkdirSync(join(root, 'pending'), { recursive: true });
+      renameSync(temp, join(root, 'pending', name));
+      return name;
+    },
+    files(state) {
+      try {
+        return readdirSync(join(root, state)).filter((n) => !n.startsWith('.')).sort();
+      } catch {
+        return [];
+      }
+    },
+    record(id) {
+      for (const state of ['completed', 'failed']) {
+        const p = join(root, state, `${id}.json`);
+        if (existsSync(p)) return JSON.parse(readFileSync(p, 'utf8'));
+      }
+      return undefined;
+    },
+  };
+  return q;
+}
+
+export interface CliResult {
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly exitCode: number;
+}
+
+// Runs the built `mcpq` with the given arguments and waits for it.
+export async function mcpq(args: readonly string[], options: { env?: Record<string, string>; cwd?: string; timeout?: number } = {}): Promise<CliResult> {
+  const result = await execa('node', [BIN, ...args], {
+    reject: false,
+    env: { NO_COLOR: '1', ...options.env },
+    cwd: options.cwd ?? ROOT,
+    timeout: options.timeout ?? 30_000,
+    stdin: 'ignore',
+  });
+  return { stdout: String(result.stdout), stderr: String(result.stderr), exitCode: result.exitCode ?? -1 };
+}
+
+export interface RunningDaemon {
+  readonly process: ResultPromise;
+  readonly pid: number;
+  output(): string;
+  // Sends a signal and waits for the daemon to exit; returns its exit code.
+  stop(signal?: NodeJS.Signals): Promise<number | undefined>;
+}
+
+export async function startDaemon(root: string, args: readonly string[] = [], env: Record<string, string> = {}): Promise<RunningDaemon> {
+  const child = execa('node', [BIN, 'daemon', '--queue', root, ...args], {
+    reject: false,
+    env,
+    stdin: 'ignore',
+    all: true,
+    buffer: { all: true },
+  });
+  let output = '';
+  child.all?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const daemon: RunningDaemon = {
+    process: child,
+    pid: child.pid!,
+    output: () => output,
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      const result = await child;
+      return result.exitCode;
+    },
+  };
+  cleanups.push(async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await child;
+    }
+  });
+  await waitFor(() => output.includes('serving') || child.exitCode !== null, { timeout: 20_000, what: 'the daemon to start' });
+  if (child.exitCode !== null) throw new Error(`daemon exited at start: ${output}`);
+  return daemon;
+}
+
+export interface WaitOptions {
+  readonly timeout?: number;
+  readonly interval?: number;
+  readonly what?: string;
+}
+
+// Polls `condition` until it returns a truthy value, or fails after the deadline.
+export async function waitFor<T>(condition: () => T | Promise<T>, options: WaitOptions = {}): Promise<NonNullable<T>> {
+  const deadline = Date.now() + (options.timeout ?? 20_000);
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await condition();
+      if (value) return value as NonNullable<T>;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${options.what ?? 'a condition'}${lastError ? `: ${String(lastError)}` : ''}`);
+    }
+    await new Promise((r) => setTimeout(r, options.interval ?? 25));
+  }
+}
+
+export async function waitForRecord(q: TempQueue, id: string, timeout = 20_000): Promise<Record<string, any>> {
+  return waitFor(() => q.record(id), { timeout, what: `the record of ${id}` });
+}
+
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
