@@ -21,7 +21,7 @@ import { openDaemonLog, type DaemonLogger } from './log.js';
 import { PendingIndex } from './pending-index.js';
 import { recover } from './recovery.js';
 import { pickNext, type DependencyState } from './scheduler.js';
-import { Hint, watchPending, type PendingWatcher } from './watcher.js';
+import { watchPending, type PendingWatcher } from './watcher.js';
 
 export interface DaemonOptions {
   readonly layout: QueueLayout;
@@ -104,16 +104,17 @@ class Daemon implements DaemonHandle {
     });
     this.#log.info({ event: 'daemon_start', tag: this.tag, queue: layout.root, concurrency: this.#settings.concurrency, version: this.#options.version }, 'daemon started');
     await recover(this.#ctx);
-    this.#watcher = watchPending(
-      layout.pending,
-      { pollMs: this.#settings.pollMs },
-      (name, hint) => this.#onHint(name, hint),
-      (error) => this.#log.error({ event: 'watch_error', error: errorMessage(error) }, 'watcher error'),
-    );
+    if (this.#settings.pollMs === undefined) {
+      this.#watcher = watchPending(
+        layout.pending,
+        (name) => this.#onName(name),
+        () => void this.#rescan(),
+        (error) => this.#log.error({ event: 'watch_error', error: errorMessage(error) }, 'cannot watch pending/; relying on rescans'),
+      );
+    }
     await this.#rescan();
-    await this.#watcher.ready;
     this.#every(this.#settings.heartbeatMs, () => this.#heartbeat());
-    this.#every(this.#settings.rescanMs, () => this.#rescan());
+    this.#every(this.#settings.pollMs ?? this.#settings.rescanMs, () => this.#rescan());
     this.#pump();
   }
 
@@ -162,11 +163,7 @@ class Daemon implements DaemonHandle {
     });
   }
 
-  #onHint(name: string, hint: Hint): void {
-    if (hint === Hint.removed) {
-      this.#index.remove(name);
-      return;
-    }
+  #onName(name: string): void {
     if (this.#claiming.has(name)) return;
     // Coalesce bursts of events for one name into one read after the current one.
     const previous = this.#refreshing.get(name) ?? Promise.resolve();
@@ -290,7 +287,7 @@ class Daemon implements DaemonHandle {
     this.#log.info({ event: 'daemon_stopping', running: this.#running.size }, 'stopping: no new claims');
     for (const timer of this.#timers) clearInterval(timer);
     if (this.#wake !== undefined) clearTimeout(this.#wake);
-    await this.#watcher?.close();
+    this.#watcher?.close();
     if (options.now) this.#stopRunning();
     const grace = setTimeout(() => this.#stopRunning(), this.#settings.shutdownGraceMs);
     while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
