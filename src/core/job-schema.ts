@@ -48,9 +48,13 @@ export const jobFileSchema = z
     retry_delay: z.number({ error: 'must be a number of seconds' }).nonnegative().optional(),
     after: z.array(safeId, { error: 'must be a list of job ids' }).optional(),
     not_before: z
-      .union([z.iso.datetime({ offset: true }), z.number().nonnegative()], {
-        error: 'must be an ISO date-time (2026-07-26T13:42:00Z) or a number of seconds',
-      })
+      .union(
+        [
+          z.iso.datetime({ offset: true, error: 'must be an ISO date-time (2026-07-26T13:42:00Z) or a number of seconds' }),
+          z.number().nonnegative(),
+        ],
+        { error: 'must be an ISO date-time (2026-07-26T13:42:00Z) or a number of seconds' },
+      )
       .optional(),
     group: z.string({ error: 'must be a string' }).min(1).optional(),
     result_file: z.string({ error: 'must be a file path' }).min(1).optional(),

@@ -24,7 +24,7 @@ async function names(dir: string): Promise<string[]> {
 export async function countStates(layout: QueueLayout): Promise<Counts> {
   const [pending, running, completed, failed] = await Promise.all([
     names(layout.pending),
-    listRunning(layout).then((r) => r.claims),
+    runningClaims(layout),
     names(layout.completed),
     names(layout.failed),
   ]);

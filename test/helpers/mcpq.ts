@@ -70,6 +70,7 @@ export async function mcpq(args: readonly string[], options: { env?: Record<stri
     cwd: options.cwd ?? ROOT,
     timeout: options.timeout ?? 30_000,
     stdin: 'ignore',
+    stripFinalNewline: false,
   });
   return { stdout: String(result.stdout), stderr: String(result.stderr), exitCode: result.exitCode ?? -1 };
 }

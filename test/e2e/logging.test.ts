@@ -1,0 +1,49 @@
+// daemon.log is NDJSON with a line per claim, start and finish; secrets never reach it.
+import { readFileSync, readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { startDaemon, tempQueue, waitFor, waitForRecord } from '../helpers/mcpq.js';
+
+function logLines(path: string): Record<string, any>[] {
+  return readFileSync(path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+}
+
+describe('daemon.log', () => {
+  it('has one NDJSON line per claim, start and finish', async () => {
+    const q = tempQueue();
+    const daemon = await startDaemon(q.root);
+    q.drop('j.json', JSON.stringify({ command: 'echo', args: ['hi'] }));
+    await waitForRecord(q, 'j');
+    await daemon.stop();
+    const events = logLines(q.path('daemon.log')).filter((l) => l.id === 'j').map((l) => l.event);
+    expect(events).toEqual(['claim', 'start', 'finish']);
+    const finish = logLines(q.path('daemon.log')).find((l) => l.event === 'finish')!;
+    expect(finish).toMatchObject({ level: 30, status: 'completed', returncode: 0 });
+    expect(typeof finish.time).toBe('number');
+  });
+
+  it('redacts env values and arguments whose names look secret', async () => {
+    const q = tempQueue();
+    const daemon = await startDaemon(q.root);
+    q.drop('s1.json', JSON.stringify({ command: 'true', env: { API_TOKEN: 's3cr3t', PLAIN: 'visible' } }));
+    q.drop('s2.json', JSON.stringify({ command: 'echo', args: ['--password', 'hunter2', 'DB_PASSWORD=pa55', '--ok', 'fine'] }));
+    q.drop('s3.json', JSON.stringify({ command: 'curl -H "Authorization: Bearer tok123" --token abc999 https://x AUTH_KEY=zz9' }));
+    for (const id of ['s1', 's2', 's3']) await waitForRecord(q, id);
+    await daemon.stop();
+    const log = readFileSync(q.path('daemon.log'), 'utf8');
+    for (const secret of ['s3cr3t', 'hunter2', 'pa55', 'tok123', 'abc999', 'zz9']) expect(log).not.toContain(secret);
+    expect(log).toContain('visible');
+    expect(log).toContain('fine');
+  });
+
+  it('rotates by size', async () => {
+    const q = tempQueue();
+    const daemon = await startDaemon(q.root, ['--max-daemon-log', '4096']);
+    for (let i = 0; i < 30; i += 1) q.drop(`r${i}.json`, JSON.stringify({ command: 'true', args: [] }));
+    await waitFor(() => q.files('completed').length === 30, { what: '30 records' });
+    await daemon.stop();
+    const logs = readdirSync(q.root).filter((n) => n.startsWith('daemon.log'));
+    expect(logs).toEqual(expect.arrayContaining(['daemon.log', 'daemon.log.1']));
+    expect(logs.length).toBeLessThanOrEqual(4);
+    for (const name of logs) logLines(q.path(name)); // every file is whole NDJSON
+  });
+});

@@ -1,0 +1,113 @@
+// The submit and status commands against a real daemon.
+import { readFileSync, writeFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { mcpq, startDaemon, tempQueue, waitForRecord } from '../helpers/mcpq.js';
+
+describe('mcpq submit', () => {
+  it('queues the exec form and prints the id', async () => {
+    const q = tempQueue();
+    const { stdout, exitCode } = await mcpq(['submit', '--queue', q.root, '--description', 'greet', '--', 'echo', 'a  b', '$HOME']);
+    expect(exitCode).toBe(0);
+    const id = stdout.trim();
+    const job = JSON.parse(readFileSync(q.path('pending', `${id}.json`), 'utf8'));
+    expect(job).toMatchObject({ command: 'echo', args: ['a  b', '$HOME'], description: 'greet' });
+    await startDaemon(q.root);
+    expect((await waitForRecord(q, id)).result.stdout).toBe('a  b $HOME\n');
+  });
+
+  it('--wait prints the output and exits with the job exit code', async () => {
+    const q = tempQueue();
+    await startDaemon(q.root);
+    const ok = await mcpq(['submit', '-q', q.root, '--wait', '--shell', 'echo out; echo err >&2']);
+    expect(ok).toMatchObject({ exitCode: 0, stdout: 'out\n' });
+    expect(ok.stderr).toContain('err\n');
+    const failed = await mcpq(['submit', '-q', q.root, '--wait', '--', 'sh', '-c', 'exit 7']);
+    expect(failed.exitCode).toBe(7);
+    expect(failed.stderr).toMatch(/failed: exit code 7/);
+    const timeout = await mcpq(['submit', '-q', q.root, '--wait', '--timeout', '0.3', '--', 'sleep', '10']);
+    expect(timeout.exitCode).toBe(124);
+    expect(timeout.stderr).toMatch(/timeout: timed out after 0.3s/);
+  });
+
+  it.each([
+    ['json', 'job.json', JSON.stringify({ command: 'echo', args: ['from json'] }), 'from json\n'],
+    ['sh', 'job.sh', 'echo from sh\n', 'from sh\n'],
+    ['txt', 'job.txt', 'echo from txt\n', 'from txt\n'],
+  ])('copies a %s job file in', async (_, name, content, stdout) => {
+    const q = tempQueue();
+    await startDaemon(q.root);
+    const file = join(q.dir, name);
+    writeFileSync(file, content);
+    const result = await mcpq(['submit', '-q', q.root, '--wait', file]);
+    expect(result).toMatchObject({ exitCode: 0, stdout });
+  });
+
+  it('sets cwd, env, id and timeout from flags', async () => {
+    const q = tempQueue();
+    await startDaemon(q.root);
+    const result = await mcpq(['submit', '-q', q.root, '--id', 'flagged', '--cwd', q.dir, '--env', 'A=1', '--env', 'B=two', '--timeout', '9', '--wait', '--shell', 'echo "$A $B $(pwd)"']);
+    expect(result.stdout).toBe(`1 two ${q.dir}\n`);
+    expect(q.record('flagged')).toMatchObject({ timeout: 9, env: { A: '1', B: 'two' }, cwd: q.dir });
+  });
+
+  it('writes through a hidden temp file, never a partial pending/ file', async () => {
+    const q = tempQueue();
+    await mcpq(['submit', '-q', q.root, '--', 'true']);
+    expect(readdirSync(q.path('pending')).filter((n) => n.startsWith('.'))).toEqual([]);
+    expect(readdirSync(q.path('pending'))).toHaveLength(1);
+  });
+
+  it.each([
+    [['submit'], /nothing to run/],
+    [['submit', '--timeout', 'soon', '--', 'true'], /--timeout.*expected a number of seconds/],
+    [['submit', '--env', 'NOEQUALS', '--', 'true'], /expected KEY=VALUE/],
+    [['submit', '/no/such/job.json'], /no such file/],
+    [['submit', '--priority', 'urgent', '--', 'true'], /--priority: expected high, medium, low or an integer/],
+    [['submit', '--bogus'], /unknown option '--bogus'/],
+  ])('rejects %j with one clear line and exit 2', async (args, message) => {
+    const q = tempQueue();
+    const result = await mcpq([...args.slice(0, 1), '-q', q.root, ...args.slice(1)]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it('refuses an id that is already used', async () => {
+    const q = tempQueue();
+    expect((await mcpq(['submit', '-q', q.root, '--id', 'dup', '--', 'true'])).exitCode).toBe(0);
+    const again = await mcpq(['submit', '-q', q.root, '--id', 'dup', '--', 'true']);
+    expect(again.exitCode).toBe(2);
+    expect(again.stderr).toMatch(/job id "dup" is already used \(pending\)/);
+  });
+});
+
+describe('mcpq status', () => {
+  it('exits 3 and says so when no daemon runs', async () => {
+    const q = tempQueue();
+    const result = await mcpq(['status', '-q', q.root]);
+    expect(result.exitCode).toBe(3);
+    expect(result.stdout).toMatch(/daemon\s+not running/);
+  });
+
+  it('reports the daemon, the counts and running jobs as JSON', async () => {
+    const q = tempQueue();
+    const daemon = await startDaemon(q.root, ['--concurrency', '2']);
+    await mcpq(['submit', '-q', q.root, '--id', 'done', '--wait', '--', 'true']);
+    await mcpq(['submit', '-q', q.root, '--id', 'slow', '--', 'sleep', '30']);
+    const { waitFor } = await import('../helpers/mcpq.js');
+    const report = await waitFor(async () => {
+      const r = await mcpq(['status', '-q', q.root, '--json']);
+      const parsed = JSON.parse(r.stdout);
+      return parsed.running.length === 1 && parsed.running[0].pid ? { ...parsed, exitCode: r.exitCode } : undefined;
+    }, { what: 'the slow job to be running' });
+    expect(report.exitCode).toBe(0);
+    expect(report.alive).toBe(true);
+    expect(report.daemons).toEqual([expect.objectContaining({ pid: daemon.pid, concurrency: 2, alive: true, supervisor: 'manual' })]);
+    expect(report.counts).toEqual({ pending: 0, running: 1, completed: 1, failed: 0 });
+    expect(report.running[0]).toMatchObject({ id: 'slow' });
+    const text = await mcpq(['status', '-q', q.root]);
+    expect(text.stdout).toMatch(new RegExp(`daemon\\s+running: pid ${daemon.pid}`));
+    expect(text.stdout).toMatch(/1 pending|0 pending · 1 running · 1 completed · 0 failed/);
+  });
+});

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { compareOrder } from '../../src/core/order.js';
+import { PendingIndex, type PendingEntry } from '../../src/daemon/pending-index.js';
+import { pickNext, type SchedulerView } from '../../src/daemon/scheduler.js';
+import { retryDelay } from '../../src/daemon/job-lifecycle.js';
+
+function entry(name: string, fields: Partial<PendingEntry> = {}): PendingEntry {
+  return { name, mtimeMs: 1000, size: 10, priority: 0, wantedId: name, after: [], notBefore: undefined, group: undefined, waitStable: false, ...fields };
+}
+
+const view = (fields: Partial<SchedulerView> = {}): SchedulerView => ({
+  now: 10_000,
+  settleMs: 3_000,
+  busyGroups: new Set(),
+  skip: new Set(),
+  dependency: () => 'waiting',
+  ...fields,
+});
+
+describe('run order', () => {
+  it('is highest priority first, then oldest mtime, then name', () => {
+    const entries = [
+      entry('b', { mtimeMs: 2 }),
+      entry('a', { mtimeMs: 2 }),
+      entry('old', { mtimeMs: 1 }),
+      entry('urgent', { mtimeMs: 9, priority: 10 }),
+      entry('later', { mtimeMs: 0, priority: -10 }),
+    ];
+    expect([...entries].sort(compareOrder).map((e) => e.name)).toEqual(['urgent', 'old', 'a', 'b', 'later']);
+  });
+
+  it('the index keeps that order through inserts, loads and removals', () => {
+    const index = new PendingIndex();
+    index.load([entry('c', { mtimeMs: 3 }), entry('a', { mtimeMs: 1 })]);
+    index.upsert(entry('b', { mtimeMs: 2 }));
+    index.upsert(entry('z', { mtimeMs: 0, priority: 5 }));
+    index.upsert(entry('a', { mtimeMs: 4 })); // changed: moves
+    index.remove('c');
+    expect(index.inOrder().map((e) => e.name)).toEqual(['z', 'b', 'a']);
+    expect(index.size).toBe(3);
+  });
+});
+
+describe('pickNext', () => {
+  it.each([
+    ['the first runnable entry', [entry('a'), entry('b')], view(), 'a'],
+    ['past a delayed job', [entry('a', { notBefore: 20_000 }), entry('b')], view(), 'b'],
+    ['past a busy group', [entry('a', { group: 'g' }), entry('b')], view({ busyGroups: new Set(['g']) }), 'b'],
+    ['past a job being claimed', [entry('a'), entry('b')], view({ skip: new Set(['a']) }), 'b'],
+    ['past unfinished dependencies', [entry('a', { after: ['x'] }), entry('b')], view(), 'b'],
+    ['a job whose dependencies completed', [entry('a', { after: ['x'] })], view({ dependency: () => 'completed' }), 'a'],
+    ['an unreadable file once stable', [entry('a', { waitStable: true, mtimeMs: 5_000 })], view(), 'a'],
+  ])('picks %s', (_, entries, v, name) => {
+    const pick = pickNext(entries, v);
+    expect(pick.decision).toMatchObject({ kind: 'run', entry: { name } });
+  });
+
+  it('fails a job whose dependency failed', () => {
+    const pick = pickNext([entry('a', { after: ['ok', 'bad'] })], view({ dependency: (id) => (id === 'bad' ? 'failed' : 'completed') }));
+    expect(pick.decision).toMatchObject({ kind: 'dependency-failed', dependency: 'bad' });
+  });
+
+  it('returns nothing, and when to look again, while jobs wait on the clock', () => {
+    const pick = pickNext([entry('a', { notBefore: 20_000 }), entry('b', { waitStable: true, mtimeMs: 9_000 })], view());
+    expect(pick.decision).toBeUndefined();
+    expect(pick.wakeAt).toBe(12_000);
+  });
+});
+
+describe('retryDelay', () => {
+  it.each([
+    [1, 0.5, 1_000],
+    [2, 0.5, 2_000],
+    [3, 0.5, 4_000],
+    [1, 0, 800],
+    [1, 1, 1_200],
+  ])('attempt %s with jitter draw %s waits %s ms', (attempt, draw, ms) => {
+    expect(retryDelay(1_000, attempt, () => draw)).toBe(ms);
+  });
+});

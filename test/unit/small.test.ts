@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { formatDuration, parseDuration } from '../../src/core/duration.js';
+import { redactArgs, redactEnv, redactShellLine, REDACTED } from '../../src/core/redact.js';
+import { isIgnoredName, parseClaimedName, parsePendingName, formatOf } from '../../src/queue/names.js';
+import { exitCodeOf } from '../../src/core/outcome.js';
+import { fieldsFromFlags } from '../../src/cli/job-flags.js';
+import { isSafeId, newJobId } from '../../src/core/ids.js';
+
+describe('durations', () => {
+  it.each([
+    ['90', 90_000],
+    ['90s', 90_000],
+    ['10m', 600_000],
+    ['1h30m', 5_400_000],
+    ['7d', 604_800_000],
+    ['250ms', 250],
+    ['soon', undefined],
+    ['10x', undefined],
+  ])('parses %s', (text, ms) => expect(parseDuration(text)).toBe(ms));
+
+  it.each([
+    [850, '850ms'],
+    [4_200, '4.2s'],
+    [185_000, '3m05s'],
+    [7_800_000, '2h10m'],
+    [273_600_000, '3d4h'],
+  ])('formats %s ms as %s', (ms, text) => expect(formatDuration(ms)).toBe(text));
+});
+
+describe('redaction', () => {
+  it('hides secret-looking env values only', () => {
+    expect(redactEnv({ API_TOKEN: 'x', DB_PASSWORD: 'y', GITHUB_AUTH: 'z', AWS_SECRET_ACCESS_KEY: 'w', HOME: '/h', KEYBOARD: 'us' })).toEqual({
+      API_TOKEN: REDACTED,
+      DB_PASSWORD: REDACTED,
+      GITHUB_AUTH: REDACTED,
+      AWS_SECRET_ACCESS_KEY: REDACTED,
+      HOME: '/h',
+      KEYBOARD: 'us',
+    });
+  });
+
+  it.each([
+    [['--token', 'abc', 'file'], ['--token', REDACTED, 'file']],
+    [['--api-key=abc'], [`--api-key=${REDACTED}`]],
+    [['PASSWORD=abc', 'USER=me'], [`PASSWORD=${REDACTED}`, 'USER=me']],
+    [['-v', 'x'], ['-v', 'x']],
+  ])('redacts args %j', (args, expected) => expect(redactArgs(args)).toEqual(expected));
+
+  it('redacts inside a shell line', () => {
+    const line = redactShellLine('TOKEN=abc curl -H "Authorization: Bearer xyz" --password p1 --out file');
+    expect(line).not.toMatch(/abc|xyz|p1/);
+    expect(line).toContain('--out file');
+  });
+});
+
+describe('file names', () => {
+  it.each(['.hidden.json', 'job.json.tmp', 'job.part'])('ignores %s', (name) => expect(isIgnoredName(name)).toBe(true));
+  it.each([
+    ['job.json', 'json'],
+    ['run.SH', 'script'],
+    ['notes.txt', 'script'],
+    ['job.yaml', 'unknown'],
+  ])('%s is a %s job', (name, format) => expect(formatOf(name)).toBe(format));
+  it('reads attempt markers and claimed names', () => {
+    expect(parsePendingName('build~3.sh')).toEqual({ stem: 'build', attempt: 3 });
+    expect(parsePendingName('a.b.json')).toEqual({ stem: 'a.b', attempt: undefined });
+    expect(parseClaimedName('x@y.json@abc123-7')).toEqual({ name: 'x@y.json', tag: 'abc123' });
+    expect(parseClaimedName('plain.json')).toBeUndefined();
+  });
+  it('makes safe, unique ids', () => {
+    const ids = new Set(Array.from({ length: 1000 }, () => newJobId()));
+    expect(ids.size).toBe(1000);
+    for (const id of ids) expect(isSafeId(id)).toBe(true);
+  });
+});
+
+describe('exit codes of finished jobs', () => {
+  it.each([
+    [{ status: 'completed', returncode: 0 }, 0],
+    [{ status: 'failed', returncode: 3 }, 3],
+    [{ status: 'failed', returncode: null, signal: 'SIGKILL' }, 137],
+    [{ status: 'failed', returncode: null, error: 'could not start: command not found: x (ENOENT)' }, 127],
+    [{ status: 'timeout', returncode: null, signal: 'SIGTERM' }, 124],
+    [{ status: 'cancelled' }, 125],
+    [{ status: 'invalid' }, 65],
+    [{ status: 'dependency_failed' }, 1],
+  ])('%j exits %s', (result, code) => expect(exitCodeOf(result)).toBe(code));
+});
+
+describe('submit flags to job fields', () => {
+  const now = new Date('2026-01-01T00:00:00Z');
+  it.each([
+    [{ timeout: 5 }, { timeout: 5 }],
+    [{ id: 'x' }, { task_id: 'x' }],
+    [{ priority: 'high' }, { priority: 'high' }],
+    [{ priority: '-3' }, { priority: -3 }],
+    [{ after: ['a', 'b'] }, { after: ['a', 'b'] }],
+    [{ delay: 600_000 }, { not_before: '2026-01-01T00:10:00.000Z' }],
+    [{ at: '2026-02-01T10:00:00Z' }, { not_before: '2026-02-01T10:00:00.000Z' }],
+    [{ retries: 2, retryDelay: 5 }, { retries: 2, retry_delay: 5 }],
+    [{ env: { A: '1' }, cwd: '/tmp', resultFile: 'r.txt', group: 'g' }, { env: { A: '1' }, cwd: '/tmp', result_file: 'r.txt', group: 'g' }],
+  ])('%j → %j', (flags, fields) => expect(fieldsFromFlags(flags, now)).toEqual(fields));
+});
