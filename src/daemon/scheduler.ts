@@ -3,7 +3,8 @@
 // the job to claim (or the dependent to fail) and when to look again.
 import type { PendingEntry } from './pending-index.js';
 
-export type DependencyState = 'completed' | 'failed' | 'waiting';
+// `unknown`: no job of that id is pending, running or finished (after the settle period).
+export type DependencyState = 'completed' | 'failed' | 'waiting' | 'unknown';
 
 export interface SchedulerView {
   readonly now: number;
@@ -11,11 +12,13 @@ export interface SchedulerView {
   readonly busyGroups: ReadonlySet<string>;
   readonly skip: ReadonlySet<string>; // names being claimed right now
   dependency(id: string): DependencyState;
+  problem(name: string): string | undefined; // a reason to fail the job as invalid
 }
 
 export type Decision =
   | { readonly kind: 'run'; readonly entry: PendingEntry }
-  | { readonly kind: 'dependency-failed'; readonly entry: PendingEntry; readonly dependency: string };
+  | { readonly kind: 'dependency-failed'; readonly entry: PendingEntry; readonly dependency: string }
+  | { readonly kind: 'invalid'; readonly entry: PendingEntry; readonly error: string };
 
 export interface Pick {
   readonly decision: Decision | undefined;
@@ -40,15 +43,46 @@ export function pickNext(entries: Iterable<PendingEntry>, view: SchedulerView): 
       later(entry.notBefore);
       continue;
     }
+    const problem = view.problem(entry.name);
+    if (problem !== undefined) return { decision: { kind: 'invalid', entry, error: problem }, wakeAt };
     let blocked = false;
     for (const dependency of entry.after) {
       const state = view.dependency(dependency);
       if (state === 'failed') return { decision: { kind: 'dependency-failed', entry, dependency }, wakeAt };
-      if (state === 'waiting') blocked = true;
+      if (state === 'unknown') {
+        const settledAt = entry.mtimeMs + view.settleMs;
+        if (settledAt <= view.now) return { decision: { kind: 'invalid', entry, error: `after: unknown job id "${dependency}"` }, wakeAt };
+        later(settledAt);
+      }
+      if (state !== 'completed') blocked = true;
     }
     if (blocked) continue;
     if (entry.group !== undefined && view.busyGroups.has(entry.group)) continue;
     return { decision: { kind: 'run', entry }, wakeAt };
   }
   return { decision: undefined, wakeAt };
+}
+
+// Pending jobs whose `after` lists lead back to themselves can never run: each is
+// failed as invalid, naming the cycle. Pure; O(jobs + edges).
+export function dependencyCycles(entries: readonly PendingEntry[]): Map<string, string> {
+  const byId = new Map(entries.map((e) => [e.wantedId, e]));
+  const state = new Map<string, 'visiting' | 'done'>();
+  const problems = new Map<string, string>();
+  const path: string[] = [];
+  const visit = (id: string): void => {
+    state.set(id, 'visiting');
+    path.push(id);
+    for (const next of byId.get(id)?.after ?? []) {
+      if (!byId.has(next)) continue;
+      if (state.get(next) === 'visiting') {
+        const cycle = [...path.slice(path.indexOf(next)), next];
+        for (const member of cycle) problems.set(byId.get(member)!.name, `after: dependency cycle ${cycle.join(' → ')}`);
+      } else if (!state.has(next)) visit(next);
+    }
+    path.pop();
+    state.set(id, 'done');
+  };
+  for (const entry of entries) if (entry.after.length > 0 && !state.has(entry.wantedId)) visit(entry.wantedId);
+  return problems;
 }

@@ -10,13 +10,14 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { isIgnoredName } from '../queue/names.js';
 
-export interface PendingWatcher {
+export interface NameWatcher {
   close(): void;
 }
 
+// Watches one folder (pending/, or completed/ and failed/ for dependencies).
 // `onName(name)`: something happened to that name. `onUnknown()`: something happened
 // and the platform did not say to what; rescan.
-export function watchPending(dir: string, onName: (name: string) => void, onUnknown: () => void, onError: (error: unknown) => void): PendingWatcher {
+export function watchNames(dir: string, onName: (name: string) => void, onUnknown: () => void, onError: (error: unknown) => void): NameWatcher {
   let watcher: FSWatcher;
   try {
     watcher = watch(dir, { persistent: true }, (_event, filename) => {

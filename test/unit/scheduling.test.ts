@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compareOrder } from '../../src/core/order.js';
 import { PendingIndex, type PendingEntry } from '../../src/daemon/pending-index.js';
-import { pickNext, type SchedulerView } from '../../src/daemon/scheduler.js';
+import { dependencyCycles, pickNext, type SchedulerView } from '../../src/daemon/scheduler.js';
 import { retryDelay } from '../../src/daemon/job-lifecycle.js';
 
 function entry(name: string, fields: Partial<PendingEntry> = {}): PendingEntry {
@@ -14,6 +14,7 @@ const view = (fields: Partial<SchedulerView> = {}): SchedulerView => ({
   busyGroups: new Set(),
   skip: new Set(),
   dependency: () => 'waiting',
+  problem: () => undefined,
   ...fields,
 });
 
@@ -64,6 +65,30 @@ describe('pickNext', () => {
     const pick = pickNext([entry('a', { notBefore: 20_000 }), entry('b', { waitStable: true, mtimeMs: 9_000 })], view());
     expect(pick.decision).toBeUndefined();
     expect(pick.wakeAt).toBe(12_000);
+  });
+});
+
+describe('dependency problems', () => {
+  it('fails a job whose dependency is unknown once the settle period has passed', () => {
+    const e = entry('a', { after: ['ghost'], mtimeMs: 9_000 });
+    expect(pickNext([e], view({ dependency: () => 'unknown' }))).toEqual({ decision: undefined, wakeAt: 12_000 });
+    expect(pickNext([e], view({ now: 12_000, dependency: () => 'unknown' })).decision).toMatchObject({ kind: 'invalid', error: 'after: unknown job id "ghost"' });
+  });
+
+  it('fails a job the view reports a problem for', () => {
+    expect(pickNext([entry('a')], view({ problem: () => 'after: dependency cycle a → a' })).decision).toMatchObject({ kind: 'invalid' });
+  });
+
+  it('finds every job on a dependency cycle, and none off it', () => {
+    const problems = dependencyCycles([
+      entry('a.json', { wantedId: 'a', after: ['b'] }),
+      entry('b.json', { wantedId: 'b', after: ['c'] }),
+      entry('c.json', { wantedId: 'c', after: ['a'] }),
+      entry('d.json', { wantedId: 'd', after: ['a'] }),
+      entry('e.json', { wantedId: 'e', after: ['done-elsewhere'] }),
+    ]);
+    expect([...problems.keys()].sort()).toEqual(['a.json', 'b.json', 'c.json']);
+    expect(problems.get('a.json')).toBe('after: dependency cycle a → b → c → a');
   });
 });
 

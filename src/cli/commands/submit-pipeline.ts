@@ -1,0 +1,49 @@
+// `mcpq submit pipeline.json`: one job per stage, chained with `after`.
+import { readFile } from 'node:fs/promises';
+import { ExitCode, McpqError } from '../../core/errors.js';
+import { newJobId } from '../../core/ids.js';
+import { parseJobObject } from '../../core/job-schema.js';
+import { isSuccess } from '../../core/outcome.js';
+import type { QueueLayout } from '../../queue/layout.js';
+import { submit } from '../../queue/submit.js';
+import { expandPipeline, isPipeline } from '../../pipelines/pipeline.js';
+import { waitForRecord } from '../wait.js';
+
+// The parsed pipeline file when `words` name one, else undefined.
+export async function pipelineFileOf(words: readonly string[], doubleDash: boolean): Promise<{ path: string; value: unknown } | undefined> {
+  if (doubleDash || words.length !== 1 || !/\.json$/i.test(words[0]!)) return undefined;
+  try {
+    const value: unknown = JSON.parse(await readFile(words[0]!, 'utf8'));
+    return isPipeline(value) ? { path: words[0]!, value } : undefined;
+  } catch {
+    return undefined; // not ours to report: the single-job path says what is wrong
+  }
+}
+
+export async function submitPipeline(layout: QueueLayout, file: { path: string; value: unknown }, flags: { wait?: boolean; json?: boolean }): Promise<number> {
+  const name = (file.value as { pipeline?: unknown }).pipeline;
+  const pipelineId = `${typeof name === 'string' ? name : 'pipeline'}-${newJobId(6)}`;
+  const expanded = expandPipeline(file.value, pipelineId);
+  if (!expanded.ok) throw new McpqError(`${file.path}: ${expanded.error}`, ExitCode.usage);
+  const now = Date.now();
+  for (const { stage, job } of expanded.jobs) {
+    const parsed = parseJobObject(job, { timeoutSeconds: 300, submittedAt: now });
+    if (!parsed.ok) throw new McpqError(`${file.path}: stage "${stage}": ${parsed.error}`, ExitCode.usage);
+  }
+  for (const { id, job } of expanded.jobs) {
+    await submit(layout, { id, content: `${JSON.stringify(job, null, 2)}\n`, extension: '.json' });
+  }
+  const ids = expanded.jobs.map((j) => j.id);
+  if (flags.json) process.stdout.write(`${JSON.stringify({ pipeline: pipelineId, jobs: ids, queue: layout.root })}\n`);
+  else process.stdout.write(`${pipelineId}\n`);
+  if (!flags.wait) return ExitCode.ok;
+  process.stderr.write(`mcpq: pipeline ${pipelineId}: ${ids.length} stages queued; waiting\n`);
+  let failed = 0;
+  for (const { id, stage } of expanded.jobs) {
+    const record = await waitForRecord(layout, id);
+    const status = String(record.result.status);
+    if (!isSuccess({ status: status as 'completed' })) failed += 1;
+    process.stderr.write(`mcpq: ${stage}: ${status}\n`);
+  }
+  return failed === 0 ? ExitCode.ok : ExitCode.failure;
+}
