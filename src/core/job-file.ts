@@ -26,6 +26,11 @@ export const queueMetaSchema = z.looseObject({
 });
 export type QueueMeta = z.infer<typeof queueMetaSchema>;
 
+// What a record keeps of the bookkeeping: the job it retries (`mcpq retry`), if any.
+export function recordLinks(meta: QueueMeta | undefined): { retry_of?: string } {
+  return meta?.retry_of === undefined ? {} : { retry_of: meta.retry_of };
+}
+
 export type LoadedJob =
   | {
       readonly ok: true;

@@ -3,7 +3,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errnoCode } from '../core/errors.js';
-import { loadJobFile } from '../core/job-file.js';
+import { loadJobFile, type LoadedJob } from '../core/job-file.js';
 import type { PendingEntry } from './pending-index.js';
 
 export async function readEntry(pendingDir: string, name: string, defaultTimeoutSeconds: number): Promise<PendingEntry | undefined> {
@@ -19,8 +19,12 @@ export async function readEntry(pendingDir: string, name: string, defaultTimeout
     if (errnoCode(error) === 'ENOENT') return undefined;
     throw error;
   }
-  const loaded = loadJobFile(name, bytes, { timeoutSeconds: defaultTimeoutSeconds, submittedAt: mtimeMs });
-  const common = { name, mtimeMs, size: bytes.length, wantedId: loaded.wantedId };
+  return entryOf(name, mtimeMs, bytes.length, loadJobFile(name, bytes, { timeoutSeconds: defaultTimeoutSeconds, submittedAt: mtimeMs }));
+}
+
+// The index entry of a pending file already read and loaded (also used by `mcpq list`).
+export function entryOf(name: string, mtimeMs: number, size: number, loaded: LoadedJob): PendingEntry {
+  const common = { name, mtimeMs, size, wantedId: loaded.wantedId };
   if (!loaded.ok) {
     // An invalid job is claimed at once (to be failed); an unreadable one once stable.
     return { ...common, priority: 0, after: [], notBefore: undefined, group: undefined, waitStable: loaded.incomplete };

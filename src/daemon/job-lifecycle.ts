@@ -10,7 +10,7 @@
 import { copyFile, mkdir, readFile, rename } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
 import { errnoCode, errorMessage } from '../core/errors.js';
-import { META_KEY, loadJobFile, type LoadedJob } from '../core/job-file.js';
+import { META_KEY, loadJobFile, recordLinks, type LoadedJob } from '../core/job-file.js';
 import { isRetryable, type Outcome } from '../core/outcome.js';
 import { redactArgs, redactEnv, redactFlags, redactShellLine } from '../core/redact.js';
 import type { RunSpec } from '../core/job-schema.js';
@@ -82,7 +82,7 @@ export async function claimAndFailDependency(ctx: DaemonContext, name: string, d
     attempt: 1,
   });
   const outcome: Outcome = { status: 'dependency_failed', dependency, error: `dependency ${dependency} did not complete` };
-  return record(ctx, claim, loaded.object ?? {}, outcome, { earlierAttempts: historyOf(loaded) });
+  return record(ctx, claim, loaded.object ?? {}, outcome, { earlierAttempts: historyOf(loaded), extra: recordLinks(loaded.ok ? loaded.meta : undefined) });
 }
 
 async function run(ctx: DaemonContext, claim: Claim, loaded: Extract<LoadedJob, { ok: true }>, command: { file: string; args: readonly string[] }, hooks: Hooks): Promise<Settled> {
@@ -134,7 +134,7 @@ async function run(ctx: DaemonContext, claim: Claim, loaded: Extract<LoadedJob, 
     stdout: result.stdout,
     stderr: result.stderr,
     earlierAttempts: history,
-    extra: resultFile,
+    extra: { ...resultFile, ...recordLinks(loaded.meta) },
   });
 }
 
