@@ -4,6 +4,7 @@
 import { Command, Option } from 'commander';
 import { VERSION } from '../version.js';
 import { registerDaemon } from './commands/daemon.js';
+import { registerService } from './commands/service.js';
 import { registerStatus } from './commands/status.js';
 import { registerSubmit } from './commands/submit.js';
 
@@ -32,6 +33,7 @@ Run "mcpq <command> --help" for a command's options.`,
   registerDaemon(program);
   registerSubmit(program);
   registerStatus(program);
+  registerService(program);
   return program;
 }
 
