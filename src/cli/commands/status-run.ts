@@ -19,7 +19,9 @@ export interface StatusReport {
     readonly concurrency: number;
     readonly supervisor: string;
     readonly last_heartbeat: string;
+    readonly heartbeat_age_ms: number;
     readonly alive: boolean;
+    readonly running: number;
   }[];
   readonly counts: Counts;
   readonly running: readonly { id: string; source: string; host: string; pid: number | null; started_at: string | null; elapsed_ms: number | null }[];
@@ -41,7 +43,9 @@ export async function collectStatus(root: string, now = Date.now()): Promise<Sta
       concurrency: d.info.concurrency,
       supervisor: d.info.supervisor ?? 'manual',
       last_heartbeat: new Date(d.heartbeatAt).toISOString(),
+      heartbeat_age_ms: Math.max(0, now - d.heartbeatAt),
       alive: d.alive,
+      running: claims.filter((c) => c.tag === d.info.tag).length,
     })),
     counts,
     running: claims.map((c) => ({
@@ -61,7 +65,7 @@ export function renderStatus(report: StatusReport): string {
   if (alive.length === 0) lines.push(`daemon   not running (start one: mcpq daemon)`);
   for (const d of alive) {
     const how = d.supervisor === 'manual' ? 'started by hand' : `under ${d.supervisor}`;
-    lines.push(`daemon   running: pid ${d.pid} on ${d.host}, up ${formatDuration(d.uptime_ms)}, mcpq ${d.version}, ${d.concurrency} at a time, ${how}`);
+    lines.push(`daemon   running: pid ${d.pid} on ${d.host}, up ${formatDuration(d.uptime_ms)}, mcpq ${d.version}, ${d.running}/${d.concurrency} busy, ${how}, heartbeat ${formatDuration(d.heartbeat_age_ms)} ago`);
   }
   for (const d of report.daemons.filter((x) => !x.alive)) {
     lines.push(`         stale: pid ${d.pid} on ${d.host} (last heartbeat ${d.last_heartbeat}); its jobs are recovered by the next daemon`);

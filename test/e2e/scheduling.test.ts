@@ -1,0 +1,185 @@
+// Priorities, retries, dependencies, pipelines, delays and groups, end to end.
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { mcpq, startDaemon, tempQueue, waitFor, waitForRecord } from '../helpers/mcpq.js';
+
+function lines(path: string): string[] {
+  return existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter(Boolean) : [];
+}
+
+// Start/end times (ms) per job id from a ledger the jobs append to.
+function spans(path: string): Map<string, { start: number; end: number }> {
+  const out = new Map<string, { start: number; end: number }>();
+  for (const line of lines(path)) {
+    const [id, kind, ns] = line.split(' ');
+    const span = out.get(id!) ?? { start: NaN, end: NaN };
+    span[kind as 'start' | 'end'] = Number(BigInt(ns!) / 1_000_000n);
+    out.set(id!, span);
+  }
+  return out;
+}
+
+const traced = (ledger: string, body: string) => `echo "$MCPQ_JOB_ID start $(date +%s%N)" >> ${ledger}; ${body}; s=$?; echo "$MCPQ_JOB_ID end $(date +%s%N)" >> ${ledger}; exit $s`;
+
+describe('priority', () => {
+  it('runs higher priority first, then the oldest', async () => {
+    const q = tempQueue();
+    const ledger = join(q.dir, 'order');
+    for (const [id, priority] of [['low', 'low'], ['plain', undefined], ['high', 'high'], ['five', 5], ['high2', 'high']] as const) {
+      const args = ['submit', '-q', q.root, '--id', id, ...(priority === undefined ? [] : ['--priority', String(priority)]), '--shell', `echo ${id} >> ${ledger}`];
+      expect((await mcpq(args)).exitCode).toBe(0);
+    }
+    await startDaemon(q.root);
+    await waitFor(() => lines(ledger).length === 5, { what: 'five jobs' });
+    expect(lines(ledger)).toEqual(['high', 'high2', 'five', 'plain', 'low']);
+  });
+});
+
+describe('retries', () => {
+  it('re-runs a failing job after delays that double, keeping every attempt', async () => {
+    const q = tempQueue();
+    await startDaemon(q.root);
+    const stamps = join(q.dir, 'stamps');
+    q.drop('flaky.json', JSON.stringify({ command: `date +%s%N >> ${stamps}; [ $(wc -l < ${stamps}) -ge 3 ]`, retries: 3, retry_delay: 0.5 }));
+    const rec = await waitForRecord(q, 'flaky');
+    expect(rec.result).toMatchObject({ status: 'completed', attempts: 3 });
+    expect(rec.result.earlier_attempts.map((a: { status: string; returncode: number }) => [a.status, a.returncode])).toEqual([
+      ['failed', 1],
+      ['failed', 1],
+    ]);
+    const t = lines(stamps).map((ns) => Number(BigInt(ns) / 1_000_000n));
+    expect(t[1]! - t[0]!).toBeGreaterThanOrEqual(400); // 500 ms, jitter -20% at most
+    expect(t[2]! - t[1]!).toBeGreaterThanOrEqual(800); // doubled
+  });
+
+  it('retries a timeout and records the final outcome', async () => {
+    const q = tempQueue();
+    await startDaemon(q.root, ['--kill-grace', '0.5']);
+    q.drop('slow.json', JSON.stringify({ command: 'sleep 5', timeout: 0.3, retries: 1, retry_delay: 0.1 }));
+    const rec = await waitForRecord(q, 'slow');
+    expect(rec.result).toMatchObject({ status: 'timeout', attempts: 2 });
+    expect(rec.result.earlier_attempts).toMatchObject([{ attempt: 1, status: 'timeout' }]);
+  });
+
+  it('does not retry an invalid job', async () => {
+    const q = tempQueue();
+    await startDaemon(q.root);
+    q.drop('bad.json', JSON.stringify({ command: 'true', retries: 3, timeout: 'x' }));
+    const rec = await waitForRecord(q, 'bad');
+    expect(rec.result).toMatchObject({ status: 'invalid', attempts: 0 });
+  });
+});
+
+describe('dependencies', () => {
+  it('waits for its dependency to complete, then runs', async () => {
+    const q = tempQueue();
+    const ledger = join(q.dir, 'ledger');
+    const gate = join(q.dir, 'gate');
+    await startDaemon(q.root, ['--concurrency', '4']);
+    await mcpq(['submit', '-q', q.root, '--id', 'first', '--shell', `while [ ! -e ${gate} ]; do sleep 0.05; done; echo first >> ${ledger}`]);
+    await mcpq(['submit', '-q', q.root, '--id', 'second', '--after', 'first', '--shell', `echo second >> ${ledger}`]);
+    await mcpq(['submit', '-q', q.root, '--id', 'free', '--shell', `echo free >> ${ledger}`]);
+    await waitForRecord(q, 'free');
+    expect(q.record('second')).toBeUndefined();
+    writeFileSync(gate, '');
+    await waitForRecord(q, 'second');
+    expect(lines(ledger)).toEqual(['free', 'first', 'second']);
+  });
+
+  it('fails dependents as dependency_failed, naming the failed job', async () => {
+    const q = tempQueue();
+    await startDaemon(q.root);
+    await mcpq(['submit', '-q', q.root, '--id', 'breaks', '--shell', 'exit 3']);
+    await mcpq(['submit', '-q', q.root, '--id', 'child', '--after', 'breaks', '--shell', 'echo never']);
+    await mcpq(['submit', '-q', q.root, '--id', 'grandchild', '--after', 'child', '--shell', 'echo never']);
+    expect((await waitForRecord(q, 'grandchild')).result).toMatchObject({ status: 'dependency_failed', dependency: 'child' });
+    expect(q.record('child')!.result).toMatchObject({ status: 'dependency_failed', dependency: 'breaks', error: 'dependency breaks did not complete' });
+  });
+
+  it('refuses an unknown dependency at submit time, and fails a dropped file naming it', async () => {
+    const q = tempQueue();
+    const cli = await mcpq(['submit', '-q', q.root, '--after', 'ghost', '--', 'true']);
+    expect(cli.exitCode).toBe(2);
+    expect(cli.stderr).toMatch(/--after ghost: no job with that id/);
+    await startDaemon(q.root, ['--settle', '300', '--rescan', '100']);
+    q.drop('orphan.json', JSON.stringify({ command: 'true', after: ['ghost'] }));
+    expect((await waitForRecord(q, 'orphan')).result).toMatchObject({ status: 'invalid', error: 'after: unknown job id "ghost"' });
+  });
+
+  it('fails jobs on a dependency cycle as invalid', async () => {
+    const q = tempQueue();
+    q.drop('a.json', JSON.stringify({ command: 'true', after: ['b'] }));
+    q.drop('b.json', JSON.stringify({ command: 'true', after: ['a'] }));
+    await startDaemon(q.root);
+    expect((await waitForRecord(q, 'a')).result.error).toMatch(/dependency cycle a → b → a|dependency cycle b → a → b/);
+    expect((await waitForRecord(q, 'b')).result.status).toBe('invalid');
+  });
+});
+
+describe('pipelines', () => {
+  it('a failed stage stops what is downstream and leaves independent branches alone', async () => {
+    const q = tempQueue();
+    await startDaemon(q.root, ['--concurrency', '2']);
+    const file = join(q.dir, 'p.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        pipeline: 'branches',
+        stages: [
+          { name: 'root', command: 'echo data > "$MCPQ_QUEUE/results/${MCPQ_JOB_ID%.*}.txt"' },
+          { name: 'bad', command: 'exit 1', after: ['root'] },
+          { name: 'after-bad', command: 'true' },
+          { name: 'good', command: 'cat "$MCPQ_QUEUE/results/${MCPQ_JOB_ID%.*}.txt"', after: ['root'] },
+          { name: 'after-good', command: 'echo fine', after: ['good'] },
+        ],
+      }),
+    );
+    const submitted = await mcpq(['submit', '-q', q.root, '--json', file]);
+    const { pipeline, jobs } = JSON.parse(submitted.stdout);
+    expect(jobs).toEqual(['root', 'bad', 'after-bad', 'good', 'after-good'].map((s) => `${pipeline}.${s}`));
+    const status = async (stage: string) => (await waitForRecord(q, `${pipeline}.${stage}`)).result;
+    expect(await status('root')).toMatchObject({ status: 'completed' });
+    expect(await status('bad')).toMatchObject({ status: 'failed', returncode: 1 });
+    expect(await status('after-bad')).toMatchObject({ status: 'dependency_failed', dependency: `${pipeline}.bad` });
+    expect(await status('good')).toMatchObject({ status: 'completed', stdout: 'data\n' });
+    expect(await status('after-good')).toMatchObject({ status: 'completed' });
+  });
+
+  it('runs the six-stage example pipeline, passing data from stage to stage', async () => {
+    const q = tempQueue();
+    await startDaemon(q.root);
+    const result = await mcpq(['submit', '-q', q.root, '--wait', 'queue-example/data-pipeline.json'], { timeout: 60_000 });
+    expect(result.exitCode).toBe(0);
+    const id = result.stdout.trim();
+    const report = readFileSync(q.path('results', id, 'report.md'), 'utf8');
+    expect(report).toMatch(/\| 1 \| (NORTH|SOUTH|EAST|WEST) \| \d+\.\d\d \|/);
+    expect(q.record(`${id}.validation`)!.result.stdout).toMatch(/^rows=(\d+) counted=\1\n$/);
+  });
+});
+
+describe('delays and groups', () => {
+  it('holds a job until not_before', async () => {
+    const q = tempQueue();
+    await startDaemon(q.root);
+    const before = Date.now();
+    await mcpq(['submit', '-q', q.root, '--id', 'later', '--delay', '1s', '--', 'true']);
+    const rec = await waitForRecord(q, 'later');
+    expect(Date.parse(rec.result.started_at) - before).toBeGreaterThanOrEqual(900);
+  });
+
+  it('never runs two jobs of one group at once, even with free slots', async () => {
+    const q = tempQueue();
+    const ledger = join(q.dir, 'ledger');
+    await startDaemon(q.root, ['--concurrency', '4']);
+    for (let i = 0; i < 4; i += 1) q.drop(`g${i}.json`, JSON.stringify({ command: traced(ledger, 'sleep 0.2'), group: 'db' }));
+    for (let i = 0; i < 2; i += 1) q.drop(`o${i}.json`, JSON.stringify({ command: traced(ledger, 'sleep 0.2') }));
+    await waitFor(() => q.files('completed').length === 6, { what: 'six jobs' });
+    const s = spans(ledger);
+    const group = [0, 1, 2, 3].map((i) => s.get(`g${i}`)!).sort((a, b) => a.start - b.start);
+    for (let i = 1; i < group.length; i += 1) expect(group[i]!.start).toBeGreaterThanOrEqual(group[i - 1]!.end);
+    // The others ran beside the group.
+    const other = s.get('o0')!;
+    expect(group.some((g) => g.start < other.end && other.start < g.end)).toBe(true);
+  });
+});
