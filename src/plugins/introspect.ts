@@ -1,0 +1,99 @@
+// What a plugin can do, asked of the plugin itself: its plugin.json when it has one,
+// else `<cli> --help` and `<cli> <command> --help` read as argparse output. Each help
+// run has a short timeout; any failure is returned as a message for the listing,
+// never thrown, so one broken plugin cannot break discovery.
+import { readFile } from 'node:fs/promises';
+import { execa } from 'execa';
+import { errorMessage } from '../core/errors.js';
+import type { Command } from '../daemon/runner.js';
+import { parseArgparseHelp } from './argparse-help.js';
+import { specFromManifest } from './manifest.js';
+import type { CommandSpec, PluginSpec } from './spec.js';
+
+export const DEFAULT_HELP_TIMEOUT_MS = 5_000;
+const HELP_RUNS_AT_ONCE = 4;
+
+export type Introspection = { readonly ok: true; readonly spec: PluginSpec } | { readonly ok: false; readonly error: string };
+
+export interface Introspectable {
+  readonly name: string;
+  readonly dir: string;
+  readonly program: Command;
+  readonly manifest: string | undefined;
+}
+
+export async function introspect(plugin: Introspectable, timeoutMs = DEFAULT_HELP_TIMEOUT_MS): Promise<Introspection> {
+  if (plugin.manifest !== undefined) return fromManifest(plugin.manifest, plugin.name);
+  const top = await helpText(plugin, [], timeoutMs);
+  if (!top.ok) return top;
+  const parsed = parseArgparseHelp(top.text);
+  if (!parsed.ok) return parsed;
+  const { description, subcommands, args } = parsed.help;
+  if (subcommands === undefined) {
+    return { ok: true, spec: Object.freeze({ description, parallel: false, source: '--help', commands: [], args }) };
+  }
+  const commands = await mapLimited(subcommands, HELP_RUNS_AT_ONCE, async (sub): Promise<CommandSpec | string> => {
+    const text = await helpText(plugin, [sub.name], timeoutMs);
+    if (!text.ok) return `${sub.name}: ${text.error}`;
+    const help = parseArgparseHelp(text.text, sub.name);
+    if (!help.ok) return `${sub.name}: ${help.error}`;
+    return Object.freeze({ name: sub.name, description: sub.help ?? help.help.description, args: help.help.args });
+  });
+  const failed = commands.filter((c) => typeof c === 'string');
+  if (failed.length > 0) return { ok: false, error: failed.join('; ') };
+  return {
+    ok: true,
+    spec: Object.freeze({ description, parallel: false, source: '--help', commands: commands as CommandSpec[], args: [] }),
+  };
+}
+
+async function fromManifest(path: string, name: string): Promise<Introspection> {
+  let value: unknown;
+  try {
+    value = JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    return { ok: false, error: `plugin.json: ${errorMessage(error)}` };
+  }
+  return specFromManifest(value, name);
+}
+
+async function helpText(plugin: Introspectable, words: readonly string[], timeoutMs: number): Promise<{ ok: true; text: string } | { ok: false; error: string }> {
+  const shown = ['cli', ...words, '--help'].join(' ');
+  const result = await execa(plugin.program.file, [...plugin.program.args, ...words, '--help'], {
+    cwd: plugin.dir,
+    timeout: timeoutMs,
+    forceKillAfterDelay: 1_000,
+    reject: false,
+    stdin: 'ignore',
+    maxBuffer: 1024 * 1024,
+    // A wide terminal keeps argparse from wrapping lines it need not wrap.
+    env: { COLUMNS: '120', MCPQ_INTROSPECT: '1' },
+  });
+  if (result.timedOut) return { ok: false, error: `"${shown}" did not finish within ${timeoutMs / 1_000}s` };
+  if (result.failed && result.exitCode === undefined) return { ok: false, error: `"${shown}" could not start: ${result.shortMessage}` };
+  if (result.exitCode !== 0) {
+    const why = firstLine(String(result.stderr)) ?? firstLine(String(result.stdout)) ?? 'no output';
+    return { ok: false, error: `"${shown}" exited with code ${result.exitCode}: ${why}` };
+  }
+  return { ok: true, text: String(result.stdout) };
+}
+
+function firstLine(text: string): string | undefined {
+  const line = text.split('\n').find((l) => l.trim() !== '');
+  return line?.trim().slice(0, 200);
+}
+
+// Like Promise.all over `items`, with at most `limit` running at once.
+async function mapLimited<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next;
+      next += 1;
+      results[index] = await task(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}

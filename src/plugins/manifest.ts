@@ -1,0 +1,118 @@
+// plugin.json: a plugin describing itself exactly, in any language. When present it
+// wins over --help introspection. Validated once with zod, then turned into the same
+// PluginSpec that help parsing gives. Pure.
+//
+//   {"description": "…", "parallel": true,
+//    "commands": {"disk": {"description": "…", "args": {"path": {"type": "string", "repeatable": true}}}}}
+//
+// A plugin without subcommands gives "args" at the top instead of "commands".
+import { z } from 'zod';
+import { describeIssues } from '../core/job-schema.js';
+import type { ArgSpec, CommandSpec, PluginSpec } from './spec.js';
+
+export const MANIFEST_FILE = 'plugin.json';
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+const nameRule = { error: 'must be letters, digits, "_", "." or "-", not starting with "-"' };
+
+const argSchema = z.strictObject({
+  type: z.enum(['string', 'integer', 'number', 'boolean']).default('string'),
+  required: z.boolean().default(false),
+  repeatable: z.boolean().default(false),
+  positional: z.boolean().default(false),
+  choices: z.array(z.union([z.string(), z.number()])).min(1).optional(),
+  description: z.string().optional(),
+  metavar: z.string().min(1).optional(),
+  aliases: z.array(z.string().regex(NAME, nameRule)).optional(),
+});
+
+const argsSchema = z.record(z.string().regex(NAME, nameRule), argSchema);
+
+const commandSchema = z.strictObject({
+  description: z.string().optional(),
+  args: argsSchema.default({}),
+});
+
+export const manifestSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    name: z.string().min(1).optional(),
+    version: z.string().optional(),
+    description: z.string().optional(),
+    parallel: z.boolean({ error: 'must be true or false' }).default(false),
+    commands: z.record(z.string().regex(NAME, nameRule), commandSchema).optional(),
+    args: argsSchema.optional(),
+  })
+  .superRefine((m, ctx) => {
+    if (m.commands !== undefined && m.args !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['args'], message: 'belongs inside a command when the plugin has "commands"' });
+    }
+  });
+
+export type Manifest = z.infer<typeof manifestSchema>;
+
+// `folder`: the plugin's folder name, which is its name; a manifest may not rename it.
+export function specFromManifest(value: unknown, folder: string): { ok: true; spec: PluginSpec } | { ok: false; error: string } {
+  const parsed = manifestSchema.safeParse(value);
+  if (!parsed.success) return { ok: false, error: `${MANIFEST_FILE}: ${describeIssues(parsed.error.issues)}` };
+  const m = parsed.data;
+  if (m.name !== undefined && m.name !== folder) {
+    return { ok: false, error: `${MANIFEST_FILE}: name "${m.name}" does not match its folder "${folder}" (a plugin is named by its folder)` };
+  }
+  const commands: CommandSpec[] = Object.entries(m.commands ?? {}).map(([name, c]) =>
+    Object.freeze({ name, description: c.description, args: argList(c.args) }),
+  );
+  return {
+    ok: true,
+    spec: Object.freeze({
+      description: m.description,
+      parallel: m.parallel,
+      source: 'plugin.json',
+      commands,
+      args: argList(m.args ?? {}),
+    }),
+  };
+}
+
+function argList(args: z.infer<typeof argsSchema>): ArgSpec[] {
+  return Object.entries(args).map(([name, a]) =>
+    Object.freeze({
+      name,
+      aliases: a.aliases ?? [],
+      type: a.type,
+      required: a.required,
+      repeatable: a.repeatable,
+      positional: a.positional,
+      choices: a.choices?.map(String),
+      metavar: a.metavar,
+      help: a.description,
+    }),
+  );
+}
+
+// The manifest that describes `spec` exactly: how an introspected plugin is cached.
+export function manifestOf(spec: PluginSpec): Manifest {
+  const args = (list: readonly ArgSpec[]): z.infer<typeof argsSchema> =>
+    Object.fromEntries(
+      list.map((a) => [
+        a.name,
+        {
+          type: a.type,
+          required: a.required,
+          repeatable: a.repeatable,
+          positional: a.positional,
+          ...(a.choices === undefined ? {} : { choices: [...a.choices] }),
+          ...(a.help === undefined ? {} : { description: a.help }),
+          ...(a.metavar === undefined ? {} : { metavar: a.metavar }),
+          ...(a.aliases.length === 0 ? {} : { aliases: [...a.aliases] }),
+        },
+      ]),
+    );
+  return {
+    ...(spec.description === undefined ? {} : { description: spec.description }),
+    parallel: spec.parallel,
+    ...(spec.commands.length === 0
+      ? { args: args(spec.args) }
+      : { commands: Object.fromEntries(spec.commands.map((c) => [c.name, { ...(c.description === undefined ? {} : { description: c.description }), args: args(c.args) }])) }),
+  };
+}

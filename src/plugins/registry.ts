@@ -1,0 +1,125 @@
+// The plugins a daemon (or a command) can see, kept current without a restart: every
+// lookup re-lists the plugin folders (a few stats), and a plugin is introspected
+// again only when its entry file or manifest changed (mtime or size). So a plugin
+// dropped in while the daemon runs is found by the first job that names it.
+import type { RunSpec } from '../core/job-schema.js';
+import type { PluginResolver } from '../daemon/command.js';
+import type { Command } from '../daemon/runner.js';
+import { discover, type Found } from './discovery.js';
+import { readCachedSpec, writeCachedSpec } from './help-cache.js';
+import { DEFAULT_HELP_TIMEOUT_MS, introspect, type Introspectable, type Introspection } from './introspect.js';
+import type { PluginSpec } from './spec.js';
+import { checkPluginJob, unknownPlugin } from './validate.js';
+
+export type Plugin =
+  | {
+      readonly status: 'ok';
+      readonly name: string;
+      readonly dir: string;
+      readonly entry: string;
+      readonly program: Command;
+      readonly spec: PluginSpec;
+    }
+  | {
+      readonly status: 'error';
+      readonly name: string;
+      readonly dir: string;
+      readonly entry: string | undefined;
+      readonly error: string;
+    };
+
+export interface RegistryOptions {
+  // Folders of plugins, searched in order (the queue's plugins/ first).
+  readonly roots: readonly string[];
+  readonly helpTimeoutMs?: number;
+  // Where introspected descriptions are kept between runs (help-cache.ts).
+  readonly cacheDir?: string;
+}
+
+// A plugin whose help could not be read is asked again after this long, in case it
+// was only slow once; a working one is asked again only when it changes.
+const RETRY_BROKEN_MS = 30_000;
+
+export class PluginRegistry {
+  readonly #roots: readonly string[];
+  readonly #helpTimeoutMs: number;
+  readonly #cacheDir: string | undefined;
+  // By folder; the promise is shared by everyone asking while it is introspected.
+  readonly #cache = new Map<string, { fingerprint: string; at: number; plugin: Promise<Plugin> }>();
+  #listing: Promise<Found[]> | undefined;
+
+  constructor(options: RegistryOptions) {
+    this.#roots = options.roots;
+    this.#helpTimeoutMs = options.helpTimeoutMs ?? DEFAULT_HELP_TIMEOUT_MS;
+    this.#cacheDir = options.cacheDir;
+  }
+
+  get roots(): readonly string[] {
+    return this.#roots;
+  }
+
+  // Every plugin found, usable or with the reason it is not.
+  async scan(): Promise<readonly Plugin[]> {
+    return Promise.all((await this.#list()).map((f) => this.#describe(f)));
+  }
+
+  // One plugin, introspecting only that one.
+  async find(name: string): Promise<Plugin | undefined> {
+    const found = (await this.#list()).find((f) => f.name === name);
+    return found === undefined ? undefined : this.#describe(found);
+  }
+
+  // May jobs of this plugin run at the same time? Unknown plugins, and any doubt, say no.
+  async isParallel(name: string): Promise<boolean> {
+    const plugin = await this.find(name).catch(() => undefined);
+    return plugin?.status === 'ok' && plugin.spec.parallel;
+  }
+
+  // The daemon's hook (daemon/command.ts): a plugin job to the command line to run.
+  resolve: PluginResolver = async (run: Extract<RunSpec, { kind: 'plugin' }>) => {
+    const plugin = await this.find(run.plugin);
+    if (plugin === undefined) return { ok: false, error: unknownPlugin(run.plugin, [...new Set((await this.#list()).map((f) => f.name))]) };
+    if (plugin.status === 'error') return { ok: false, error: `plugin: ${plugin.name} cannot be used: ${plugin.error}` };
+    const checked = checkPluginJob(plugin.name, plugin.spec, run.command, run.flags);
+    if (!checked.ok) return checked;
+    return { ok: true, command: { file: plugin.program.file, args: [...plugin.program.args, ...checked.argv] } };
+  };
+
+  // The folders as they are now; callers that arrive during a listing share it.
+  #list(): Promise<Found[]> {
+    this.#listing ??= discover(this.#roots).finally(() => {
+      this.#listing = undefined;
+    });
+    return this.#listing;
+  }
+
+  async #describe(found: Found): Promise<Plugin> {
+    const { name, dir, entry } = found;
+    if (found.problem !== undefined || found.program === undefined || entry === undefined) {
+      return { status: 'error', name, dir, entry, error: found.problem ?? 'no entry file' };
+    }
+    const cached = this.#cache.get(dir);
+    if (cached !== undefined && cached.fingerprint === found.fingerprint) {
+      const plugin = await cached.plugin;
+      if (plugin.status === 'ok' || Date.now() - cached.at < RETRY_BROKEN_MS) return plugin;
+    }
+    const program = found.program;
+    const plugin = this.#introspect({ name, dir, program, manifest: found.manifest }, found.fingerprint).then(
+      (result): Plugin =>
+        result.ok
+          ? Object.freeze({ status: 'ok', name, dir, entry, program, spec: result.spec })
+          : Object.freeze({ status: 'error', name, dir, entry, error: result.error }),
+    );
+    this.#cache.set(dir, { fingerprint: found.fingerprint, at: Date.now(), plugin });
+    return plugin;
+  }
+
+  async #introspect(plugin: Introspectable, fingerprint: string): Promise<Introspection> {
+    const cacheDir = plugin.manifest === undefined ? this.#cacheDir : undefined;
+    const cached = cacheDir === undefined ? undefined : await readCachedSpec(cacheDir, plugin.name, fingerprint);
+    if (cached !== undefined) return { ok: true, spec: cached };
+    const result = await introspect(plugin, this.#helpTimeoutMs);
+    if (result.ok && cacheDir !== undefined) await writeCachedSpec(cacheDir, plugin.name, fingerprint, result.spec);
+    return result;
+  }
+}

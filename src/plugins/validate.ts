@@ -1,0 +1,114 @@
+// Is a plugin job runnable as written? Checked before it runs, against what the
+// plugin says of itself; every mistake is named with what exists instead (and a
+// did-you-mean for a near miss), so the record of an `invalid` job says how to fix it.
+// Pure.
+import { argvFor, flagOf, type ArgValue } from './argv.js';
+import { suggestion } from './did-you-mean.js';
+import { argKeys, type ArgSpec, type PluginSpec } from './spec.js';
+
+export type Checked = { readonly ok: true; readonly argv: string[] } | { readonly ok: false; readonly error: string };
+
+export function unknownPlugin(name: string, known: readonly string[]): string {
+  const list = known.length === 0 ? 'this queue has no plugins (add a folder plugins/<name>/ with a cli entry)' : `plugins: ${known.join(', ')}`;
+  return `plugin: no plugin named "${name}"${suggestion(name, known)}; ${list}`;
+}
+
+// The command line to run for `command` with `args`, or why there is none.
+export function checkPluginJob(plugin: string, spec: PluginSpec, command: string | undefined, args: Readonly<Record<string, ArgValue>>): Checked {
+  const names = spec.commands.map((c) => c.name);
+  let accepted: readonly ArgSpec[];
+  let label = plugin;
+  if (spec.commands.length === 0) {
+    if (command !== undefined) return { ok: false, error: `command: ${plugin} has no commands (give only "args"), got "${command}"` };
+    accepted = spec.args;
+  } else {
+    if (command === undefined) return { ok: false, error: `command: ${plugin} needs a command: ${names.join(', ')}` };
+    const found = spec.commands.find((c) => c.name === command);
+    if (found === undefined) {
+      return { ok: false, error: `command: ${plugin} has no command "${command}"${suggestion(command, names)}; commands: ${names.join(', ')}` };
+    }
+    accepted = found.args;
+    label = `${plugin} ${command}`;
+  }
+  const errors = checkArgs(label, accepted, args);
+  if (errors.length > 0) return { ok: false, error: errors.join('; ') };
+  return { ok: true, argv: argvFor(command, args, accepted.filter((a) => a.positional).flatMap((a) => argKeys(a))) };
+}
+
+function checkArgs(label: string, accepted: readonly ArgSpec[], given: Readonly<Record<string, ArgValue>>): string[] {
+  const errors: string[] = [];
+  const byKey = new Map(accepted.flatMap((a) => argKeys(a).map((k) => [k, a] as const)));
+  const seen = new Map<ArgSpec, string>();
+  for (const [key, value] of Object.entries(given)) {
+    const arg = byKey.get(key);
+    if (arg === undefined) {
+      const list = accepted.length === 0 ? 'it takes no arguments' : `arguments: ${accepted.map(usageOf).join(', ')}`;
+      errors.push(`args.${key}: ${label} has no argument "${key}"${suggestion(key, byKey.keys())}; ${list}`);
+      continue;
+    }
+    const twice = seen.get(arg);
+    if (twice !== undefined) errors.push(`args.${key}: same argument as "${twice}"; give one of them`);
+    seen.set(arg, key);
+    const problem = valueProblem(arg, value);
+    if (problem !== undefined) errors.push(`args.${key}: ${problem}`);
+  }
+  const missing = accepted.filter((a) => a.required && !argKeys(a).some((k) => isGiven(given[k])));
+  if (missing.length > 0) errors.push(`args: ${label} needs ${missing.map((a) => `"${a.name}" (${usageOf(a)})`).join(', ')}`);
+  return errors;
+}
+
+function isGiven(value: ArgValue | undefined): boolean {
+  return value !== undefined && value !== null && value !== false && !(Array.isArray(value) && value.length === 0);
+}
+
+function valueProblem(arg: ArgSpec, value: ArgValue): string | undefined {
+  if (value === null || value === false) return undefined; // omitted
+  if (arg.type === 'boolean') return value === true ? undefined : `is a flag: give true or false, got ${JSON.stringify(value)}`;
+  if (value === true) return `needs a value (${usageOf(arg)})`;
+  if (Array.isArray(value)) {
+    if (!arg.repeatable) return `takes one value, got a list (${usageOf(arg)})`;
+    for (const v of value as readonly (string | number)[]) {
+      const problem = scalarProblem(arg, v);
+      if (problem !== undefined) return problem;
+    }
+    return undefined;
+  }
+  return scalarProblem(arg, value as string | number);
+}
+
+function scalarProblem(arg: ArgSpec, value: string | number): string | undefined {
+  const text = String(value);
+  if (arg.choices !== undefined && !arg.choices.includes(text)) {
+    return `"${text}" is not one of ${arg.choices.join(', ')}${suggestion(text, arg.choices)}`;
+  }
+  if (arg.type === 'integer' && !/^-?\d+$/.test(text)) return `expected a whole number, got ${JSON.stringify(value)}`;
+  if (arg.type === 'number' && (text.trim() === '' || !Number.isFinite(Number(text)))) return `expected a number, got ${JSON.stringify(value)}`;
+  if (arg.positional && text.startsWith('-')) return `a positional value cannot start with "-", got ${JSON.stringify(value)}`;
+  return undefined;
+}
+
+// How an argument is written on the plugin's command line: "--title TITLE", "[-n N]"…
+export function usageOf(arg: ArgSpec): string {
+  const metavar = arg.choices !== undefined ? `{${arg.choices.join(',')}}` : (arg.metavar ?? arg.name.toUpperCase());
+  const core = arg.positional ? metavar : arg.type === 'boolean' ? flagOf(arg.name) : `${flagOf(arg.name)} ${metavar}`;
+  return arg.repeatable ? `${core} …` : core;
+}
+
+// `--arg key=value` strings to the types the plugin declares: "12" → 12 for an
+// integer or number, "true"/"false" for a flag. Anything else stays as given.
+export function coerceArgs(given: Readonly<Record<string, ArgValue>>, accepted: readonly ArgSpec[]): Record<string, ArgValue> {
+  const byKey = new Map(accepted.flatMap((a) => argKeys(a).map((k) => [k, a] as const)));
+  const coerce = (arg: ArgSpec | undefined, v: string | number): string | number =>
+    (arg?.type === 'integer' && typeof v === 'string' && /^-?\d+$/.test(v)) || (arg?.type === 'number' && typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)))
+      ? Number(v)
+      : v;
+  return Object.fromEntries(
+    Object.entries(given).map(([key, value]) => {
+      const arg = byKey.get(key);
+      if (arg?.type === 'boolean' && (value === 'true' || value === 'false')) return [key, value === 'true'];
+      if (Array.isArray(value)) return [key, (value as readonly (string | number)[]).map((v) => coerce(arg, v))];
+      if (typeof value === 'string' || typeof value === 'number') return [key, coerce(arg, value)];
+      return [key, value];
+    }),
+  );
+}

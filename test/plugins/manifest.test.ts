@@ -1,0 +1,60 @@
+// plugin.json: validated with zod, turned into the same description --help gives.
+import { describe, expect, it } from 'vitest';
+import { manifestOf, specFromManifest } from '../../src/plugins/manifest.js';
+
+describe('specFromManifest', () => {
+  it('reads commands, argument types and parallel', () => {
+    const parsed = specFromManifest(
+      {
+        description: 'disk and load',
+        parallel: true,
+        commands: { disk: { description: 'free space', args: { path: { repeatable: true }, unit: { choices: ['B', 'GiB'] } } }, load: {} },
+      },
+      'sysinfo',
+    );
+    expect(parsed).toMatchObject({
+      ok: true,
+      spec: {
+        description: 'disk and load',
+        parallel: true,
+        source: 'plugin.json',
+        commands: [
+          {
+            name: 'disk',
+            args: [
+              { name: 'path', type: 'string', required: false, repeatable: true, positional: false },
+              { name: 'unit', choices: ['B', 'GiB'] },
+            ],
+          },
+          { name: 'load', args: [] },
+        ],
+      },
+    });
+  });
+
+  it('defaults to one job at a time', () => {
+    expect(specFromManifest({ commands: {} }, 'x')).toMatchObject({ ok: true, spec: { parallel: false } });
+  });
+
+  it.each([
+    ['a misspelt field', { commands: { a: { args: { x: { requried: true } } } } }, /commands\.a\.args\.x/],
+    ['a bad type', { commands: { a: { args: { x: { type: 'int' } } } } }, /commands\.a\.args\.x\.type/],
+    ['parallel as a string', { parallel: 'yes' }, /parallel: must be true or false/],
+    ['args beside commands', { commands: {}, args: {} }, /args: belongs inside a command/],
+    ['a name that is not the folder', { name: 'other' }, /does not match its folder "x"/],
+    ['a flag-like command name', { commands: { '-x': {} } }, /commands/],
+  ])('rejects %s', (_, manifest, error) => {
+    const parsed = specFromManifest(manifest, 'x');
+    expect(parsed.ok).toBe(false);
+    expect(parsed.ok ? '' : parsed.error).toMatch(error);
+  });
+
+  it('describes an introspected plugin exactly (the help cache format)', () => {
+    const original = specFromManifest(
+      { description: 'd', commands: { add: { description: 'a', args: { title: { required: true, metavar: 'T' }, n: { type: 'integer', aliases: ['limit'] } } } } },
+      'x',
+    );
+    if (!original.ok) throw new Error(original.error);
+    expect(specFromManifest(manifestOf(original.spec), 'x')).toEqual(original);
+  });
+});

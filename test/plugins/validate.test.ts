@@ -1,0 +1,104 @@
+// Checking a plugin job before it runs: what is wrong, what exists, did you mean.
+import { describe, expect, it } from 'vitest';
+import type { ArgValue } from '../../src/plugins/argv.js';
+import { specFromManifest } from '../../src/plugins/manifest.js';
+import type { PluginSpec } from '../../src/plugins/spec.js';
+import { checkPluginJob, coerceArgs, unknownPlugin } from '../../src/plugins/validate.js';
+
+function spec(manifest: unknown): PluginSpec {
+  const parsed = specFromManifest(manifest, 'tg');
+  if (!parsed.ok) throw new Error(parsed.error);
+  return parsed.spec;
+}
+
+const TG = spec({
+  commands: {
+    'click-button': {
+      args: {
+        'button-text': { required: true },
+        'msg-id': { type: 'integer', required: true },
+        'dry-run': { type: 'boolean' },
+      },
+    },
+    send: {
+      args: {
+        to: { required: true, choices: ['alice', 'bob'] },
+        attach: { repeatable: true },
+        limit: { type: 'integer', aliases: ['n'] },
+        ratio: { type: 'number' },
+      },
+    },
+    search: { args: { query: { positional: true, required: true }, n: { type: 'integer' } } },
+  },
+});
+
+describe('checkPluginJob', () => {
+  it.each<[string, string | undefined, Record<string, ArgValue>, string[]]>([
+    ['the design example', 'click-button', { 'button-text': 'Payments', 'msg-id': 12345678 }, ['click-button', '--button-text', 'Payments', '--msg-id', '12345678']],
+    ['a numeric string for an integer', 'click-button', { 'button-text': 'x', 'msg-id': '42', 'dry-run': true }, ['click-button', '--button-text', 'x', '--msg-id', '42', '--dry-run']],
+    ['a list for a repeatable flag', 'send', { to: 'bob', attach: ['a.png', 'b.png'] }, ['send', '--to', 'bob', '--attach', 'a.png', '--attach', 'b.png']],
+    ['an alias', 'send', { to: 'bob', n: 3 }, ['send', '--to', 'bob', '-n', '3']],
+    ['a positional', 'search', { n: 2, query: 'cats' }, ['search', 'cats', '-n', '2']],
+    ['false and null count as not given', 'send', { to: 'alice', attach: null, ratio: null }, ['send', '--to', 'alice']],
+  ])('accepts %s', (_, command, args, argv) => {
+    expect(checkPluginJob('tg', TG, command, args)).toEqual({ ok: true, argv });
+  });
+
+  it.each<[string, string | undefined, Record<string, ArgValue>, RegExp]>([
+    ['a missing command', undefined, {}, /^command: tg needs a command: click-button, send, search$/],
+    ['an unknown command, with a suggestion', 'snd', {}, /^command: tg has no command "snd" \(did you mean "send"\?\); commands: click-button, send, search$/],
+    ['an unknown argument, with a suggestion', 'click-button', { 'button-text': 'x', 'msg-id': 1, button_txt: 'y' }, /^args\.button_txt: tg click-button has no argument "button_txt" \(did you mean "button-text"\?\); arguments: --button-text BUTTON-TEXT, --msg-id MSG-ID, --dry-run$/],
+    ['a missing required argument', 'click-button', { 'button-text': 'x' }, /^args: tg click-button needs "msg-id" \(--msg-id MSG-ID\)$/],
+    ['a required argument given as null', 'click-button', { 'button-text': 'x', 'msg-id': null }, /needs "msg-id"/],
+    ['a value outside the choices', 'send', { to: 'alcie' }, /^args\.to: "alcie" is not one of alice, bob \(did you mean "alice"\?\)$/],
+    ['a non-integer', 'click-button', { 'button-text': 'x', 'msg-id': 'twelve' }, /^args\.msg-id: expected a whole number, got "twelve"$/],
+    ['a non-number', 'send', { to: 'bob', ratio: 'half' }, /^args\.ratio: expected a number, got "half"$/],
+    ['a list for a single flag', 'click-button', { 'button-text': ['a', 'b'], 'msg-id': 1 }, /^args\.button-text: takes one value, got a list/],
+    ['true for a flag that takes a value', 'click-button', { 'button-text': true, 'msg-id': 1 }, /^args\.button-text: needs a value \(--button-text BUTTON-TEXT\)$/],
+    ['a string for a boolean flag', 'click-button', { 'button-text': 'x', 'msg-id': 1, 'dry-run': 'yes' }, /^args\.dry-run: is a flag: give true or false, got "yes"$/],
+    ['an argument and its alias', 'send', { to: 'bob', limit: 1, n: 2 }, /^args\.n: same argument as "limit"/],
+    ['a positional that looks like a flag', 'search', { query: '--rm' }, /cannot start with "-"/],
+  ])('rejects %s', (_, command, args, error) => {
+    const checked = checkPluginJob('tg', TG, command, args);
+    expect(checked.ok).toBe(false);
+    expect(checked.ok ? '' : checked.error).toMatch(error);
+  });
+
+  it('lists every problem at once', () => {
+    const checked = checkPluginJob('tg', TG, 'send', { to: 'carol', txt: 'hi' });
+    expect(checked.ok ? [] : checked.error.split('; args').length).toBe(2);
+  });
+
+  it('takes arguments directly when the plugin has no commands', () => {
+    const flat = spec({ args: { path: {} } });
+    expect(checkPluginJob('du', flat, undefined, { path: '/' })).toEqual({ ok: true, argv: ['--path', '/'] });
+    expect(checkPluginJob('du', flat, 'x', {})).toMatchObject({ ok: false, error: expect.stringMatching(/has no commands/) });
+  });
+});
+
+describe('unknownPlugin', () => {
+  it('names what exists, and the near miss', () => {
+    expect(unknownPlugin('notez', ['notes', 'sysinfo'])).toBe('plugin: no plugin named "notez" (did you mean "notes"?); plugins: notes, sysinfo');
+    expect(unknownPlugin('x', [])).toMatch(/this queue has no plugins/);
+  });
+});
+
+describe('coerceArgs', () => {
+  const send = TG.commands.find((c) => c.name === 'send')!.args;
+  it.each<[Record<string, ArgValue>, Record<string, ArgValue>]>([
+    [{ limit: '12' }, { limit: 12 }],
+    [{ n: '-3' }, { n: -3 }],
+    [{ ratio: '0.5' }, { ratio: 0.5 }],
+    [{ to: '12' }, { to: '12' }], // a string argument stays a string
+    [{ limit: 'many' }, { limit: 'many' }], // left for validation to reject
+    [{ attach: ['1', '2'] }, { attach: ['1', '2'] }],
+    [{ unknown: '5' }, { unknown: '5' }],
+  ])('%j → %j', (given, typed) => {
+    expect(coerceArgs(given, send)).toEqual(typed);
+  });
+
+  it('reads "true"/"false" for a boolean flag', () => {
+    const click = TG.commands[0]!.args;
+    expect(coerceArgs({ 'dry-run': 'false' }, click)).toEqual({ 'dry-run': false });
+  });
+});
