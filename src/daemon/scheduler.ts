@@ -3,7 +3,8 @@
 // the job to claim (or the dependent to fail) and when to look again.
 import type { PendingEntry } from './pending-index.js';
 
-// `unknown`: no job of that id is pending, running or finished (after the settle period).
+// `unknown`: no job of that id is pending, running or finished, and that has held for
+// the settle period (the daemon confirms it: a job can be between folders for a moment).
 export type DependencyState = 'completed' | 'failed' | 'waiting' | 'unknown';
 
 export interface SchedulerView {
@@ -49,11 +50,7 @@ export function pickNext(entries: Iterable<PendingEntry>, view: SchedulerView): 
     for (const dependency of entry.after) {
       const state = view.dependency(dependency);
       if (state === 'failed') return { decision: { kind: 'dependency-failed', entry, dependency }, wakeAt };
-      if (state === 'unknown') {
-        const settledAt = entry.mtimeMs + view.settleMs;
-        if (settledAt <= view.now) return { decision: { kind: 'invalid', entry, error: `after: unknown job id "${dependency}"` }, wakeAt };
-        later(settledAt);
-      }
+      if (state === 'unknown') return { decision: { kind: 'invalid', entry, error: `after: unknown job id "${dependency}"` }, wakeAt };
       if (state !== 'completed') blocked = true;
     }
     if (blocked) continue;
