@@ -36,3 +36,21 @@ export function fieldsFromFlags(flags: SubmitFlags, now: Date): Record<string, u
 export function hasJobFields(fields: Readonly<Record<string, unknown>>): boolean {
   return Object.keys(fields).some((k) => k !== 'task_id');
 }
+
+// `--arg key=value` (repeatable) to a plugin job's "args": a key given twice becomes a
+// list (the flag is repeated), `--arg flag` alone is true. Values stay strings here;
+// the plugin's own description decides what is a number (plugins/validate.ts).
+export function pluginArgs(pairs: readonly string[]): Record<string, string | true | string[]> {
+  const args: Record<string, string | true | string[]> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    const key = eq === -1 ? pair : pair.slice(0, eq);
+    if (key === '') throw new McpqError(`--arg: expected key=value or a flag name, got "${pair}"`, ExitCode.usage);
+    const value = eq === -1 ? true : pair.slice(eq + 1);
+    const previous = args[key];
+    if (previous === undefined) args[key] = value;
+    else if (previous === true || value === true) throw new McpqError(`--arg ${key}: given both as a flag and with a value`, ExitCode.usage);
+    else args[key] = [...(Array.isArray(previous) ? previous : [previous]), value];
+  }
+  return args;
+}

@@ -4,6 +4,7 @@
 import { Command, Option } from 'commander';
 import { VERSION } from '../version.js';
 import { registerDaemon } from './commands/daemon.js';
+import { registerPlugins } from './commands/plugins.js';
 import { registerService } from './commands/service.js';
 import { registerStatus } from './commands/status.js';
 import { registerSubmit } from './commands/submit.js';
@@ -34,6 +35,7 @@ Run "mcpq <command> --help" for a command's options.`,
   registerSubmit(program);
   registerStatus(program);
   registerService(program);
+  registerPlugins(program);
   return program;
 }
 

@@ -29,6 +29,8 @@ export interface DaemonOptions {
   readonly version: string;
   readonly supervisor?: string | undefined;
   readonly resolvePlugin?: PluginResolver;
+  // Whether a plugin's jobs may run at the same time (plugin.json "parallel": true).
+  readonly pluginParallel?: (plugin: string) => Promise<boolean>;
   readonly echoLog?: NodeJS.WritableStream;
 }
 
@@ -157,7 +159,7 @@ class Daemon implements DaemonHandle {
   }
 
   #read(name: string) {
-    return readEntry(this.#options.layout.pending, name, this.#settings.defaultTimeoutSeconds).catch((error: unknown) => {
+    return readEntry(this.#options.layout.pending, name, this.#settings.defaultTimeoutSeconds, this.#options.pluginParallel).catch((error: unknown) => {
       this.#log.error({ event: 'index_error', name, error: errorMessage(error) }, 'could not read pending file');
       return undefined;
     });

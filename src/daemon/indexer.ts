@@ -6,7 +6,14 @@ import { errnoCode } from '../core/errors.js';
 import { loadJobFile, type LoadedJob } from '../core/job-file.js';
 import type { PendingEntry } from './pending-index.js';
 
-export async function readEntry(pendingDir: string, name: string, defaultTimeoutSeconds: number): Promise<PendingEntry | undefined> {
+// `pluginParallel`: whether a plugin's jobs may overlap (its plugin.json says so); such
+// a job is not held back by the plugin's group unless it names a group itself.
+export async function readEntry(
+  pendingDir: string,
+  name: string,
+  defaultTimeoutSeconds: number,
+  pluginParallel: (plugin: string) => Promise<boolean> = async () => false,
+): Promise<PendingEntry | undefined> {
   const path = join(pendingDir, name);
   let bytes: Buffer;
   let mtimeMs: number;
@@ -19,7 +26,10 @@ export async function readEntry(pendingDir: string, name: string, defaultTimeout
     if (errnoCode(error) === 'ENOENT') return undefined;
     throw error;
   }
-  return entryOf(name, mtimeMs, bytes.length, loadJobFile(name, bytes, { timeoutSeconds: defaultTimeoutSeconds, submittedAt: mtimeMs }));
+  const loaded = loadJobFile(name, bytes, { timeoutSeconds: defaultTimeoutSeconds, submittedAt: mtimeMs });
+  const entry = entryOf(name, mtimeMs, bytes.length, loaded);
+  const ungrouped = loaded.ok && loaded.spec.run.kind === 'plugin' && loaded.object.group === undefined && (await pluginParallel(loaded.spec.run.plugin));
+  return ungrouped ? { ...entry, group: undefined } : entry;
 }
 
 // The index entry of a pending file already read and loaded (also used by `mcpq list`).

@@ -19,6 +19,7 @@ import { exists, moveNoClobber, unlinkIfExists, writeAtomic } from '../queue/fil
 import { logPath } from '../queue/layout.js';
 import { bootTime } from '../queue/owner.js';
 import { buildRecord, writeRecord, type AttemptSummary, type StreamTail } from '../queue/records.js';
+import { jsonOutput } from '../plugins/output.js';
 import { commandFor } from './command.js';
 import type { DaemonContext } from './context.js';
 import { startJob, type RunningJob, type StopReason } from './runner.js';
@@ -134,7 +135,7 @@ async function run(ctx: DaemonContext, claim: Claim, loaded: Extract<LoadedJob, 
     stdout: result.stdout,
     stderr: result.stderr,
     earlierAttempts: history,
-    extra: { ...resultFile, ...recordLinks(loaded.meta) },
+    extra: { ...resultFile, ...recordLinks(loaded.meta), ...(spec.run.kind === 'plugin' ? jsonOutput(result.stdout) : undefined) },
   });
 }
 

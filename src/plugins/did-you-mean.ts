@@ -16,12 +16,16 @@ export function levenshtein(a: string, b: string): number {
 }
 
 // The nearest candidate, if it is near enough to be a typo: one edit for short
-// words, two for longer ones; case differences alone always count as a near miss.
+// words, two for longer ones. A case difference alone, or a word that starts with the
+// other ("del" for "delete", "attachment" for "attach"), also counts as a near miss.
 export function closest(word: string, candidates: Iterable<string>): string | undefined {
   const limit = word.length <= 3 ? 1 : 2;
+  const lower = word.toLowerCase();
   let best: { name: string; distance: number } | undefined;
   for (const name of candidates) {
-    const distance = name.toLowerCase() === word.toLowerCase() ? 0 : levenshtein(word, name);
+    const other = name.toLowerCase();
+    const prefix = Math.min(lower.length, other.length) >= 3 && (lower.startsWith(other) || other.startsWith(lower));
+    const distance = other === lower ? 0 : prefix ? limit : levenshtein(word, name);
     if (distance <= limit && (best === undefined || distance < best.distance)) best = { name, distance };
   }
   return best?.name;

@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { execa } from 'execa';
 import { errorMessage } from '../core/errors.js';
+import { stopGroup } from '../daemon/process-group.js';
 import type { Command } from '../daemon/runner.js';
 import { parseArgparseHelp } from './argparse-help.js';
 import { specFromManifest } from './manifest.js';
@@ -57,23 +58,36 @@ async function fromManifest(path: string, name: string): Promise<Introspection> 
   return specFromManifest(value, name);
 }
 
+// Runs one help command in its own process group, so that a timeout (or a plugin
+// that leaves a child holding its stdout) stops everything it started.
 async function helpText(plugin: Introspectable, words: readonly string[], timeoutMs: number): Promise<{ ok: true; text: string } | { ok: false; error: string }> {
   const shown = ['cli', ...words, '--help'].join(' ');
-  const result = await execa(plugin.program.file, [...plugin.program.args, ...words, '--help'], {
+  const subprocess = execa(plugin.program.file, [...plugin.program.args, ...words, '--help'], {
     cwd: plugin.dir,
-    timeout: timeoutMs,
-    forceKillAfterDelay: 1_000,
+    detached: true,
+    cleanup: true,
     reject: false,
     stdin: 'ignore',
     maxBuffer: 1024 * 1024,
     // A wide terminal keeps argparse from wrapping lines it need not wrap.
     env: { COLUMNS: '120', MCPQ_INTROSPECT: '1' },
   });
-  if (result.timedOut) return { ok: false, error: `"${shown}" did not finish within ${timeoutMs / 1_000}s` };
-  if (result.failed && result.exitCode === undefined) return { ok: false, error: `"${shown}" could not start: ${result.shortMessage}` };
+  let timedOut = false;
+  const stop = (): void => {
+    if (subprocess.pid !== undefined) void stopGroup(subprocess.pid, 500);
+  };
+  const timer = setTimeout(() => {
+    timedOut = true;
+    stop();
+  }, timeoutMs);
+  subprocess.once('exit', stop);
+  const result = await subprocess;
+  clearTimeout(timer);
+  if (timedOut) return { ok: false, error: `"${shown}" did not finish within ${timeoutMs / 1_000}s` };
+  if (result.failed && result.exitCode === undefined && result.signal === undefined) return { ok: false, error: `"${shown}" could not start: ${result.shortMessage}` };
   if (result.exitCode !== 0) {
     const why = firstLine(String(result.stderr)) ?? firstLine(String(result.stdout)) ?? 'no output';
-    return { ok: false, error: `"${shown}" exited with code ${result.exitCode}: ${why}` };
+    return { ok: false, error: `"${shown}" ${result.signal ? `was killed by ${result.signal}` : `exited with code ${result.exitCode}`}: ${why}` };
   }
   return { ok: true, text: String(result.stdout) };
 }

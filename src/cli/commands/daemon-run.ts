@@ -2,7 +2,9 @@
 import { DEFAULT_SETTINGS, type DaemonSettings } from '../../daemon/context.js';
 import { startDaemon } from '../../daemon/daemon.js';
 import { layoutOf } from '../../queue/layout.js';
+import { PluginRegistry } from '../../plugins/registry.js';
 import { VERSION } from '../../version.js';
+import { registryOptions } from '../plugin-roots.js';
 import { resolveQueueRoot } from '../queue-root.js';
 import type { DaemonFlags } from './daemon.js';
 
@@ -22,11 +24,23 @@ export async function runDaemonCommand(queue: string | undefined, flags: DaemonF
     fsync: flags.fsync,
     maxDaemonLogBytes: flags.maxDaemonLog,
   });
-  const daemon = await startDaemon({ layout, settings, version: VERSION, supervisor: supervisorOf(process.env), ...(flags.verbose ? { echoLog: process.stderr } : {}) });
+  const plugins = new PluginRegistry(registryOptions(layout, flags.plugins, process.env));
+  const scanning = plugins.scan(); // found now, and looked at again whenever a job names one
+  const daemon = await startDaemon({
+    layout,
+    settings,
+    version: VERSION,
+    supervisor: supervisorOf(process.env),
+    resolvePlugin: plugins.resolve,
+    pluginParallel: (name) => plugins.isParallel(name),
+    ...(flags.verbose ? { echoLog: process.stderr } : {}),
+  });
+  const found = await scanning;
   process.stdout.write(
     `mcpq ${VERSION}: daemon ${daemon.tag} (pid ${process.pid}) serving ${layout.root}, ${settings.concurrency} job(s) at a time\n` +
       `  submit a job:  mcpq submit -- echo hello   (or drop a .json/.sh file into ${layout.pending})\n` +
-      `  follow it:     mcpq status   ·   log: ${layout.daemonLog}\n`,
+      `  follow it:     mcpq status   ·   log: ${layout.daemonLog}\n` +
+      `  plugins:       ${found.length === 0 ? `none yet (add folders to ${layout.plugins})` : found.map((p) => (p.status === 'ok' ? p.name : `${p.name} (broken: mcpq plugins ${p.name})`)).join(', ')}\n`,
   );
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals): void => {

@@ -2,6 +2,7 @@
 import { Option, type Command } from 'commander';
 import { examples, queueFlag, queueOption } from '../program.js';
 import { integerAtLeast, seconds } from '../parse-options.js';
+import { pluginsDirOption } from './plugins.js';
 
 interface DaemonFlags {
   concurrency: number;
@@ -15,6 +16,7 @@ interface DaemonFlags {
   verbose?: boolean;
   fsync: boolean;
   maxDaemonLog: number;
+  plugins?: string[];
 }
 
 export function registerDaemon(program: Command): void {
@@ -31,6 +33,7 @@ export function registerDaemon(program: Command): void {
     .addOption(new Option('--rescan <ms>', 'full rescan of pending/ every this many ms').argParser(integerAtLeast(50)).default(5000).hideHelp())
     .addOption(new Option('--no-fsync', 'do not fsync records (faster, less durable)').hideHelp())
     .addOption(new Option('--max-daemon-log <bytes>', 'rotate daemon.log at this size').argParser(integerAtLeast(1024)).default(10 * 1024 * 1024).hideHelp())
+    .addOption(pluginsDirOption())
     .option('-v, --verbose', 'also print the NDJSON log on stderr')
     .action(async (flags: DaemonFlags, cmd: Command) => {
       const { runDaemonCommand } = await import('./daemon-run.js');

@@ -12,8 +12,11 @@ import { listDaemons } from '../../queue/owner.js';
 import type { JobRecord } from '../../queue/records.js';
 import { submit, whereIsId } from '../../queue/submit.js';
 import { fieldsFromFlags, hasJobFields } from '../job-flags.js';
+import { pluginJob, type FindPlugin } from '../plugin-job.js';
+import { registryOptions } from '../plugin-roots.js';
 import { resolveQueueRoot } from '../queue-root.js';
 import { waitForRecord } from '../wait.js';
+import { pipelineFileOf, submitPipeline } from './submit-pipeline.js';
 import type { SubmitFlags } from './submit.js';
 
 type Built = { readonly id: string; readonly content: string; readonly extension: '.json' | '.sh' | '.txt'; readonly after: readonly string[] };
@@ -21,7 +24,12 @@ type Built = { readonly id: string; readonly content: string; readonly extension
 export async function runSubmit(queue: string | undefined, words: readonly string[], flags: SubmitFlags, doubleDash: boolean): Promise<number> {
   const layout = layoutOf(resolveQueueRoot(queue, process.env));
   await ensureQueue(layout);
-  const built = await buildSubmission(words, flags, doubleDash, new Date());
+  const pipeline = await pipelineFileOf(words, doubleDash);
+  if (pipeline !== undefined) return submitPipeline(layout, pipeline, flags);
+  const built = await buildSubmission(words, flags, doubleDash, new Date(), async (name) => {
+    const { PluginRegistry } = await import('../../plugins/registry.js');
+    return new PluginRegistry(registryOptions(layout, undefined, process.env)).find(name);
+  });
   for (const dependency of built.after) {
     if ((await whereIsId(layout, dependency)) === undefined) {
       throw new McpqError(`--after ${dependency}: no job with that id in this queue`, ExitCode.usage);
@@ -39,8 +47,10 @@ export async function runSubmit(queue: string | undefined, words: readonly strin
   return report(layout, record);
 }
 
-export async function buildSubmission(words: readonly string[], flags: SubmitFlags, doubleDash: boolean, now: Date): Promise<Built> {
+// `findPlugin` lets a plugin job be checked and typed against the plugin's description.
+export async function buildSubmission(words: readonly string[], flags: SubmitFlags, doubleDash: boolean, now: Date, findPlugin?: FindPlugin): Promise<Built> {
   const fields = fieldsFromFlags(flags, now);
+  if (flags.plugin !== undefined) return asJson({ ...(await pluginJob(flags.plugin, words, flags, findPlugin)), cwd: process.cwd(), ...fields }, now);
   const jobFile = !doubleDash && flags.shell === undefined && words.length === 1 && /\.(json|sh|txt)$/i.test(words[0]!) ? words[0]! : undefined;
   if (jobFile !== undefined) return fromFile(jobFile, fields);
   if (flags.shell !== undefined && words.length > 0) throw new McpqError('give either --shell LINE or a command after --, not both', ExitCode.usage);

@@ -20,6 +20,8 @@ export interface SubmitFlags {
   resultFile?: string;
   wait?: boolean;
   json?: boolean;
+  plugin?: string;
+  arg?: string[];
 }
 
 export function registerSubmit(program: Command): void {
@@ -43,9 +45,18 @@ export function registerSubmit(program: Command): void {
     .option('-o, --result-file <path>', "write the job's stdout here when it ends (relative: results/)")
     .option('-w, --wait', "wait for the job, print its output, exit with its exit code")
     .option('--json', 'print {"id": …} as JSON')
+    .option('--plugin <name>', 'run a plugin command: --plugin NAME COMMAND --arg key=value … (see mcpq plugins)')
+    .addOption(new Option('--arg <key=value>', 'a plugin argument (repeatable; "--arg flag" alone means true)').argParser(collect))
     .passThroughOptions()
     .action(async (words: string[], flags: SubmitFlags, cmd: Command) => {
       const { runSubmit } = await import('./submit-run.js');
+      // `--plugin notes add --arg title=x --wait`: the options after the plugin's
+      // command are still mcpq's (passThroughOptions stopped at "add").
+      if (flags.plugin !== undefined && words.length > 1) {
+        const { operands, unknown } = cmd.parseOptions(words.slice(1));
+        words = [words[0]!, ...operands, ...unknown];
+        flags = cmd.opts<SubmitFlags>();
+      }
       process.exitCode = await runSubmit(queueFlag(cmd), words, flags, process.argv.includes('--'));
     });
   examples(command, [
@@ -54,5 +65,6 @@ export function registerSubmit(program: Command): void {
     'mcpq submit job.json                          a job file (.json, .sh or .txt)',
     'mcpq submit --wait --timeout 60 -- make test  block, print output, exit with its code',
     'mcpq submit --id nightly --env API_TOKEN=$T -- ./sync.sh',
+    'mcpq submit --plugin notes add --arg title="Call Bob" --arg tag=work   a plugin command',
   ]);
 }

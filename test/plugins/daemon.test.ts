@@ -1,0 +1,132 @@
+// Plugin jobs through a real daemon: argument mapping, JSON output in the record,
+// invalid jobs, one-at-a-time per plugin, and plugins that appear while it runs.
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { startDaemon, tempQueue, waitForRecord, type TempQueue } from '../helpers/mcpq.js';
+
+const FIXTURES = join(import.meta.dirname, 'fixtures');
+const FAST = ['--kill-grace', '1', '--grace', '2', '--settle', '300', '--rescan', '200', '--lease', '2'];
+
+// Copies the tg fixture into the queue's plugins/ under each name.
+function addPlugin(q: TempQueue, name: string, manifest?: unknown): void {
+  cpSync(join(FIXTURES, 'tg'), q.path('plugins', name), { recursive: true });
+  if (manifest !== undefined) writeFileSync(q.path('plugins', name, 'plugin.json'), JSON.stringify(manifest));
+}
+
+function daemon(q: TempQueue, ...args: string[]) {
+  return startDaemon(q.root, [...FAST, ...args], { XDG_CONFIG_HOME: q.dir });
+}
+
+const job = (id: string, plugin: string, command: string | undefined, args: Record<string, unknown>) =>
+  JSON.stringify({ task_id: id, plugin, ...(command === undefined ? {} : { command }), args, timeout: 30 });
+
+describe('plugin jobs', () => {
+  it('runs the design example and keeps the JSON it prints as result.output', async () => {
+    const q = tempQueue();
+    addPlugin(q, 'botfather');
+    await daemon(q);
+    q.drop('click.json', job('click', 'botfather', 'click-button', { 'button-text': 'Payments', 'msg-id': 12345678 }));
+    const record = await waitForRecord(q, 'click');
+    expect(record.result).toMatchObject({ status: 'completed', returncode: 0 });
+    expect(record.result.output).toEqual({
+      ok: true,
+      command: 'click-button',
+      argv: ['click-button', '--button-text', 'Payments', '--msg-id', '12345678'],
+      args: { verbose: false, button_text: 'Payments', msg_id: 12345678, dry_run: false },
+    });
+    expect(record.args).toEqual({ 'button-text': 'Payments', 'msg-id': 12345678 }); // the job as submitted
+  });
+
+  it('keeps the JSON error a failing plugin prints, with its exit code and stderr', async () => {
+    const q = tempQueue();
+    addPlugin(q, 'tg');
+    await daemon(q);
+    q.drop('fail.json', job('fail', 'tg', 'fail', { code: 3 }));
+    const record = await waitForRecord(q, 'fail');
+    expect(record.result).toMatchObject({ status: 'failed', returncode: 3, output: { ok: false, error: 'the bot is asleep' } });
+  });
+
+  it('gives no output when stdout is not JSON', async () => {
+    const q = tempQueue();
+    mkdirSync(q.path('plugins', 'say'), { recursive: true });
+    writeFileSync(q.path('plugins', 'say', 'cli.sh'), 'echo "hello $2"\n');
+    writeFileSync(q.path('plugins', 'say', 'plugin.json'), JSON.stringify({ args: { to: { required: true } } }));
+    await daemon(q);
+    q.drop('say.json', job('say', 'say', undefined, { to: 'you' }));
+    const record = await waitForRecord(q, 'say');
+    expect(record.result).toMatchObject({ status: 'completed', stdout: 'hello you\n' });
+    expect(record.result).not.toHaveProperty('output');
+  });
+
+  it.each([
+    ['an unknown plugin', { plugin: 'tgg', command: 'send' }, 'plugin: no plugin named "tgg" (did you mean "tg"?); plugins: tg'],
+    ['an unknown command', { plugin: 'tg', command: 'click' }, 'command: tg has no command "click"'],
+    ['an unknown flag', { plugin: 'tg', command: 'send', args: { to: 'bob', text: 'hi', attachment: 'a' } }, 'args.attachment: tg send has no argument "attachment" (did you mean "attach"?); arguments: --to {alice,bob}, --text TEXT, --attach FILE …, --priority {low,high}'],
+    ['a missing required flag', { plugin: 'tg', command: 'send', args: { to: 'bob' } }, 'args: tg send needs "text" (--text TEXT)'],
+    ['a value outside the choices', { plugin: 'tg', command: 'send', args: { to: 'carol', text: 'hi' } }, 'args.to: "carol" is not one of alice, bob'],
+  ])('fails %s as invalid, saying what exists', async (_, fields, error) => {
+    const q = tempQueue();
+    addPlugin(q, 'tg');
+    await daemon(q);
+    q.drop('bad.json', JSON.stringify({ task_id: 'bad', ...fields }));
+    const record = await waitForRecord(q, 'bad');
+    expect(record.result.status).toBe('invalid');
+    expect(record.result.error).toContain(error);
+  });
+
+  it('picks up a plugin added while the daemon runs', async () => {
+    const q = tempQueue();
+    const d = await daemon(q);
+    q.drop('early.json', job('early', 'late', 'fail', {}));
+    expect((await waitForRecord(q, 'early')).result).toMatchObject({ status: 'invalid', error: expect.stringMatching(/no plugin named "late"; this queue has no plugins/) });
+    addPlugin(q, 'late');
+    q.drop('on-time.json', job('on-time', 'late', 'search', { query: 'cats', n: 2 }));
+    expect((await waitForRecord(q, 'on-time')).result).toMatchObject({ status: 'completed', output: { argv: ['search', 'cats', '-n', '2'] } });
+    expect(d.output()).toContain('plugins:       none yet');
+  });
+});
+
+describe('plugin serialization', () => {
+  // Two `slow` jobs that each wait (up to waitMs) for the other to start, and note
+  // when they started and ended.
+  async function pair(q: TempQueue, first: [string, string], second: [string, string], waitMs: number) {
+    const marks = join(q.dir, 'marks');
+    mkdirSync(marks, { recursive: true });
+    q.drop(`${first[0]}.json`, job(first[0], first[1], 'slow', { name: first[0], dir: marks, peer: second[0], 'wait-ms': waitMs }));
+    q.drop(`${second[0]}.json`, job(second[0], second[1], 'slow', { name: second[0], dir: marks, peer: first[0], 'wait-ms': waitMs }));
+    const records = await Promise.all([waitForRecord(q, first[0]), waitForRecord(q, second[0])]);
+    for (const r of records) expect(r.result.status).toBe('completed');
+    return records.map((r) => r.result.output as { start: number; end: number; met: boolean });
+  }
+
+  it('never runs two jobs of one plugin at the same time, even with --concurrency 4', async () => {
+    const q = tempQueue();
+    addPlugin(q, 'tg');
+    await daemon(q, '--concurrency', '4');
+    const [a, b] = await pair(q, ['a', 'tg'], ['b', 'tg'], 700);
+    const [earlier, later] = a!.start < b!.start ? [a!, b!] : [b!, a!];
+    expect(earlier.met).toBe(false); // waited in vain: the other had not started
+    expect(earlier.end).toBeLessThanOrEqual(later.start);
+  });
+
+  it('runs jobs of different plugins at the same time', async () => {
+    const q = tempQueue();
+    addPlugin(q, 'tg');
+    addPlugin(q, 'other');
+    await daemon(q, '--concurrency', '4');
+    const [a, b] = await pair(q, ['a', 'tg'], ['b', 'other'], 15_000);
+    // each saw the other start before it ended: they overlapped
+    expect([a!.met, b!.met]).toEqual([true, true]);
+    expect(Math.max(a!.start, b!.start)).toBeLessThanOrEqual(Math.min(a!.end, b!.end));
+  });
+
+  it('runs jobs of a plugin whose plugin.json says "parallel": true at the same time', async () => {
+    const q = tempQueue();
+    const slow = { args: { name: { required: true }, dir: { required: true }, peer: {}, 'wait-ms': { type: 'integer' } } };
+    addPlugin(q, 'par', { parallel: true, commands: { slow } });
+    await daemon(q, '--concurrency', '4');
+    const [a, b] = await pair(q, ['a', 'par'], ['b', 'par'], 15_000);
+    expect([a!.met, b!.met]).toEqual([true, true]);
+  });
+});

@@ -1,0 +1,159 @@
+// Discovery and introspection on real folders, with real interpreters: which folders
+// are plugins, what a broken one looks like, when help is read again.
+import { appendFileSync, chmodSync, cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PluginRegistry, type Plugin } from '../../src/plugins/registry.js';
+import { tempQueue } from '../helpers/mcpq.js';
+
+const FIXTURES = join(import.meta.dirname, 'fixtures');
+
+// A sh plugin whose --help is argparse-shaped and counts how often it is asked.
+const COUNTING_HELP = `#!/bin/sh
+if [ "$1" = "--help" ]; then
+  echo run >> "$(dirname "$0")/help-runs"
+  printf 'usage: echoer [-h] --text TEXT\\n\\nSay it back.\\n\\noptions:\\n  -h, --help   show this help message and exit\\n  --text TEXT  what to say\\n'
+  exit 0
+fi
+echo "{\\"said\\": \\"$2\\"}"
+`;
+
+function plugins(root: string, files: Record<string, string>, mode?: Record<string, number>): void {
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(join(root, path, '..'), { recursive: true });
+    writeFileSync(join(root, path), content);
+    if (mode?.[path] !== undefined) chmodSync(join(root, path), mode[path]!);
+  }
+}
+
+const byName = (list: readonly Plugin[]) => Object.fromEntries(list.map((p) => [p.name, p]));
+
+describe('PluginRegistry', () => {
+  it('finds every entry form and runs each with its interpreter', async () => {
+    const q = tempQueue();
+    const root = join(q.dir, 'plugins');
+    cpSync(join(FIXTURES, 'tg'), join(root, 'py'), { recursive: true });
+    plugins(
+      root,
+      {
+        'sh/cli.sh': COUNTING_HELP,
+        'exe/cli': COUNTING_HELP,
+        'mjs/cli.mjs': 'console.log(JSON.stringify({ hi: process.argv.slice(2) }))\n',
+        'mjs/plugin.json': JSON.stringify({ commands: { hi: { args: { name: {} } } } }),
+        '.cache/ignored.json': '{}',
+        'README.md': 'not a plugin',
+      },
+      { 'exe/cli': 0o755 },
+    );
+    const registry = new PluginRegistry({ roots: [root] });
+    const found = byName(await registry.scan());
+    expect(Object.keys(found).sort()).toEqual(['exe', 'mjs', 'py', 'sh']);
+    expect(Object.values(found).map((p) => [p.name, p.status])).toEqual(Object.values(found).map((p) => [p.name, 'ok']));
+    const program = (name: string) => (found[name]?.status === 'ok' ? found[name].program : undefined);
+    expect(program('py')).toEqual({ file: 'python3', args: [join(root, 'py/cli.py')] });
+    expect(program('sh')).toEqual({ file: '/bin/sh', args: [join(root, 'sh/cli.sh')] });
+    expect(program('exe')).toEqual({ file: join(root, 'exe/cli'), args: [] });
+    expect(program('mjs')).toEqual({ file: process.execPath, args: [join(root, 'mjs/cli.mjs')] });
+    expect(await registry.resolve({ kind: 'plugin', plugin: 'py', command: 'click-button', flags: { 'button-text': 'Payments', 'msg-id': 12345678 } })).toEqual({
+      ok: true,
+      command: { file: 'python3', args: [join(root, 'py/cli.py'), 'click-button', '--button-text', 'Payments', '--msg-id', '12345678'] },
+    });
+  });
+
+  it('lists a plugin it cannot use with the reason, and still lists the others', async () => {
+    const q = tempQueue();
+    const root = join(q.dir, 'plugins');
+    plugins(
+      root,
+      {
+        'good/cli.sh': COUNTING_HELP,
+        'noexec/cli': COUNTING_HELP,
+        'empty/notes.txt': '',
+        'crashes/cli.sh': 'echo "Traceback: boom" >&2; exit 1\n',
+        'hangs/cli.sh': 'sleep 30\n',
+        'custom/cli.sh': 'echo "Run me with a file name."\n',
+        'badjson/cli.sh': COUNTING_HELP,
+        'badjson/plugin.json': '{"commands": {"a": {"args": {"x": {"type": "int"}}}}}',
+      },
+      { 'noexec/cli': 0o644 },
+    );
+    const found = byName(await new PluginRegistry({ roots: [root], helpTimeoutMs: 400 }).scan());
+    const error = (name: string) => (found[name]?.status === 'error' ? found[name].error : `status ${found[name]?.status}`);
+    expect(found.good?.status).toBe('ok');
+    expect(error('noexec')).toMatch(/cli is not executable \(chmod \+x/);
+    expect(error('empty')).toMatch(/no entry file \(one of cli, cli\.py, cli\.js, cli\.mjs, cli\.sh\)/);
+    expect(error('crashes')).toBe('"cli --help" exited with code 1: Traceback: boom');
+    expect(error('hangs')).toBe('"cli --help" did not finish within 0.4s');
+    expect(error('custom')).toMatch(/not argparse-style\); describe it in a plugin\.json/);
+    expect(error('badjson')).toMatch(/^plugin\.json: commands\.a\.args\.x\.type/);
+  });
+
+  it('says why a job for a broken or unknown plugin cannot run', async () => {
+    const q = tempQueue();
+    const root = join(q.dir, 'plugins');
+    plugins(root, { 'notes/cli.sh': COUNTING_HELP, 'broken/cli': '' }, { 'broken/cli': 0o644 });
+    const registry = new PluginRegistry({ roots: [root] });
+    expect(await registry.resolve({ kind: 'plugin', plugin: 'notez', command: undefined, flags: {} })).toEqual({
+      ok: false,
+      error: 'plugin: no plugin named "notez" (did you mean "notes"?); plugins: broken, notes',
+    });
+    expect(await registry.resolve({ kind: 'plugin', plugin: 'broken', command: undefined, flags: {} })).toMatchObject({ ok: false, error: expect.stringMatching(/^plugin: broken cannot be used: cli is not executable/) });
+  });
+
+  it('lets the first root own a name and reports the shadowed one', async () => {
+    const q = tempQueue();
+    plugins(q.dir, { 'a/same/cli.sh': COUNTING_HELP, 'b/same/cli.sh': COUNTING_HELP, 'b/other/cli.sh': COUNTING_HELP });
+    const found = await new PluginRegistry({ roots: [join(q.dir, 'a'), join(q.dir, 'b'), join(q.dir, 'missing')] }).scan();
+    expect(found.map((p) => [p.name, p.dir, p.status])).toEqual([
+      ['same', join(q.dir, 'a/same'), 'ok'],
+      ['other', join(q.dir, 'b/other'), 'ok'],
+      ['same', join(q.dir, 'b/same'), 'error'],
+    ]);
+    expect(found[2]?.status === 'error' && found[2].error).toBe(`shadowed by ${join(q.dir, 'a/same')} (a plugin of the same name found first)`);
+  });
+
+  it('takes a root that holds an entry itself as one plugin', async () => {
+    const q = tempQueue();
+    plugins(q.dir, { 'solo/cli.sh': COUNTING_HELP });
+    expect((await new PluginRegistry({ roots: [join(q.dir, 'solo')] }).scan()).map((p) => [p.name, p.status])).toEqual([['solo', 'ok']]);
+  });
+
+  it('reads help again only when the entry changes, and keeps it on disk between runs', async () => {
+    const q = tempQueue();
+    const root = join(q.dir, 'plugins');
+    const cacheDir = join(root, '.cache');
+    plugins(root, { 'echoer/cli.sh': COUNTING_HELP });
+    const runs = () => readFileSync(join(root, 'echoer/help-runs'), 'utf8').split('\n').filter(Boolean).length;
+    const registry = new PluginRegistry({ roots: [root], cacheDir });
+    await registry.scan();
+    await Promise.all([registry.scan(), registry.find('echoer'), registry.isParallel('echoer')]);
+    expect(runs()).toBe(1);
+    expect((await new PluginRegistry({ roots: [root], cacheDir }).find('echoer'))?.status).toBe('ok');
+    expect(runs()).toBe(1); // a new process (a CLI command) reads the cache
+    appendFileSync(join(root, 'echoer/cli.sh'), '# changed\n');
+    await registry.scan();
+    expect(runs()).toBe(2);
+  });
+
+  it('picks up a plugin added after the first scan', async () => {
+    const q = tempQueue();
+    const root = join(q.dir, 'plugins');
+    mkdirSync(root);
+    const registry = new PluginRegistry({ roots: [root] });
+    expect(await registry.scan()).toEqual([]);
+    plugins(root, { 'late/cli.sh': COUNTING_HELP });
+    expect((await registry.find('late'))?.status).toBe('ok');
+  });
+
+  it('knows which plugins declare themselves parallel', async () => {
+    const q = tempQueue();
+    const root = join(q.dir, 'plugins');
+    plugins(root, {
+      'par/cli.sh': 'true\n',
+      'par/plugin.json': JSON.stringify({ parallel: true, commands: {} }),
+      'ser/cli.sh': COUNTING_HELP,
+    });
+    const registry = new PluginRegistry({ roots: [root] });
+    expect([await registry.isParallel('par'), await registry.isParallel('ser'), await registry.isParallel('none')]).toEqual([true, false, false]);
+  });
+});
