@@ -2,10 +2,15 @@
 // codes: an McpqError or a usage mistake is one line; anything else is a bug and
 // keeps its stack.
 import { CommanderError } from 'commander';
-import { ExitCode, McpqError } from '../core/errors.js';
+import { ExitCode, McpqError, errnoCode } from '../core/errors.js';
 import { buildProgram } from './program.js';
 
 export async function main(argv: readonly string[]): Promise<void> {
+  // A reader that stops early (mcpq ls | head) is no error: end quietly, as ls does.
+  process.stdout.on('error', (error) => {
+    if (errnoCode(error) !== 'EPIPE') throw error;
+    process.exit(ExitCode.ok);
+  });
   const program = buildProgram();
   try {
     await program.parseAsync([...argv]);

@@ -4,6 +4,14 @@
 import { Command, Option } from 'commander';
 import { VERSION } from '../version.js';
 import { registerDaemon } from './commands/daemon.js';
+import { registerCancel } from './commands/cancel.js';
+import { registerClean } from './commands/clean.js';
+import { registerList } from './commands/list.js';
+import { registerLogs } from './commands/logs.js';
+import { registerRetry } from './commands/retry.js';
+import { registerSchema } from './commands/schema.js';
+import { registerShow } from './commands/show.js';
+import { registerWait } from './commands/wait.js';
 import { registerPlugins } from './commands/plugins.js';
 import { registerService } from './commands/service.js';
 import { registerStatus } from './commands/status.js';
@@ -17,7 +25,7 @@ export function buildProgram(): Command {
     .enablePositionalOptions()
     .showSuggestionAfterError(true)
     .exitOverride()
-    .configureOutput({ outputError: (text, write) => write(`mcpq: ${text.replace(/^error: /, '').trim()}\n`) })
+    .configureOutput({ outputError: (text, write) => write(`mcpq: ${text.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ')}\n`) })
     .configureHelp({ sortSubcommands: false, showGlobalOptions: true })
     .addHelpText(
       'after',
@@ -34,6 +42,14 @@ Run "mcpq <command> --help" for a command's options.`,
   registerDaemon(program);
   registerSubmit(program);
   registerStatus(program);
+  registerList(program);
+  registerShow(program);
+  registerLogs(program);
+  registerCancel(program);
+  registerRetry(program);
+  registerWait(program);
+  registerClean(program);
+  registerSchema(program);
   registerService(program);
   registerPlugins(program);
   return program;

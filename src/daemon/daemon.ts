@@ -15,6 +15,7 @@ import { isIgnoredName } from '../queue/names.js';
 import { bootTime, heartbeat, registerDaemon, thisHost, unregisterDaemon } from '../queue/owner.js';
 import { noPlugins, type PluginResolver } from './command.js';
 import type { DaemonContext, DaemonSettings } from './context.js';
+import { openControl, type ControlDesk } from './control.js';
 import { readEntry } from './indexer.js';
 import { claimAndFailDependency, claimAndRun, type Settled, type Started } from './job-lifecycle.js';
 import { openDaemonLog, type DaemonLogger } from './log.js';
@@ -59,6 +60,7 @@ class Daemon implements DaemonHandle {
   #ctx!: DaemonContext;
   #logger!: DaemonLogger;
   #watcher: PendingWatcher | undefined;
+  #control: ControlDesk | undefined; // cancel requests in control/
   #timers: NodeJS.Timeout[] = [];
   #wake: NodeJS.Timeout | undefined;
   #stopping = false;
@@ -114,8 +116,10 @@ class Daemon implements DaemonHandle {
         (error) => this.#log.error({ event: 'watch_error', error: errorMessage(error) }, 'cannot watch pending/; relying on rescans'),
       );
     }
+    this.#control = openControl(this.#ctx, (id, by) => this.#cancel(id, by), this.#settings.pollMs === undefined);
     await this.#rescan();
     this.#every(this.#settings.heartbeatMs, () => this.#heartbeat());
+    this.#every(this.#settings.pollMs ?? this.#settings.rescanMs, () => this.#control!.scan());
     this.#every(this.#settings.pollMs ?? this.#settings.rescanMs, () => this.#rescan());
     this.#pump();
   }
@@ -242,6 +246,7 @@ class Daemon implements DaemonHandle {
               onStarted: (started) => {
                 this.#claiming.delete(name);
                 this.#running.set(started.id, { ...started, group });
+                void this.#control?.scan(); // a cancel may have come before the start
               },
               stopping: () => this.#stopping,
             })
@@ -290,6 +295,7 @@ class Daemon implements DaemonHandle {
     for (const timer of this.#timers) clearInterval(timer);
     if (this.#wake !== undefined) clearTimeout(this.#wake);
     this.#watcher?.close();
+    this.#control?.close();
     if (options.now) this.#stopRunning();
     const grace = setTimeout(() => this.#stopRunning(), this.#settings.shutdownGraceMs);
     while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
@@ -299,6 +305,14 @@ class Daemon implements DaemonHandle {
     this.#logger.flush();
     this.#resolveStopped();
     return this.stopped;
+  }
+
+  // A cancel request (control/) for a job this daemon runs: stop it; it is recorded `cancelled`.
+  #cancel(id: string, by: string): boolean {
+    const job = this.#running.get(id);
+    if (job === undefined || this.#stopping) return false;
+    job.stop({ kind: 'cancel', by });
+    return true;
   }
 
   #stopRunning(): void {

@@ -1,0 +1,68 @@
+// The show command's body: compute (jobs/show.ts), then print.
+import { ExitCode } from '../../core/errors.js';
+import { getJob } from '../../jobs/show.js';
+import type { JobDetail } from '../../jobs/types.js';
+import { layoutOf } from '../../queue/layout.js';
+import { resolveQueueRoot } from '../queue-root.js';
+import { age, duration, paint, statusColor, styleFor, type Style } from '../render.js';
+import { waitingText } from './list-run.js';
+
+export async function runShow(queue: string | undefined, ref: string, flags: { json?: boolean }): Promise<number> {
+  const layout = layoutOf(resolveQueueRoot(queue, process.env));
+  const detail = await getJob(layout, ref);
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify(detail.state === 'completed' || detail.state === 'failed' ? detail.record : detail, null, 2)}\n`);
+  } else {
+    process.stdout.write(renderDetail(detail, styleFor(process.stdout, process.env), Date.now()));
+  }
+  return ExitCode.ok;
+}
+
+export function renderDetail(job: JobDetail, style: Style, now: number): string {
+  const rows: [string, string][] = [];
+  const add = (key: string, value: string | number | null | undefined): void => {
+    if (value !== null && value !== undefined && value !== '') rows.push([key, String(value)]);
+  };
+  add('id', job.id);
+  switch (job.state) {
+    case 'pending':
+      add('state', `pending, ${job.position} of ${job.of} in run order`);
+      add('waiting', waitingText(job, now));
+      add('file', job.name);
+      add('priority', job.priority);
+      add('queued', `${job.submitted_at} (${age(now - Date.parse(job.submitted_at))} ago)`);
+      if (job.attempt > 1) add('attempt', job.attempt);
+      add('error', job.error);
+      break;
+    case 'running':
+      add('state', job.started_at === null ? 'running (starting)' : `running for ${duration(job.elapsed_ms)}`);
+      add('pid', job.pid);
+      add('host', job.host);
+      add('daemon', `${job.daemon}${job.daemon_alive ? '' : ' (not alive: the job will be recovered)'}`);
+      add('started', job.started_at);
+      add('attempt', job.attempt);
+      break;
+    case 'completed':
+    case 'failed':
+      add('state', job.state);
+      add('status', paint(style, statusColor(job.status), job.status));
+      add('exit code', job.returncode ?? (job.signal ? `none (${job.signal})` : null));
+      add('error', job.error);
+      add('started', job.started_at);
+      add('finished', job.completed_at ? `${job.completed_at} (${age(job.age_ms)} ago)` : null);
+      add('duration', duration(job.duration_ms));
+      add('attempts', job.record.result.attempts as number | undefined);
+      add('host', job.record.result.host as string | undefined);
+      add('result file', job.record.result.result_path as string | undefined);
+      if (job.retried_as.length > 0) add('retried as', job.retried_as.join(', '));
+      break;
+  }
+  add('retry of', job.retry_of);
+  add('description', job.description);
+  add('command', job.command);
+  const width = Math.max(...rows.map(([k]) => k.length));
+  const lines = rows.map(([k, v]) => `${paint(style, 'dim', `${k}:`.padEnd(width + 1))} ${v}`);
+  if (job.state === 'completed' || job.state === 'failed') lines.push(paint(style, 'dim', `output: mcpq logs ${job.id}`));
+  if (job.state === 'running') lines.push(paint(style, 'dim', `follow: mcpq logs -f ${job.id}`));
+  return `${lines.join('\n')}\n`;
+}

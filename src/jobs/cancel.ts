@@ -1,0 +1,157 @@
+// `mcpq cancel` (and MCP cancel_job).
+//
+// A pending job is cancelled here, by the caller, the way a daemon would fail it:
+// claim it (rename into running/), reserve its id (running/<id>.claim), write its
+// `cancelled` record, remove the claim. Recovery (daemon/recovery.ts) takes over any
+// claim whose owner has no live lease in daemons/, so the caller first registers a
+// short lease of its own (its pid, this host) and removes it when done. Should the
+// caller die half-way, its lease is dead and a daemon finishes the job's story: a
+// claim without a record is put back in pending/ (the cancel did not happen), a
+// record without a removed claim is tidied. A daemon that tries to claim the same
+// file meanwhile gets ENOENT and moves on; if a daemon wins instead, the job is
+// running and is cancelled as such.
+//
+// A running job belongs to a daemon, perhaps on another host: the request travels
+// through control/ (queue/control.ts); that daemon stops the job's process group
+// (SIGTERM, SIGKILL after its --kill-grace) and records it `cancelled` as usual.
+// `awaitCancelled` waits for that record, and cancels the job in pending/ if its
+// daemon died and recovery put it back there.
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ExitCode, McpqError } from '../core/errors.js';
+import { DEFAULT_TIMEOUT_SECONDS } from '../core/job-schema.js';
+import { loadJobFile, recordLinks } from '../core/job-file.js';
+import { claim, releaseClaim, reserveId } from '../queue/claims.js';
+import { requestCancel, removeRequest } from '../queue/control.js';
+import { moveNoClobber, unlinkIfExists } from '../queue/files.js';
+import { ensureQueue, type QueueLayout } from '../queue/layout.js';
+import { bootTime, registerDaemon, thisHost, unregisterDaemon } from '../queue/owner.js';
+import { buildRecord, readRecord, writeRecord, type AttemptSummary, type JobRecord } from '../queue/records.js';
+import { VERSION } from '../version.js';
+import { locate, locateExact, type Located } from './find.js';
+import type { CancelResult } from './types.js';
+import { waitForRecord } from './wait.js';
+
+const LEASE_MS = 60_000;
+const LOOKS = 5; // a job may change state while we act; look again this many times
+
+export interface CancelOptions {
+  readonly by: string; // who cancels, e.g. "alice@laptop"
+}
+
+// Cancels a pending job at once; asks the daemon of a running job to stop it.
+export async function cancelJob(layout: QueueLayout, ref: string, options: CancelOptions): Promise<CancelResult> {
+  let job: Located | undefined = await locate(layout, ref);
+  await ensureQueue(layout); // daemons/ and control/ may not exist yet in a queue no daemon served
+  for (let look = 1; job !== undefined && look <= LOOKS; look += 1) {
+    const done = await cancelLocated(layout, job, options.by);
+    if (done !== undefined) return done;
+    job = await locateExact(layout, job.id); // claimed or finished meanwhile
+  }
+  if (job === undefined) throw new McpqError(`job ${ref} vanished while it was cancelled (cleaned?)`, ExitCode.notFound);
+  throw new McpqError(`job ${job.id} kept changing state while it was cancelled; try again`, ExitCode.failure);
+}
+
+async function cancelLocated(layout: QueueLayout, job: Located, by: string): Promise<CancelResult | undefined> {
+  switch (job.state) {
+    case 'completed':
+    case 'failed': {
+      const record = await readRecord(layout, job.id);
+      return { id: job.id, outcome: 'already_finished', status: String(record?.result.status ?? job.state) };
+    }
+    case 'running':
+      return { id: job.id, outcome: 'requested', request: await requestCancel(layout, job.id, by) };
+    case 'pending': {
+      const record = await cancelPending(layout, job.name, by);
+      return record === undefined ? undefined : { id: String(record.result.id), outcome: 'cancelled', was: 'pending', record };
+    }
+  }
+}
+
+export interface AwaitOptions {
+  readonly timeoutMs: number;
+  readonly by: string;
+  readonly pollMs?: number;
+}
+
+// After a request: the job's record, or an McpqError once `timeoutMs` has passed (the
+// request is then withdrawn, so that it does not stop a later run by surprise).
+export async function awaitCancelled(layout: QueueLayout, id: string, request: string, options: AwaitOptions): Promise<CancelResult> {
+  const deadline = Date.now() + options.timeoutMs;
+  try {
+    for (;;) {
+      const slice = Math.max(0, Math.min(1_000, deadline - Date.now()));
+      const record = await waitForRecord(layout, id, { signal: AbortSignal.timeout(slice), ...(options.pollMs ? { pollMs: options.pollMs } : {}) });
+      if (record !== undefined) return finished(id, record, 'running');
+      const now = await locateExact(layout, id);
+      if (now?.state === 'pending') {
+        const cancelled = await cancelPending(layout, now.name, options.by);
+        if (cancelled !== undefined) return finished(id, cancelled, 'pending');
+      }
+      if (Date.now() >= deadline) {
+        throw new McpqError(`job ${id} was not stopped within ${Math.round(options.timeoutMs / 1_000)}s: is the daemon that runs it alive? (mcpq status)`, ExitCode.failure);
+      }
+    }
+  } finally {
+    await removeRequest(layout, request);
+  }
+}
+
+function finished(id: string, record: JobRecord, was: 'pending' | 'running'): CancelResult {
+  const status = String(record.result.status);
+  return status === 'cancelled' ? { id, outcome: 'cancelled', was, record } : { id, outcome: 'already_finished', status };
+}
+
+// Claims pending/<name> under a lease of our own and records it cancelled. Undefined
+// when a daemon claimed it first.
+async function cancelPending(layout: QueueLayout, name: string, by: string): Promise<JobRecord | undefined> {
+  const tag = randomBytes(5).toString('hex');
+  const host = thisHost();
+  const now = new Date();
+  await registerDaemon(layout, {
+    tag,
+    host,
+    pid: process.pid,
+    boot_time: bootTime(),
+    started_at: now.toISOString(),
+    version: VERSION,
+    concurrency: 0, // runs nothing: holds claims only while it cancels
+    queue: layout.root,
+    lease_ms: LEASE_MS,
+    supervisor: 'mcpq cancel',
+  });
+  try {
+    const file = await claim(layout, name, tag, 1);
+    if (file === undefined) return undefined;
+    const path = join(layout.running, file);
+    const loaded = loadJobFile(name, await readFile(path), { timeoutSeconds: DEFAULT_TIMEOUT_SECONDS, submittedAt: now.getTime() });
+    const attempt = loaded.ok ? loaded.attempt : 1;
+    const held = await reserveId(layout, loaded.wantedId, { file, source: name, tag, host, pid: process.pid, boot_time: bootTime(), claimed_at: now.toISOString(), attempt });
+    const original = loaded.ok ? undefined : `${held.id}.original`;
+    const record = buildRecord(
+      loaded.object ?? {},
+      { status: 'cancelled', returncode: null, error: `cancelled by ${by} before it started` },
+      {
+        id: held.id,
+        source: name,
+        host,
+        attempts: attempt - 1, // this attempt never started
+        earlierAttempts: (loaded.ok ? (loaded.meta.history ?? []) : []) as AttemptSummary[],
+        startedAt: undefined,
+        completedAt: new Date(),
+        stdout: undefined,
+        stderr: undefined,
+        extra: { ...recordLinks(loaded.ok ? loaded.meta : undefined), ...(original ? { original_file: original } : {}) },
+      },
+    );
+    await writeRecord(layout, record);
+    // A file that was not a valid job keeps its bytes beside the record, as an invalid job would.
+    if (original !== undefined) await moveNoClobber(path, layout.failed, original);
+    else await unlinkIfExists(path);
+    await releaseClaim(layout, held.id);
+    return record;
+  } finally {
+    await unregisterDaemon(layout, tag);
+  }
+}

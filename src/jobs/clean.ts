@@ -1,0 +1,95 @@
+// `mcpq clean`: delete (or archive) finished jobs whose record is older than a given
+// age, with their logs and, for an invalid job, its original file. Age is the record's
+// mtime (when it was written), so nothing is parsed. The record goes last: if we are
+// interrupted, what is left is a record without logs, which every command handles.
+// A record that a pending job depends on (`after`) is kept: without it that job could
+// never know its dependency completed.
+import { constants } from 'node:fs';
+import { copyFile, mkdir, stat, unlink } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { errnoCode } from '../core/errors.js';
+import { moveNoClobber, unlinkIfExists } from '../queue/files.js';
+import type { QueueLayout } from '../queue/layout.js';
+import { recordFiles, type RecordFile } from './finished.js';
+import { outputPath } from './output.js';
+import { readPending } from './pending.js';
+import type { CleanReport, CleanedJob, FinishedState } from './types.js';
+
+export interface CleanOptions {
+  readonly olderThanMs: number;
+  readonly states?: readonly FinishedState[]; // default: both
+  readonly dryRun?: boolean;
+  readonly archive?: string; // move here instead of deleting
+  readonly now?: number;
+}
+
+export async function cleanJobs(layout: QueueLayout, options: CleanOptions): Promise<CleanReport> {
+  const now = options.now ?? Date.now();
+  const archive = options.archive === undefined ? undefined : resolve(options.archive);
+  const old = recordFiles(layout, options.states ?? ['completed', 'failed'])
+    .filter((f) => f.mtimeMs <= now - options.olderThanMs)
+    .reverse(); // oldest first
+  const neededBy = new Map<string, string[]>();
+  for (const file of await readPending(layout)) for (const id of file.entry.after) neededBy.set(id, [...(neededBy.get(id) ?? []), file.id]);
+
+  const jobs: CleanedJob[] = [];
+  const kept: { id: string; needed_by: string[] }[] = [];
+  for (const record of old) {
+    const dependents = neededBy.get(record.id);
+    if (dependents !== undefined) {
+      kept.push({ id: record.id, needed_by: dependents });
+      continue;
+    }
+    const files = await filesOf(layout, record);
+    if (!options.dryRun) for (const file of files) await (archive === undefined ? unlinkIfExists(file.path) : moveInto(file.path, join(archive, file.folder)));
+    jobs.push({
+      id: record.id,
+      state: record.state,
+      finished_at: new Date(record.mtimeMs).toISOString(),
+      files: files.map((f) => f.path),
+      bytes: files.reduce((sum, f) => sum + f.size, 0),
+    });
+  }
+  return {
+    dry_run: options.dryRun ?? false,
+    archive: archive ?? null,
+    older_than_ms: options.olderThanMs,
+    jobs,
+    bytes: jobs.reduce((sum, j) => sum + j.bytes, 0),
+    kept,
+  };
+}
+
+interface OwnedFile {
+  readonly path: string;
+  readonly folder: string; // its folder, kept inside an archive
+  readonly size: number;
+}
+
+// A record's companions that exist, then the record itself.
+async function filesOf(layout: QueueLayout, record: RecordFile): Promise<OwnedFile[]> {
+  const candidates = [
+    { path: outputPath(layout, record.id, 'stdout'), folder: 'logs' },
+    { path: outputPath(layout, record.id, 'stderr'), folder: 'logs' },
+    ...(record.state === 'failed' ? [{ path: join(layout.failed, `${record.id}.original`), folder: 'failed' }] : []),
+  ];
+  const files: OwnedFile[] = [];
+  for (const c of candidates) {
+    const st = await stat(c.path).catch(() => undefined);
+    if (st !== undefined) files.push({ ...c, size: st.size });
+  }
+  return [...files, { path: record.path, folder: record.state, size: record.size }];
+}
+
+// Into `dir` under the same name, never replacing a file there; across filesystems
+// by copy then unlink.
+async function moveInto(path: string, dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  try {
+    await moveNoClobber(path, dir, basename(path));
+  } catch (error) {
+    if (errnoCode(error) !== 'EXDEV') throw error;
+    await copyFile(path, join(dir, basename(path)), constants.COPYFILE_EXCL);
+    await unlink(path);
+  }
+}

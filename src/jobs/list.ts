@@ -1,0 +1,82 @@
+// `mcpq list` (and MCP list_jobs): pending jobs in run order with the reason each
+// waits, running jobs with their elapsed time, and the newest finished jobs. Cost is
+// bounded by what is shown: all pending files are read (their order depends on their
+// content), but of the finished records only names and mtimes are looked at, and only
+// the `limit` newest are read.
+import type { QueueLayout } from '../queue/layout.js';
+import { finishedJobOf, newestFirst, readRecordSafely, recordIds, statRecords } from './finished.js';
+import { summaryOf } from './describe.js';
+import { pendingNames, readPending, type PendingFile } from './pending.js';
+import { groupOf, readRunning, runningJobOf } from './running.js';
+import { JOB_STATES, type FinishedState, type JobState, type Listing, type PendingJob } from './types.js';
+import { waitingOf, type WaitingView } from './waiting.js';
+
+export const DEFAULT_LIST_LIMIT = 20;
+
+export interface ListOptions {
+  readonly states?: readonly JobState[]; // default: all
+  readonly limit?: number; // finished jobs shown; 0: all (default 20)
+  readonly now?: number;
+}
+
+export async function listJobs(layout: QueueLayout, options: ListOptions = {}): Promise<Listing> {
+  const states = new Set(options.states ?? JOB_STATES);
+  const now = options.now ?? Date.now();
+  const limit = options.limit ?? DEFAULT_LIST_LIMIT;
+  const ids = { completed: recordIds(layout, 'completed'), failed: recordIds(layout, 'failed') };
+  const running = await readRunning(layout);
+  const pending = states.has('pending') ? await readPending(layout) : undefined;
+
+  const finishedStates = (['completed', 'failed'] as const).filter((s) => states.has(s));
+  const newest = newestFirst(finishedStates.flatMap((s) => statRecords(layout, s, ids[s])));
+  const shown = limit === 0 ? newest : newest.slice(0, limit);
+  const finished = await Promise.all(shown.map(async (f) => finishedJobOf(f, await readRecordSafely(layout, f.id), now)));
+
+  const completed = new Set(ids.completed);
+  const failed = new Set(ids.failed);
+  const view: WaitingView = {
+    now,
+    busyGroups: new Set(running.map(groupOf).filter((g) => g !== undefined)),
+    dependency: (id) => (completed.has(id) ? 'completed' : failed.has(id) ? 'failed' : 'waiting'),
+  };
+  return {
+    queue: layout.root,
+    pending: (pending ?? []).map((file, i) => pendingJobOf(file, i + 1, view)),
+    running: states.has('running') ? running.map((f) => runningJobOf(f, now)) : [],
+    finished,
+    totals: {
+      pending: pending?.length ?? (await pendingNames(layout)).length,
+      running: running.length,
+      completed: ids.completed.length,
+      failed: ids.failed.length,
+    },
+  };
+}
+
+export function pendingJobOf(file: PendingFile, position: number, view: WaitingView): PendingJob {
+  const { entry, loaded } = file;
+  return {
+    state: 'pending',
+    id: file.id,
+    name: entry.name,
+    position,
+    priority: entry.priority,
+    submitted_at: new Date(entry.mtimeMs).toISOString(),
+    attempt: loaded.ok ? loaded.attempt : 1,
+    retry_of: (loaded.ok ? loaded.meta.retry_of : undefined) ?? null,
+    waiting: waitingOf(entry, loaded.ok ? undefined : loaded.error, view),
+    ...summaryOf(loaded.object),
+  };
+}
+
+// `--state` values: the four states, and `finished` for completed and failed.
+export function parseStates(values: readonly string[]): JobState[] | undefined {
+  const out = new Set<JobState>();
+  for (const value of values.flatMap((v) => v.split(','))) {
+    const v = value.trim();
+    if (v === 'finished') (['completed', 'failed'] as FinishedState[]).forEach((s) => out.add(s));
+    else if ((JOB_STATES as readonly string[]).includes(v)) out.add(v as JobState);
+    else return undefined;
+  }
+  return [...out];
+}

@@ -1,0 +1,157 @@
+// A job's output: logs/<id>.out and logs/<id>.err hold everything it wrote (up to the
+// daemon's cap). They are created lazily, so a job that printed nothing has none, and
+// `mcpq clean` may have removed them; then the record's bounded copy (result.stdout,
+// result.stderr) is what there is.
+//
+// Following relies on one ordering guarantee of the daemon (job-lifecycle.ts): the log
+// files are closed before the record is written. So: look for the record, then read
+// what the logs hold; if the record was there before the read, that read was the last.
+import { open, stat } from 'node:fs/promises';
+import { errnoCode } from '../core/errors.js';
+import { logPath, type QueueLayout } from '../queue/layout.js';
+import type { JobRecord } from '../queue/records.js';
+import { readRecordSafely } from './finished.js';
+import type { LogStream, OutputSlice } from './types.js';
+import { wakeOnChange } from './wake.js';
+
+const SUFFIX = { stdout: 'out', stderr: 'err' } as const;
+
+export function outputPath(layout: QueueLayout, id: string, stream: LogStream): string {
+  return logPath(layout, id, SUFFIX[stream]);
+}
+
+export interface SliceOptions {
+  readonly offset?: number; // bytes; default 0
+  readonly limit?: number; // bytes; default: to the end
+}
+
+// Bytes [offset, offset + limit) of one stream, cut back to a character boundary.
+export async function readOutput(layout: QueueLayout, id: string, stream: LogStream, options: SliceOptions = {}): Promise<OutputSlice> {
+  const offset = options.offset ?? 0;
+  const record = await readRecordSafely(layout, id);
+  const finished = record !== undefined;
+  const log = await readRange(outputPath(layout, id, stream), offset, options.limit);
+  if (log !== undefined) {
+    return { id, stream, source: 'log', text: log.text, offset, next_offset: offset + log.bytes, size: log.size, truncated: false, finished };
+  }
+  if (record === undefined) return { id, stream, source: 'none', text: '', offset, next_offset: offset, size: 0, truncated: false, finished };
+  const kept = recordCopy(record, stream);
+  const bytes = Buffer.from(kept.text, 'utf8');
+  const part = sliceAtCharacters(bytes.subarray(offset, options.limit === undefined ? undefined : offset + options.limit), offset + (options.limit ?? Infinity) >= bytes.length);
+  return { id, stream, source: 'record', text: part.toString('utf8'), offset, next_offset: offset + part.length, size: bytes.length, truncated: kept.truncated, finished };
+}
+
+function recordCopy(record: JobRecord, stream: LogStream): { text: string; truncated: boolean } {
+  const text = typeof record.result[stream] === 'string' ? (record.result[stream] as string) : '';
+  const total = record.result[`${stream}_bytes`];
+  return { text, truncated: typeof total === 'number' && total > Buffer.byteLength(text) };
+}
+
+async function readRange(path: string, offset: number, limit: number | undefined): Promise<{ text: string; bytes: number; size: number } | undefined> {
+  let handle;
+  try {
+    handle = await open(path, 'r');
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return undefined;
+    throw error;
+  }
+  try {
+    const { size } = await handle.stat();
+    const length = Math.max(0, Math.min(size - offset, limit ?? Infinity));
+    const buffer = Buffer.alloc(length);
+    const { bytesRead } = await handle.read(buffer, 0, length, offset);
+    const part = sliceAtCharacters(buffer.subarray(0, bytesRead), offset + bytesRead >= size);
+    return { text: part.toString('utf8'), bytes: part.length, size };
+  } finally {
+    await handle.close();
+  }
+}
+
+// Drops an incomplete UTF-8 sequence at the end, unless the stream ends there.
+export function sliceAtCharacters(bytes: Buffer, atEnd: boolean): Buffer {
+  if (atEnd) return bytes;
+  for (let i = bytes.length - 1; i >= Math.max(0, bytes.length - 4); i -= 1) {
+    const b = bytes[i]!;
+    if ((b & 0xc0) === 0x80) continue; // a continuation byte: look further back
+    const needed = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    return bytes.length - i < needed ? bytes.subarray(0, i) : bytes;
+  }
+  return bytes;
+}
+
+// The last `lines` lines of a stream, read from the end of its log (or the record).
+export async function tailOutput(layout: QueueLayout, id: string, stream: LogStream, lines: number): Promise<OutputSlice> {
+  const path = outputPath(layout, id, stream);
+  const size = await stat(path).then((s) => s.size, () => undefined);
+  if (size === undefined) {
+    const whole = await readOutput(layout, id, stream);
+    const text = lastLines(whole.text, lines);
+    return { ...whole, text, offset: whole.size - Buffer.byteLength(text) };
+  }
+  // Read backwards in blocks until the block holds enough line ends.
+  let start = size;
+  let block = 64 * 1024;
+  for (;;) {
+    start = Math.max(0, size - block);
+    const slice = await readOutput(layout, id, stream, { offset: start });
+    const text = start === 0 ? slice.text : slice.text.slice(slice.text.indexOf('\n') + 1);
+    if (start === 0 || countLines(text) > lines) {
+      const tail = lastLines(text, lines);
+      return { ...slice, text: tail, offset: slice.next_offset - Buffer.byteLength(tail) };
+    }
+    block *= 4;
+  }
+}
+
+function countLines(text: string): number {
+  return text.split('\n').length;
+}
+
+export function lastLines(text: string, lines: number): string {
+  if (lines <= 0) return '';
+  const parts = text.split('\n');
+  const trailing = text.endsWith('\n') ? 1 : 0;
+  return parts.slice(Math.max(0, parts.length - lines - trailing)).join('\n');
+}
+
+export interface FollowOptions {
+  readonly from?: Partial<Record<LogStream, number>>; // byte offsets already shown
+  readonly pollMs?: number;
+  readonly signal?: AbortSignal;
+}
+
+// Calls `onData` with each stream's bytes as the job writes them, until the job has
+// its record; resolves with the record. Starts at `from` (default: the beginning).
+export async function followOutput(
+  layout: QueueLayout,
+  id: string,
+  streams: readonly LogStream[],
+  onData: (stream: LogStream, text: string) => void,
+  options: FollowOptions = {},
+): Promise<JobRecord | undefined> {
+  const offsets = new Map(streams.map((s) => [s, options.from?.[s] ?? 0]));
+  const fromLog = new Set<LogStream>();
+  const wake = wakeOnChange([layout.logs, layout.completed, layout.failed]);
+  try {
+    for (;;) {
+      if (options.signal?.aborted) return undefined;
+      const record = await readRecordSafely(layout, id);
+      for (const stream of streams) {
+        let offset = offsets.get(stream)!;
+        const size = await stat(outputPath(layout, id, stream)).then((s) => s.size, () => undefined);
+        if (size !== undefined && size < offset) offset = 0; // a new attempt rewrote the log
+        const slice = await readOutput(layout, id, stream, { offset });
+        if (slice.source === 'log') fromLog.add(stream);
+        // The record's copy stands in only for a log that never existed.
+        if (slice.source === 'log' || (slice.source === 'record' && !fromLog.has(stream))) {
+          if (slice.text !== '') onData(stream, slice.text);
+          offsets.set(stream, slice.next_offset);
+        }
+      }
+      if (record !== undefined) return record;
+      await wake.next(options.pollMs ?? 250, options.signal);
+    }
+  } finally {
+    wake.close();
+  }
+}

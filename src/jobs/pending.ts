@@ -1,0 +1,53 @@
+// pending/ as the daemon sees it: every job file read once, loaded, and sorted in run
+// order (core/order.ts), each with the index entry the scheduler would build for it.
+// Files that vanish while we read (claimed meanwhile) are simply left out.
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { errnoCode } from '../core/errors.js';
+import { DEFAULT_TIMEOUT_SECONDS } from '../core/job-schema.js';
+import { loadJobFile, type LoadedJob } from '../core/job-file.js';
+import { compareOrder } from '../core/order.js';
+import { entryOf } from '../daemon/indexer.js';
+import type { PendingEntry } from '../daemon/pending-index.js';
+import type { QueueLayout } from '../queue/layout.js';
+import { isIgnoredName } from '../queue/names.js';
+
+export interface PendingFile {
+  readonly entry: PendingEntry;
+  readonly loaded: LoadedJob;
+  readonly id: string; // the id the job asks for (a daemon may add -2 if it is taken)
+}
+
+export async function pendingNames(layout: QueueLayout): Promise<string[]> {
+  try {
+    return (await readdir(layout.pending)).filter((n) => !isIgnoredName(n));
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return [];
+    throw error;
+  }
+}
+
+export async function readPendingFile(layout: QueueLayout, name: string): Promise<PendingFile | undefined> {
+  const path = join(layout.pending, name);
+  try {
+    const st = await stat(path);
+    if (!st.isFile()) return undefined;
+    const bytes = await readFile(path);
+    const loaded = loadJobFile(name, bytes, { timeoutSeconds: DEFAULT_TIMEOUT_SECONDS, submittedAt: st.mtimeMs });
+    return { entry: entryOf(name, st.mtimeMs, bytes.length, loaded), loaded, id: loaded.wantedId };
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+// Every pending job, first to run first.
+export async function readPending(layout: QueueLayout): Promise<PendingFile[]> {
+  const names = await pendingNames(layout);
+  const files: PendingFile[] = [];
+  for (let i = 0; i < names.length; i += 256) {
+    const batch = await Promise.all(names.slice(i, i + 256).map((n) => readPendingFile(layout, n)));
+    for (const file of batch) if (file !== undefined) files.push(file);
+  }
+  return files.sort((a, b) => compareOrder(a.entry, b.entry));
+}

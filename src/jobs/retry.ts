@@ -1,0 +1,93 @@
+// `mcpq retry` (and MCP retry_job): a failed job goes back into pending/ as a new job.
+// Records are never modified and ids never reused, so the new job gets a new id,
+// `<id>-r2` (or the next free `-rN`; retrying `x-r2` gives `x-r3`), and carries the old
+// id in `_mcpq.retry_of`, which the daemon copies into its record as
+// `result.retry_of`. The link back (old → new) is found by that naming: `retriesOf`.
+//
+// The new job is the old record minus `result`. A script job (.sh/.txt) is resubmitted
+// as a JSON shell job when /bin/sh runs it anyway; a script with its own interpreter
+// (#!/usr/bin/env python3) goes back as a script file, whose record cannot carry the
+// link (only its id tells where it came from).
+import { ExitCode, McpqError } from '../core/errors.js';
+import { isSafeId, newJobId } from '../core/ids.js';
+import { META_KEY, type QueueMeta } from '../core/job-file.js';
+import { scriptSpec } from '../core/job-schema.js';
+import { runningClaims } from '../queue/inventory.js';
+import type { QueueLayout } from '../queue/layout.js';
+import { formatOf, parsePendingName } from '../queue/names.js';
+import { readRecord, type JobRecord } from '../queue/records.js';
+import { submit, whereIsId } from '../queue/submit.js';
+import { readRecordSafely, recordIds } from './finished.js';
+import { locate } from './find.js';
+import { pendingNames, readPendingFile } from './pending.js';
+import { readClaimedJob } from './running.js';
+import type { RetryResult } from './types.js';
+
+const RETRY_SUFFIX = /-r\d+$/;
+
+export async function retryJob(layout: QueueLayout, ref: string, now = Date.now()): Promise<RetryResult> {
+  const job = await locate(layout, ref);
+  if (job.state === 'pending' || job.state === 'running') {
+    throw new McpqError(`job ${job.id} is ${job.state}; only a finished job can be retried (mcpq cancel stops it)`, ExitCode.usage);
+  }
+  if (job.state === 'completed') {
+    throw new McpqError(`job ${job.id} completed; only failed jobs are retried (to run it again: mcpq show --json ${job.id}, then submit)`, ExitCode.usage);
+  }
+  const record = await readRecord(layout, job.id);
+  if (record === undefined) throw new McpqError(`job ${job.id}: its record is gone (cleaned?)`, ExitCode.notFound);
+  if (record.result.status === 'invalid') {
+    throw new McpqError(`job ${job.id} is invalid as written (${String(record.result.error)}); fix ${layout.failed}/${job.id}.original and submit it`, ExitCode.usage);
+  }
+  const id = await nextRetryId(layout, job.id);
+  const meta: QueueMeta = { id, retry_of: job.id, submitted_at: now };
+  const { result, ...object } = record;
+  const script = asScript(record);
+  if (script !== undefined) {
+    await submit(layout, { id, content: script, extension: '.sh' });
+    return { id, retry_of: job.id, name: `${id}.sh` };
+  }
+  await submit(layout, { id, content: `${JSON.stringify({ ...object, [META_KEY]: meta }, null, 2)}\n`, extension: '.json' });
+  return { id, retry_of: job.id, name: `${id}.json` };
+}
+
+// The text of a script job that only runs right as a script (its own interpreter).
+function asScript(record: JobRecord): string | undefined {
+  const { result, ...object } = record;
+  const source = typeof result.source === 'string' ? result.source : '';
+  if (formatOf(source) !== 'script' || typeof object.command !== 'string' || Object.keys(object).length !== 1) return undefined;
+  const spec = scriptSpec(object.command);
+  return spec.kind === 'script' && spec.interpreter.join(' ') !== '/bin/sh' ? object.command : undefined;
+}
+
+// `<base>-rN` for the first N >= 2 that no job uses.
+export async function nextRetryId(layout: QueueLayout, id: string): Promise<string> {
+  const base = id.replace(RETRY_SUFFIX, '');
+  for (let n = 2; n < 10_000; n += 1) {
+    const candidate = `${base}-r${n}`;
+    if (!isSafeId(candidate)) break;
+    if ((await whereIsId(layout, candidate)) === undefined) return candidate;
+  }
+  return newJobId();
+}
+
+// The jobs retried from `id` (the link old → new), oldest first.
+export async function retriesOf(layout: QueueLayout, id: string): Promise<string[]> {
+  const base = id.replace(RETRY_SUFFIX, '');
+  const isRetryName = (candidate: string) => RETRY_SUFFIX.test(candidate) && candidate.replace(RETRY_SUFFIX, '') === base;
+  const links: { id: string; retry_of: unknown }[] = [];
+  for (const state of ['completed', 'failed'] as const) {
+    for (const candidate of recordIds(layout, state).filter(isRetryName)) {
+      links.push({ id: candidate, retry_of: (await readRecordSafely(layout, candidate))?.result.retry_of });
+    }
+  }
+  for (const claim of (await runningClaims(layout)).filter((c) => isRetryName(c.id))) {
+    const { loaded } = await readClaimedJob(layout, claim);
+    links.push({ id: claim.id, retry_of: loaded?.ok ? loaded.meta.retry_of : undefined });
+  }
+  for (const name of (await pendingNames(layout)).filter((n) => isRetryName(parsePendingName(n).stem))) {
+    const file = await readPendingFile(layout, name);
+    if (file?.loaded.ok) links.push({ id: file.id, retry_of: file.loaded.meta.retry_of });
+  }
+  const order = (x: string) => Number(RETRY_SUFFIX.exec(x)?.[0].slice(2) ?? 0);
+  return links.filter((l) => l.retry_of === id).map((l) => l.id).sort((a, b) => order(a) - order(b));
+}

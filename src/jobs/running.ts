@@ -1,0 +1,57 @@
+// Jobs that daemons hold right now: one claim each in running/ (queue/claims.ts), with
+// the claimed job file beside it. Read-only: the owner may finish any moment, so a
+// file that is gone is simply not there any more.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DEFAULT_TIMEOUT_SECONDS } from '../core/job-schema.js';
+import { loadJobFile, type LoadedJob } from '../core/job-file.js';
+import type { Claim } from '../queue/claims.js';
+import { runningClaims } from '../queue/inventory.js';
+import type { QueueLayout } from '../queue/layout.js';
+import { summaryOf } from './describe.js';
+import type { RunningJob } from './types.js';
+
+export interface RunningFile {
+  readonly claim: Claim;
+  readonly loaded: LoadedJob | undefined; // undefined: the job file is already gone
+}
+
+export async function readClaimedJob(layout: QueueLayout, claim: Claim): Promise<RunningFile> {
+  try {
+    const bytes = await readFile(join(layout.running, claim.file));
+    return { claim, loaded: loadJobFile(claim.source, bytes, { timeoutSeconds: DEFAULT_TIMEOUT_SECONDS, submittedAt: Date.parse(claim.claimed_at) }) };
+  } catch {
+    return { claim, loaded: undefined };
+  }
+}
+
+// Longest running first.
+export async function readRunning(layout: QueueLayout): Promise<RunningFile[]> {
+  const claims = await runningClaims(layout);
+  const files = await Promise.all(claims.map((c) => readClaimedJob(layout, c)));
+  const started = (f: RunningFile) => Date.parse(f.claim.started_at ?? f.claim.claimed_at);
+  return files.sort((a, b) => started(a) - started(b));
+}
+
+export function runningJobOf(file: RunningFile, now: number): RunningJob {
+  const { claim, loaded } = file;
+  return {
+    state: 'running',
+    id: claim.id,
+    source: claim.source,
+    host: claim.host,
+    pid: claim.pgid ?? null,
+    daemon: claim.tag,
+    attempt: claim.attempt,
+    claimed_at: claim.claimed_at,
+    started_at: claim.started_at ?? null,
+    elapsed_ms: claim.started_at ? Math.max(0, now - Date.parse(claim.started_at)) : null,
+    retry_of: (loaded?.ok ? loaded.meta.retry_of : undefined) ?? null,
+    ...summaryOf(loaded?.object),
+  };
+}
+
+// The group a running job holds (plugin jobs default to the plugin's name).
+export function groupOf(file: RunningFile): string | undefined {
+  return file.loaded?.ok ? file.loaded.spec.group : undefined;
+}

@@ -1,0 +1,50 @@
+// `mcpq show` (and MCP get_job): one job in whatever state it is. A job may move on
+// while we look (claimed, finished); then we look again where it went.
+import { stat } from 'node:fs/promises';
+import { ExitCode, McpqError } from '../core/errors.js';
+import { recordPath, type QueueLayout } from '../queue/layout.js';
+import { listDaemons } from '../queue/owner.js';
+import { finishedJobOf, readRecordSafely } from './finished.js';
+import { locate, locateExact, type Located } from './find.js';
+import { listJobs } from './list.js';
+import { readPendingFile } from './pending.js';
+import { retriesOf } from './retry.js';
+import { readClaimedJob, runningJobOf } from './running.js';
+import type { JobDetail } from './types.js';
+
+const LOOKS = 3;
+
+export async function getJob(layout: QueueLayout, ref: string, now = Date.now()): Promise<JobDetail> {
+  let located = await locate(layout, ref);
+  for (let look = 1; ; look += 1) {
+    const detail = await detailOf(layout, located, now);
+    if (detail !== undefined) return detail;
+    const moved = look < LOOKS ? await locateExact(layout, located.id) : undefined;
+    if (moved === undefined) throw new McpqError(`job ${located.id} vanished while it was read (cleaned?)`, ExitCode.notFound);
+    located = moved;
+  }
+}
+
+async function detailOf(layout: QueueLayout, job: Located, now: number): Promise<JobDetail | undefined> {
+  switch (job.state) {
+    case 'pending': {
+      const [listing, file] = await Promise.all([listJobs(layout, { states: ['pending'], now }), readPendingFile(layout, job.name)]);
+      const item = listing.pending.find((p) => p.name === job.name);
+      if (item === undefined || file === undefined) return undefined;
+      return { ...item, of: listing.pending.length, job: file.loaded.object ?? null, error: file.loaded.ok ? null : file.loaded.error };
+    }
+    case 'running': {
+      const [file, daemons] = await Promise.all([readClaimedJob(layout, job.claim), listDaemons(layout)]);
+      const alive = daemons.some((d) => d.alive && d.info.tag === job.claim.tag);
+      return { ...runningJobOf(file, now), claim: job.claim, daemon_alive: alive, job: file.loaded?.object ?? null };
+    }
+    case 'completed':
+    case 'failed': {
+      const path = recordPath(layout, job.state, job.id);
+      const [record, st] = await Promise.all([readRecordSafely(layout, job.id), stat(path).catch(() => undefined)]);
+      if (st === undefined) return undefined;
+      if (record === undefined) throw new McpqError(`${path} is not a valid record (JSON with a "result" object)`, ExitCode.failure);
+      return { ...finishedJobOf({ id: job.id, state: job.state, mtimeMs: st.mtimeMs }, record, now), record, retried_as: await retriesOf(layout, job.id) };
+    }
+  }
+}

@@ -1,0 +1,82 @@
+// mcpq retry and mcpq wait against a real daemon.
+import { mkdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { mcpq, startDaemon, tempQueue, waitForRecord } from '../helpers/mcpq.js';
+
+const DAEMON_FLAGS = ['--kill-grace', '1', '--settle', '300', '--rescan', '200', '--lease', '2'];
+
+describe('mcpq retry', () => {
+  it('puts a failed job back as a new job <id>-r2 linked both ways; the old record is untouched', async () => {
+    const q = tempQueue();
+    const flag = `${q.dir}/second-time`;
+    await startDaemon(q.root, DAEMON_FLAGS);
+    q.drop('flaky.json', JSON.stringify({ command: `if [ -e ${flag} ]; then echo fine; else touch ${flag}; exit 3; fi`, description: 'flaky', custom: { kept: true } }));
+    await waitForRecord(q, 'flaky');
+    const before = readFileSync(q.path('failed', 'flaky.json'), 'utf8');
+
+    const retried = await mcpq(['retry', '-q', q.root, 'flak']);
+    expect(retried).toMatchObject({ exitCode: 0, stdout: 'flaky-r2\n', stderr: '' });
+    const record = await waitForRecord(q, 'flaky-r2');
+    expect(record).toMatchObject({ description: 'flaky', custom: { kept: true }, result: { status: 'completed', stdout: 'fine\n', retry_of: 'flaky', id: 'flaky-r2' } });
+    expect(record._mcpq).toBeUndefined();
+    expect(readFileSync(q.path('failed', 'flaky.json'), 'utf8')).toBe(before);
+    expect((await mcpq(['show', '-q', q.root, 'flaky'])).stdout).toMatch(/^retried as: +flaky-r2$/m);
+    expect((await mcpq(['show', '-q', q.root, 'flaky-r2'])).stdout).toMatch(/^retry of: +flaky$/m);
+
+    // Retrying the first again takes the next free id.
+    const again = await mcpq(['retry', '-q', q.root, '--json', 'flaky']);
+    expect(JSON.parse(again.stdout)).toEqual([{ id: 'flaky-r3', retry_of: 'flaky', name: 'flaky-r3.json' }]);
+    await waitForRecord(q, 'flaky-r3');
+    expect((await mcpq(['show', '-q', q.root, 'flaky'])).stdout).toMatch(/^retried as: +flaky-r2, flaky-r3$/m);
+  });
+
+  it('retries cancelled and timed-out jobs, and a shell script job', async () => {
+    const q = tempQueue();
+    mkdirSync(q.path('pending'), { recursive: true });
+    q.drop('dropped.json', JSON.stringify({ command: 'echo dropped' }));
+    expect((await mcpq(['cancel', '-q', q.root, 'dropped'])).exitCode).toBe(0);
+    q.drop('script.sh', 'echo "from script"\nexit 1\n');
+    await startDaemon(q.root, DAEMON_FLAGS);
+    q.drop('slow.json', JSON.stringify({ command: 'sleep 5', timeout: 0.2 }));
+    expect((await waitForRecord(q, 'slow')).result.status).toBe('timeout');
+    expect((await waitForRecord(q, 'script')).result.status).toBe('failed');
+    const result = await mcpq(['retry', '-q', q.root, 'dropped', 'slow', 'script']);
+    expect(result).toMatchObject({ exitCode: 0, stdout: 'dropped-r2\nslow-r2\nscript-r2\n' });
+    expect((await waitForRecord(q, 'dropped-r2')).result).toMatchObject({ status: 'completed', stdout: 'dropped\n', retry_of: 'dropped' });
+    expect((await waitForRecord(q, 'slow-r2')).result).toMatchObject({ status: 'timeout', retry_of: 'slow' });
+    expect((await waitForRecord(q, 'script-r2')).result).toMatchObject({ status: 'failed', returncode: 1, stdout: 'from script\n', retry_of: 'script' });
+  });
+
+  it.each([
+    ['a completed job', 'done', /only failed jobs are retried/],
+    ['a pending job', 'queued', /queued is pending; only a finished job can be retried/],
+  ])('refuses %s with exit 2', async (_, id, message) => {
+    const q = tempQueue();
+    await startDaemon(q.root, DAEMON_FLAGS);
+    q.drop('done.json', JSON.stringify({ command: 'true' }));
+    await waitForRecord(q, 'done');
+    q.drop('queued.json', JSON.stringify({ command: 'true', not_before: 3600 }));
+    const result = await mcpq(['retry', '-q', q.root, id]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr.split('\n')).toHaveLength(2); // one line
+  });
+});
+
+describe('mcpq wait', () => {
+  it('blocks until every job ends and exits with the first failure exit code', async () => {
+    const q = tempQueue();
+    mkdirSync(q.path('pending'), { recursive: true });
+    q.drop('good.json', JSON.stringify({ command: 'true' }));
+    q.drop('bad.json', JSON.stringify({ command: 'exit 6' }));
+    const waiting = mcpq(['wait', '-q', q.root, 'good', 'bad']);
+    await startDaemon(q.root, DAEMON_FLAGS);
+    const result = await waiting;
+    expect(result.exitCode).toBe(6);
+    expect(result.stdout.split('\n').sort()).toEqual(['', 'bad failed (exit 6)', 'good completed (exit 0)']);
+    const json = await mcpq(['wait', '-q', q.root, '--json', 'good']);
+    expect(json.exitCode).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual([{ id: 'good', state: 'completed', status: 'completed', returncode: 0, exit_code: 0 }]);
+    expect((await mcpq(['wait', '-q', q.root, 'missing'])).exitCode).toBe(4);
+  });
+});

@@ -1,0 +1,85 @@
+// Pure parts of the job commands: why a job waits, how a job reads on one line,
+// which states --state means, and cutting output at character boundaries.
+import { describe, expect, it } from 'vitest';
+import type { PendingEntry } from '../../src/daemon/pending-index.js';
+import { commandLine } from '../../src/jobs/describe.js';
+import { parseStates } from '../../src/jobs/list.js';
+import { lastLines, sliceAtCharacters } from '../../src/jobs/output.js';
+import { waitingOf, type WaitingView } from '../../src/jobs/waiting.js';
+
+const NOW = Date.parse('2026-07-26T12:00:00Z');
+
+function entry(fields: Partial<PendingEntry>): PendingEntry {
+  return { name: 'j.json', mtimeMs: NOW - 1_000, priority: 0, size: 10, wantedId: 'j', after: [], notBefore: undefined, group: undefined, waitStable: false, ...fields };
+}
+
+const view: WaitingView = {
+  now: NOW,
+  busyGroups: new Set(['gpu']),
+  dependency: (id) => (id === 'done' ? 'completed' : id === 'broke' ? 'failed' : 'waiting'),
+};
+
+describe('waitingOf', () => {
+  it.each([
+    ['nothing holds it back', entry({}), undefined, { reason: 'ready' }],
+    ['not readable yet', entry({ waitStable: true }), 'not valid JSON', { reason: 'unreadable', error: 'not valid JSON' }],
+    ['invalid', entry({}), 'timeout: must be a number', { reason: 'invalid', error: 'timeout: must be a number' }],
+    ['not_before ahead', entry({ notBefore: NOW + 60_000 }), undefined, { reason: 'delayed', until: '2026-07-26T12:01:00.000Z' }],
+    ['not_before passed', entry({ notBefore: NOW - 1 }), undefined, { reason: 'ready' }],
+    ['unfinished dependencies', entry({ after: ['done', 'x', 'y'] }), undefined, { reason: 'after', jobs: ['x', 'y'] }],
+    ['a failed dependency', entry({ after: ['x', 'broke'] }), undefined, { reason: 'dependency_failed', job: 'broke' }],
+    ['finished dependencies', entry({ after: ['done'] }), undefined, { reason: 'ready' }],
+    ['its group busy', entry({ group: 'gpu' }), undefined, { reason: 'group', group: 'gpu' }],
+    ['a free group', entry({ group: 'cpu' }), undefined, { reason: 'ready' }],
+    ['delay before dependencies', entry({ notBefore: NOW + 1, after: ['x'] }), undefined, { reason: 'delayed', until: new Date(NOW + 1).toISOString() }],
+  ])('%s', (_, e, error, expected) => {
+    expect(waitingOf(e, error, view)).toEqual(expected);
+  });
+});
+
+describe('commandLine', () => {
+  it.each([
+    [{ command: 'echo', args: ['Hello, World!', 'plain'] }, "echo 'Hello, World!' plain"],
+    [{ command: 'ls | wc -l' }, 'ls | wc -l'],
+    [{ plugin: 'botfather', command: 'click-button', args: { 'button-text': 'Pay now', 'msg-id': 12, dry: true, off: false } }, "botfather click-button --button-text 'Pay now' --msg-id 12 --dry"],
+    [{ plugin: 'p' }, 'p'],
+    [{}, ''],
+  ])('%j reads as %s', (job, line) => {
+    expect(commandLine(job)).toBe(line);
+  });
+});
+
+describe('parseStates', () => {
+  it.each([
+    [['pending'], ['pending']],
+    [['pending,running'], ['pending', 'running']],
+    [['finished'], ['completed', 'failed']],
+    [['failed', 'finished'], ['failed', 'completed']],
+    [['done'], undefined],
+  ])('%j → %j', (values, states) => {
+    expect(parseStates(values)).toEqual(states);
+  });
+});
+
+describe('output slices', () => {
+  const euro = Buffer.from('a€', 'utf8'); // 61 e2 82 ac
+  it.each([
+    [euro.subarray(0, 2), false, 1],
+    [euro.subarray(0, 3), false, 1],
+    [euro.subarray(0, 4), false, 4],
+    [euro.subarray(0, 3), true, 3],
+    [Buffer.from('abc'), false, 3],
+  ])('cuts %j (at end: %s) to %i bytes', (bytes, atEnd, length) => {
+    expect(sliceAtCharacters(bytes, atEnd).length).toBe(length);
+  });
+
+  it.each([
+    ['a\nb\nc\n', 2, 'b\nc\n'],
+    ['a\nb\nc', 2, 'b\nc'],
+    ['a\nb\n', 5, 'a\nb\n'],
+    ['a\nb\n', 0, ''],
+    ['', 3, ''],
+  ])('the last lines of %j (%i)', (text, n, tail) => {
+    expect(lastLines(text, n)).toBe(tail);
+  });
+});
