@@ -1,0 +1,137 @@
+// `mcpq plugins` and `mcpq submit --plugin` as a user runs them: the built CLI against
+// a temp queue, with its own config folder.
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { mcpq, startDaemon, tempQueue, waitForRecord, type TempQueue } from '../helpers/mcpq.js';
+
+const FIXTURES = join(import.meta.dirname, 'fixtures');
+const FAST = ['--kill-grace', '1', '--grace', '2', '--settle', '300', '--rescan', '200', '--lease', '2'];
+
+function setUp(): TempQueue & { env: Record<string, string> } {
+  const q = tempQueue();
+  cpSync(join(FIXTURES, 'tg'), q.path('plugins', 'tg'), { recursive: true });
+  mkdirSync(q.path('plugins', 'broken'), { recursive: true });
+  writeFileSync(q.path('plugins', 'broken', 'cli.sh'), 'echo "no help here" >&2; exit 1\n');
+  return Object.assign(q, { env: { XDG_CONFIG_HOME: join(q.dir, 'config') } });
+}
+
+describe('mcpq plugins', () => {
+  it('--json lists every plugin with its commands, arguments and an example each', async () => {
+    const q = setUp();
+    const { stdout, exitCode } = await mcpq(['plugins', '-q', q.root, '--json'], { env: q.env });
+    expect(exitCode).toBe(0);
+    const out = JSON.parse(stdout);
+    expect(out.roots).toEqual([q.path('plugins')]);
+    expect(out.plugins.map((p: { name: string; status: string }) => [p.name, p.status])).toEqual([
+      ['broken', 'error'],
+      ['tg', 'ok'],
+    ]);
+    expect(out.plugins[0]).toEqual({ name: 'broken', status: 'error', dir: q.path('plugins', 'broken'), entry: q.path('plugins', 'broken', 'cli.sh'), error: '"cli --help" exited with code 1: no help here' });
+    const tg = out.plugins[1];
+    expect(tg).toMatchObject({ entry: q.path('plugins', 'tg', 'cli.py'), source: '--help', parallel: false, description: 'Drive a chat bot from the command line.' });
+    const click = tg.commands.find((c: { name: string }) => c.name === 'click-button');
+    expect(click).toEqual({
+      name: 'click-button',
+      description: 'click a button under a message',
+      args: [
+        { name: 'button-text', aliases: [], type: 'string', required: true, repeatable: false, positional: false, choices: null, metavar: 'BUTTON_TEXT', help: "the button's label", usage: '--button-text BUTTON_TEXT' },
+        { name: 'msg-id', aliases: [], type: 'integer', required: true, repeatable: false, positional: false, choices: null, metavar: 'N', help: 'the message id', usage: '--msg-id N' },
+        { name: 'dry-run', aliases: [], type: 'boolean', required: false, repeatable: false, positional: false, choices: null, metavar: null, help: 'only say what would be clicked', usage: '--dry-run' },
+      ],
+      example: {
+        job: { plugin: 'tg', command: 'click-button', args: { 'button-text': 'BUTTON_TEXT', 'msg-id': 1 } },
+        submit: 'mcpq submit --plugin tg click-button --arg button-text=BUTTON_TEXT --arg msg-id=1',
+      },
+    });
+  });
+
+  it('shows one plugin by name, and suggests a name it does not know', async () => {
+    const q = setUp();
+    const one = await mcpq(['plugins', '-q', q.root, 'tg'], { env: q.env });
+    expect(one.exitCode).toBe(0);
+    expect(one.stdout).toContain('e.g. mcpq submit --plugin tg send --arg to=alice --arg text=TEXT');
+    expect(one.stdout).toContain('job: {"plugin":"tg","command":"send","args":{"to":"alice","text":"TEXT"}}');
+    expect(one.stdout).not.toContain('broken');
+    const typo = await mcpq(['plugins', '-q', q.root, 'tgg'], { env: q.env });
+    expect(typo).toMatchObject({ exitCode: 4, stderr: 'mcpq: no plugin named "tgg" (did you mean "tg"?); plugins: broken, tg\n' });
+  });
+
+  it('also looks in --plugins DIR and in the config file\'s "plugins" folders', async () => {
+    const q = setUp();
+    for (const dir of [join(q.dir, 'by-flag', 'flagged'), join(q.dir, 'config', 'mcpq', 'tools', 'configured')]) {
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'cli.sh'), 'echo "{}"\n');
+      writeFileSync(join(dir, 'plugin.json'), '{"args": {}}');
+    }
+    writeFileSync(join(q.dir, 'config', 'mcpq', 'config.json'), JSON.stringify({ plugins: ['tools'] }));
+    const { stdout } = await mcpq(['plugins', '-q', q.root, '--json', '--plugins', join(q.dir, 'by-flag')], { env: q.env });
+    const out = JSON.parse(stdout);
+    expect(out.roots).toEqual([q.path('plugins'), join(q.dir, 'by-flag'), join(q.dir, 'config', 'mcpq', 'tools')]);
+    expect(out.plugins.map((p: { name: string }) => p.name)).toEqual(['broken', 'tg', 'flagged', 'configured']);
+  });
+
+  it('--stats counts jobs and times per plugin and command, from the records', async () => {
+    const q = setUp();
+    await startDaemon(q.root, FAST, q.env);
+    const jobs = [
+      ['s1', { plugin: 'tg', command: 'search', args: { query: 'a' } }],
+      ['s2', { plugin: 'tg', command: 'search', args: { query: 'b' } }],
+      ['f1', { plugin: 'tg', command: 'fail', args: {} }],
+      ['i1', { plugin: 'tg', command: 'nope', args: {} }],
+      ['plain', { command: 'true' }],
+    ] as const;
+    for (const [id, job] of jobs) q.drop(`${id}.json`, JSON.stringify({ task_id: id, ...job }));
+    await Promise.all(jobs.map(([id]) => waitForRecord(q, id)));
+    const { stdout, exitCode } = await mcpq(['plugins', '-q', q.root, '--stats', '--json'], { env: q.env });
+    expect(exitCode).toBe(0);
+    const [tg, ...others] = JSON.parse(stdout).stats;
+    expect(others).toEqual([]);
+    expect(tg).toMatchObject({ plugin: 'tg', count: 4, completed: 2, failed: 2, by_status: { completed: 2, failed: 1, invalid: 1 } });
+    expect(tg.commands.search).toMatchObject({ count: 2, completed: 2, failed: 0 });
+    expect(tg.commands.nope).toMatchObject({ count: 1, duration: null });
+    const d = tg.duration;
+    expect(d.max_ms).toBeGreaterThanOrEqual(d.p50_ms);
+    expect(d.p50_ms).toBeGreaterThan(0);
+    const text = await mcpq(['plugins', '-q', q.root, '--stats'], { env: q.env });
+    expect(text.stdout).toMatch(/^plugin \/ command\s+jobs\s+ok\s+failed\s+mean\s+p50\s+max\ntg\s+4\s+2\s+2\s/);
+  });
+});
+
+describe('mcpq submit --plugin', () => {
+  it('builds the job from --arg key=value, typed by the plugin, and --wait prints its output', async () => {
+    const q = setUp();
+    await startDaemon(q.root, FAST, q.env);
+    const result = await mcpq(
+      ['submit', '-q', q.root, '--id', 'click', '--plugin', 'tg', 'click-button', '--arg', 'button-text=Pay now', '--arg', 'msg-id=12345678', '--arg', 'dry-run', '--wait'],
+      { env: q.env },
+    );
+    expect(result.exitCode).toBe(0);
+    expect(JSON.parse(result.stdout).argv).toEqual(['click-button', '--button-text', 'Pay now', '--msg-id', '12345678', '--dry-run']);
+    expect(q.record('click')).toMatchObject({ plugin: 'tg', command: 'click-button', args: { 'button-text': 'Pay now', 'msg-id': 12345678, 'dry-run': true } });
+  });
+
+  it('repeats a key as a list, and keeps numeric strings as strings for string arguments', async () => {
+    const q = setUp();
+    const { stdout } = await mcpq(['submit', '-q', q.root, '--plugin', 'tg', 'send', '--arg', 'to=bob', '--arg', 'text=42', '--arg', 'attach=a', '--arg', 'attach=b'], { env: q.env });
+    const job = JSON.parse(readFileSync(q.path('pending', `${stdout.trim()}.json`), 'utf8'));
+    expect(job.args).toEqual({ to: 'bob', text: '42', attach: ['a', 'b'] });
+  });
+
+  it('refuses a job the plugin would not accept, saying what it takes', async () => {
+    const q = setUp();
+    const result = await mcpq(['submit', '-q', q.root, '--plugin', 'tg', 'send', '--arg', 'to=bob', '--arg', 'txt=hi'], { env: q.env });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toBe(
+      'mcpq: invalid plugin job: args.txt: tg send has no argument "txt" (did you mean "text"?); arguments: --to {alice,bob}, --text TEXT, --attach FILE …, --priority {low,high}; args: tg send needs "text" (--text TEXT)\n',
+    );
+    expect(q.files('pending')).toEqual([]);
+  });
+
+  it('queues a job for a plugin it cannot see, for the daemon to check', async () => {
+    const q = setUp();
+    const result = await mcpq(['submit', '-q', q.root, '--plugin', 'elsewhere', 'go', '--arg', 'n=5'], { env: q.env });
+    expect(result.exitCode).toBe(0);
+    expect(JSON.parse(readFileSync(q.path('pending', `${result.stdout.trim()}.json`), 'utf8'))).toMatchObject({ plugin: 'elsewhere', command: 'go', args: { n: '5' } });
+  });
+});
