@@ -14,7 +14,8 @@ import { renderTemplate } from '../../service/template.js';
 import { serviceValues } from '../../service/values.js';
 import { resolveQueueRoot } from '../queue-root.js';
 import type { ServiceFlags } from './service.js';
-import { collectStatus, renderStatus } from './status-run.js';
+import { collectStatus } from '../../queue/status.js';
+import { renderStatus } from './status-run.js';
 
 function platformOf(flags: ServiceFlags): Platform {
   const platform = flags.platform ?? process.platform;

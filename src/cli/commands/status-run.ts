@@ -1,63 +1,8 @@
 // The status command's body: compute, then print (text or --json).
 import { formatDuration } from '../../core/duration.js';
 import { ExitCode } from '../../core/errors.js';
-import { countStates, runningClaims, type Counts } from '../../queue/inventory.js';
-import { layoutOf } from '../../queue/layout.js';
-import { listDaemons } from '../../queue/owner.js';
+import { collectStatus, type StatusReport } from '../../queue/status.js';
 import { resolveQueueRoot } from '../queue-root.js';
-
-export interface StatusReport {
-  readonly queue: string;
-  readonly alive: boolean;
-  readonly daemons: readonly {
-    readonly tag: string;
-    readonly host: string;
-    readonly pid: number;
-    readonly version: string;
-    readonly started_at: string;
-    readonly uptime_ms: number;
-    readonly concurrency: number;
-    readonly supervisor: string;
-    readonly last_heartbeat: string;
-    readonly heartbeat_age_ms: number;
-    readonly alive: boolean;
-    readonly running: number;
-  }[];
-  readonly counts: Counts;
-  readonly running: readonly { id: string; source: string; host: string; pid: number | null; started_at: string | null; elapsed_ms: number | null }[];
-}
-
-export async function collectStatus(root: string, now = Date.now()): Promise<StatusReport> {
-  const layout = layoutOf(root);
-  const [daemons, counts, claims] = await Promise.all([listDaemons(layout), countStates(layout), runningClaims(layout)]);
-  return {
-    queue: root,
-    alive: daemons.some((d) => d.alive),
-    daemons: daemons.map((d) => ({
-      tag: d.info.tag,
-      host: d.info.host,
-      pid: d.info.pid,
-      version: d.info.version,
-      started_at: d.info.started_at,
-      uptime_ms: now - Date.parse(d.info.started_at),
-      concurrency: d.info.concurrency,
-      supervisor: d.info.supervisor ?? 'manual',
-      last_heartbeat: new Date(d.heartbeatAt).toISOString(),
-      heartbeat_age_ms: Math.max(0, now - d.heartbeatAt),
-      alive: d.alive,
-      running: claims.filter((c) => c.tag === d.info.tag).length,
-    })),
-    counts,
-    running: claims.map((c) => ({
-      id: c.id,
-      source: c.source,
-      host: c.host,
-      pid: c.pgid ?? null,
-      started_at: c.started_at ?? null,
-      elapsed_ms: c.started_at ? now - Date.parse(c.started_at) : null,
-    })),
-  };
-}
 
 export function renderStatus(report: StatusReport): string {
   const lines: string[] = [];
