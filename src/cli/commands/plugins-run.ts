@@ -3,64 +3,12 @@ import { formatDuration } from '../../core/duration.js';
 import { ExitCode, McpqError } from '../../core/errors.js';
 import { layoutOf } from '../../queue/layout.js';
 import { suggestion } from '../../plugins/did-you-mean.js';
-import { exampleFor, type Example } from '../../plugins/examples.js';
-import { PluginRegistry, type Plugin } from '../../plugins/registry.js';
-import type { ArgSpec } from '../../plugins/spec.js';
+import { PluginRegistry } from '../../plugins/registry.js';
 import { pluginStats, readPluginRecords, type Counts, type PluginStats } from '../../plugins/stats.js';
-import { usageOf } from '../../plugins/validate.js';
+import { pluginView, type ArgView, type PluginView } from '../../plugins/view.js';
 import { registryOptions } from '../plugin-roots.js';
 import { resolveQueueRoot } from '../queue-root.js';
 import type { PluginsFlags } from './plugins.js';
-
-// An argument as --json shows it: every key present (null when unset).
-type ArgView = Omit<ArgSpec, 'choices' | 'metavar' | 'help'> & {
-  readonly choices: readonly string[] | null;
-  readonly metavar: string | null;
-  readonly help: string | null;
-  readonly usage: string;
-};
-
-interface CommandView {
-  readonly name: string;
-  readonly description: string | null;
-  readonly args: readonly ArgView[];
-  readonly example: Example;
-}
-
-export type PluginView =
-  | {
-      readonly name: string;
-      readonly status: 'ok';
-      readonly dir: string;
-      readonly entry: string;
-      readonly source: 'plugin.json' | '--help';
-      readonly description: string | null;
-      readonly parallel: boolean;
-      readonly commands: readonly CommandView[];
-      // A plugin without commands takes its arguments directly.
-      readonly args?: readonly ArgView[];
-      readonly example?: Example;
-    }
-  | { readonly name: string; readonly status: 'error'; readonly dir: string; readonly entry: string | null; readonly error: string };
-
-export function pluginView(plugin: Plugin): PluginView {
-  const { name, dir } = plugin;
-  if (plugin.status === 'error') return { name, status: 'error', dir, entry: plugin.entry ?? null, error: plugin.error };
-  const { spec } = plugin;
-  const argViews = (args: readonly ArgSpec[]): ArgView[] =>
-    args.map((a) => ({ ...a, choices: a.choices ?? null, metavar: a.metavar ?? null, help: a.help ?? null, usage: usageOf(a) }));
-  return {
-    name,
-    status: 'ok',
-    dir,
-    entry: plugin.entry,
-    source: spec.source,
-    description: spec.description ?? null,
-    parallel: spec.parallel,
-    commands: spec.commands.map((c) => ({ name: c.name, description: c.description ?? null, args: argViews(c.args), example: exampleFor(name, c.name, c.args) })),
-    ...(spec.commands.length === 0 ? { args: argViews(spec.args), example: exampleFor(name, undefined, spec.args) } : {}),
-  };
-}
 
 export async function runPlugins(queue: string | undefined, name: string | undefined, flags: PluginsFlags): Promise<number> {
   const layout = layoutOf(resolveQueueRoot(queue, process.env));
