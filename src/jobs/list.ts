@@ -8,7 +8,7 @@ import { finishedJobOf, newestFirst, readRecordSafely, recordIds, statRecords } 
 import { summaryOf } from './describe.js';
 import { pendingNames, readPending, type PendingFile } from './pending.js';
 import { groupOf, readRunning, runningJobOf } from './running.js';
-import { JOB_STATES, type FinishedState, type JobState, type Listing, type PendingJob } from './types.js';
+import { JOB_STATES, type JobState, type Listing, type PendingJob } from './types.js';
 import { waitingOf, type WaitingView } from './waiting.js';
 
 export const DEFAULT_LIST_LIMIT = 20;
@@ -67,16 +67,4 @@ export function pendingJobOf(file: PendingFile, position: number, view: WaitingV
     waiting: waitingOf(entry, loaded.ok ? undefined : loaded.error, view),
     ...summaryOf(loaded.object),
   };
-}
-
-// `--state` values: the four states, and `finished` for completed and failed.
-export function parseStates(values: readonly string[]): JobState[] | undefined {
-  const out = new Set<JobState>();
-  for (const value of values.flatMap((v) => v.split(','))) {
-    const v = value.trim();
-    if (v === 'finished') (['completed', 'failed'] as FinishedState[]).forEach((s) => out.add(s));
-    else if ((JOB_STATES as readonly string[]).includes(v)) out.add(v as JobState);
-    else return undefined;
-  }
-  return [...out];
 }

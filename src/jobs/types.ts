@@ -1,4 +1,5 @@
-// The data the job commands compute, in one place. These are also the exact `--json`
+// The data the job commands compute, in one place (and nothing that costs an import:
+// command definitions load this at every start). These are also the exact `--json`
 // shapes of `mcpq list`, `show`, `logs`, `cancel`, `retry`, `clean` and `wait`
 // (documented in docs/cli.md) and what the MCP server returns: plain, serialisable
 // values, snake_case like the records. Change them only by adding fields.
@@ -8,6 +9,19 @@ import type { JobRecord } from '../queue/records.js';
 export type FinishedState = 'completed' | 'failed';
 export type JobState = 'pending' | 'running' | FinishedState;
 export const JOB_STATES: readonly JobState[] = Object.freeze(['pending', 'running', 'completed', 'failed']);
+
+// `--state` values: the four states, and `finished` for completed and failed.
+// Undefined when one is none of these.
+export function parseStates(values: readonly string[]): JobState[] | undefined {
+  const out = new Set<JobState>();
+  for (const value of values.flatMap((v) => v.split(','))) {
+    const v = value.trim();
+    if (v === 'finished') ['completed', 'failed'].forEach((s) => out.add(s as FinishedState));
+    else if ((JOB_STATES as readonly string[]).includes(v)) out.add(v as JobState);
+    else return undefined;
+  }
+  return [...out];
+}
 
 // Why a pending job is not running yet, one variant per cause, checked in the order
 // the scheduler checks them.

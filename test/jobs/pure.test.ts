@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PendingEntry } from '../../src/daemon/pending-index.js';
 import { commandLine } from '../../src/jobs/describe.js';
-import { parseStates } from '../../src/jobs/list.js';
+import { parseStates } from '../../src/jobs/types.js';
 import { lastLines, sliceAtCharacters } from '../../src/jobs/output.js';
 import { waitingOf, type WaitingView } from '../../src/jobs/waiting.js';
 

@@ -1,7 +1,6 @@
 // `mcpq list` (alias `ls`): pending, running and recent finished jobs.
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { parseStates } from '../../jobs/list.js';
-import type { JobState } from '../../jobs/types.js';
+import { parseStates, type JobState } from '../../jobs/types.js';
 import { examples, queueFlag, queueOption } from '../program.js';
 import { integerAtLeast } from '../parse-options.js';
 
