@@ -9,6 +9,7 @@
 // finds the record and only tidies up, or finds no record and puts the job back.
 import { copyFile, mkdir, readFile, rename } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { errnoCode, errorMessage } from '../core/errors.js';
 import { META_KEY, loadJobFile, recordLinks, type LoadedJob } from '../core/job-file.js';
 import { isRetryable, type Outcome } from '../core/outcome.js';
@@ -22,7 +23,7 @@ import { buildRecord, writeRecord, type AttemptSummary, type StreamTail } from '
 import { jsonOutput } from '../plugins/output.js';
 import { commandFor } from './command.js';
 import type { DaemonContext } from './context.js';
-import { startJob, type RunningJob, type StopReason } from './runner.js';
+import { startJob, type RunResult, type RunningJob, type StopReason } from './runner.js';
 
 export interface Started {
   readonly id: string;
@@ -103,9 +104,7 @@ async function run(ctx: DaemonContext, claim: Claim, loaded: Extract<LoadedJob, 
   hooks.onStarted({ id: claim.id, stop: job.stop });
   const result = await job.done;
   let outcome = result.outcome;
-  // A job killed by a signal the daemon did not send while the daemon stops (systemd
-  // signalling the whole control group) was interrupted, not failed: put it back.
-  if (outcome.status === 'requeue' || (hooks.stopping() && outcome.status === 'failed' && 'signal' in outcome && outcome.signal !== undefined)) {
+  if (outcome.status === 'requeue' || (await stoppedWithTheDaemon(outcome, hooks))) {
     ctx.log.info({ event: 'requeue', id: claim.id, reason: 'shutdown' }, 'put back for the next start');
     await requeue(ctx, claim);
     return { kind: 'requeued', id: claim.id };
@@ -137,6 +136,18 @@ async function run(ctx: DaemonContext, claim: Claim, loaded: Extract<LoadedJob, 
     earlierAttempts: history,
     extra: { ...resultFile, ...recordLinks(loaded.meta), ...(spec.run.kind === 'plugin' ? jsonOutput(result.stdout) : undefined) },
   });
+}
+
+// A job killed by a signal the daemon did not send while the daemon stops (systemd
+// signalling the whole control group) was interrupted, not failed: it goes back. The
+// job's death may be seen before the daemon's own SIGTERM of the same stop is
+// handled, so a signalled job waits a moment for that SIGTERM before it counts as failed.
+const STOP_SIGNAL_WINDOW_MS = 500;
+
+async function stoppedWithTheDaemon(outcome: RunResult['outcome'], hooks: Hooks): Promise<boolean> {
+  if (outcome.status !== 'failed' || !('signal' in outcome) || outcome.signal === undefined) return false;
+  if (!hooks.stopping()) await sleep(STOP_SIGNAL_WINDOW_MS);
+  return hooks.stopping();
 }
 
 async function noteStart(ctx: DaemonContext, claim: Claim, job: RunningJob, run: RunSpec, env: Readonly<Record<string, string>>): Promise<void> {

@@ -185,6 +185,6 @@ describe('mcpq service status', () => {
     expect(report.manager).toMatchObject({ manager: 'systemd', state: 'running', summary: 'systemd: mcpq.service active (running) since Mon 2026-01-05 10:00:00 UTC' });
     expect(report.daemon.daemons).toMatchObject([{ pid: daemon.pid, supervisor: 'systemd', alive: true }]);
     const text = await mcpq(['service', 'status', '--platform', 'linux', '--queue', s.queue], { env: s.env });
-    expect(text.stdout).toMatch(/^daemon   running: pid \d+ .* under systemd$/m);
+    expect(text.stdout).toMatch(/^daemon   running: pid \d+ .*, under systemd, /m);
   });
 });
