@@ -63,6 +63,11 @@ export class PluginRegistry {
     return Promise.all((await this.#list()).map((f) => this.#describe(f)));
   }
 
+  // The names found, without introspecting anything.
+  async names(): Promise<string[]> {
+    return [...new Set((await this.#list()).map((f) => f.name))];
+  }
+
   // One plugin, introspecting only that one.
   async find(name: string): Promise<Plugin | undefined> {
     const found = (await this.#list()).find((f) => f.name === name);
@@ -78,7 +83,7 @@ export class PluginRegistry {
   // The daemon's hook (daemon/command.ts): a plugin job to the command line to run.
   resolve: PluginResolver = async (run: Extract<RunSpec, { kind: 'plugin' }>) => {
     const plugin = await this.find(run.plugin);
-    if (plugin === undefined) return { ok: false, error: unknownPlugin(run.plugin, [...new Set((await this.#list()).map((f) => f.name))]) };
+    if (plugin === undefined) return { ok: false, error: unknownPlugin(run.plugin, await this.names()) };
     if (plugin.status === 'error') return { ok: false, error: `plugin: ${plugin.name} cannot be used: ${plugin.error}` };
     const checked = checkPluginJob(plugin.name, plugin.spec, run.command, run.flags);
     if (!checked.ok) return checked;

@@ -132,6 +132,7 @@ describe('mcpq submit --plugin', () => {
     const q = setUp();
     const result = await mcpq(['submit', '-q', q.root, '--plugin', 'elsewhere', 'go', '--arg', 'n=5'], { env: q.env });
     expect(result.exitCode).toBe(0);
+    expect(result.stderr).toBe('mcpq: note: no plugin named "elsewhere"; plugins: broken, tg; queued for a daemon that has it\n');
     expect(JSON.parse(readFileSync(q.path('pending', `${result.stdout.trim()}.json`), 'utf8'))).toMatchObject({ plugin: 'elsewhere', command: 'go', args: { n: '5' } });
   });
 });

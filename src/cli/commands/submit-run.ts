@@ -26,10 +26,7 @@ export async function runSubmit(queue: string | undefined, words: readonly strin
   await ensureQueue(layout);
   const pipeline = await pipelineFileOf(words, doubleDash);
   if (pipeline !== undefined) return submitPipeline(layout, pipeline, flags);
-  const built = await buildSubmission(words, flags, doubleDash, new Date(), async (name) => {
-    const { PluginRegistry } = await import('../../plugins/registry.js');
-    return new PluginRegistry(registryOptions(layout, undefined, process.env)).find(name);
-  });
+  const built = await buildSubmission(words, flags, doubleDash, new Date(), findPluginNoting(layout));
   for (const dependency of built.after) {
     if ((await whereIsId(layout, dependency)) === undefined) {
       throw new McpqError(`--after ${dependency}: no job with that id in this queue`, ExitCode.usage);
@@ -95,6 +92,21 @@ function asJson(job: Record<string, unknown>, now: Date): Built {
   if (job.cwd !== undefined) job.cwd = resolve(String(job.cwd));
   const id = parsed.value.requestedId ?? newJobId();
   return { id, content: `${JSON.stringify(job, null, 2)}\n`, extension: '.json', after: parsed.value.after };
+}
+
+// Finds a plugin for `submit --plugin`; one this queue does not have may still be a
+// daemon's (its --plugins DIR), so the job is queued with a note rather than refused.
+function findPluginNoting(layout: QueueLayout): FindPlugin {
+  return async (name) => {
+    const { PluginRegistry } = await import('../../plugins/registry.js');
+    const registry = new PluginRegistry(registryOptions(layout, undefined, process.env));
+    const plugin = await registry.find(name);
+    if (plugin === undefined) {
+      const { unknownPlugin } = await import('../../plugins/validate.js');
+      process.stderr.write(`mcpq: note: ${unknownPlugin(name, await registry.names()).replace(/^plugin: /, '')}; queued for a daemon that has it\n`);
+    }
+    return plugin;
+  };
 }
 
 // Prints a finished job's output (the full logs when there are any) and returns the
