@@ -59,20 +59,23 @@ describe('plugin jobs', () => {
     expect(record.result).not.toHaveProperty('output');
   });
 
-  it.each([
-    ['an unknown plugin', { plugin: 'tgg', command: 'send' }, 'plugin: no plugin named "tgg" (did you mean "tg"?); plugins: tg'],
-    ['an unknown command', { plugin: 'tg', command: 'click' }, 'command: tg has no command "click"'],
-    ['an unknown flag', { plugin: 'tg', command: 'send', args: { to: 'bob', text: 'hi', attachment: 'a' } }, 'args.attachment: tg send has no argument "attachment" (did you mean "attach"?); arguments: --to {alice,bob}, --text TEXT, --attach FILE …, --priority {low,high}'],
-    ['a missing required flag', { plugin: 'tg', command: 'send', args: { to: 'bob' } }, 'args: tg send needs "text" (--text TEXT)'],
-    ['a value outside the choices', { plugin: 'tg', command: 'send', args: { to: 'carol', text: 'hi' } }, 'args.to: "carol" is not one of alice, bob'],
-  ])('fails %s as invalid, saying what exists', async (_, fields, error) => {
+  it('fails a job the plugin would not accept as invalid, saying what exists', async () => {
     const q = tempQueue();
     addPlugin(q, 'tg');
-    await daemon(q);
-    q.drop('bad.json', JSON.stringify({ task_id: 'bad', ...fields }));
-    const record = await waitForRecord(q, 'bad');
-    expect(record.result.status).toBe('invalid');
-    expect(record.result.error).toContain(error);
+    await daemon(q, '--concurrency', '4');
+    const cases = [
+      ['unknown-plugin', { plugin: 'tgg', command: 'send' }, 'plugin: no plugin named "tgg" (did you mean "tg"?); plugins: tg'],
+      ['unknown-command', { plugin: 'tg', command: 'click' }, 'command: tg has no command "click"'],
+      ['unknown-flag', { plugin: 'tg', command: 'send', args: { to: 'bob', text: 'hi', attachment: 'a' } }, 'args.attachment: tg send has no argument "attachment" (did you mean "attach"?); arguments: --to {alice,bob}, --text TEXT, --attach FILE …, --priority {low,high}'],
+      ['missing-flag', { plugin: 'tg', command: 'send', args: { to: 'bob' } }, 'args: tg send needs "text" (--text TEXT)'],
+      ['not-a-choice', { plugin: 'tg', command: 'send', args: { to: 'carol', text: 'hi' } }, 'args.to: "carol" is not one of alice, bob'],
+    ] as const;
+    for (const [id, fields] of cases) q.drop(`${id}.json`, JSON.stringify({ task_id: id, ...fields }));
+    for (const [id, , error] of cases) {
+      const record = await waitForRecord(q, id);
+      expect(record.result.status, id).toBe('invalid');
+      expect(record.result.error, id).toContain(error);
+    }
   });
 
   it('picks up a plugin added while the daemon runs', async () => {
