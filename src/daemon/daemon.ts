@@ -8,21 +8,22 @@
 //   stop:  stop claiming → let running jobs finish (grace) → stop and put back the rest
 import { randomBytes } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
-import { errorMessage } from '../core/errors.js';
+import { errnoCode, errorMessage } from '../core/errors.js';
 import { ensureQueue, recordPath, type QueueLayout } from '../queue/layout.js';
 import { exists } from '../queue/files.js';
+import { claimPath } from '../queue/claims.js';
 import { isIgnoredName } from '../queue/names.js';
-import { bootTime, heartbeat, registerDaemon, thisHost, unregisterDaemon } from '../queue/owner.js';
+import { bootTime, heartbeat, registerDaemon, thisHost, unregisterDaemon, type DaemonInfo } from '../queue/owner.js';
 import { noPlugins, type PluginResolver } from './command.js';
 import type { DaemonContext, DaemonSettings } from './context.js';
 import { openControl, type ControlDesk } from './control.js';
 import { readEntry } from './indexer.js';
-import { claimAndFailDependency, claimAndRun, type Settled, type Started } from './job-lifecycle.js';
+import { claimAndFail, claimAndRun, type Settled, type Started } from './job-lifecycle.js';
 import { openDaemonLog, type DaemonLogger } from './log.js';
 import { PendingIndex } from './pending-index.js';
-import { recover } from './recovery.js';
-import { pickNext, type DependencyState } from './scheduler.js';
-import { watchPending, type PendingWatcher } from './watcher.js';
+import { deadOwners, recover } from './recovery.js';
+import { dependencyCycles, pickNext, type DependencyState } from './scheduler.js';
+import { watchNames, type NameWatcher } from './watcher.js';
 
 export interface DaemonOptions {
   readonly layout: QueueLayout;
@@ -56,10 +57,13 @@ class Daemon implements DaemonHandle {
   readonly #running = new Map<string, Started & { group: string | undefined }>();
   readonly #claiming = new Map<string, string | undefined>(); // name → group
   readonly #dependencies = new Map<string, 'completed' | 'failed'>();
+  readonly #missingSince = new Map<string, number>(); // dependency id → when first found nowhere
+  #cycles = new Map<string, string>(); // pending name → the dependency cycle it is in
   readonly #refreshing = new Map<string, Promise<void>>(); // pending names being (re)read
   #ctx!: DaemonContext;
+  #info!: DaemonInfo;
   #logger!: DaemonLogger;
-  #watcher: PendingWatcher | undefined;
+  #watchers: NameWatcher[] = [];
   #control: ControlDesk | undefined; // cancel requests in control/
   #timers: NodeJS.Timeout[] = [];
   #wake: NodeJS.Timeout | undefined;
@@ -93,7 +97,7 @@ class Daemon implements DaemonHandle {
       resolvePlugin: this.#options.resolvePlugin ?? noPlugins,
       version: this.#options.version,
     };
-    await registerDaemon(layout, {
+    this.#info = {
       tag: this.tag,
       host: this.#ctx.host,
       pid: process.pid,
@@ -105,16 +109,17 @@ class Daemon implements DaemonHandle {
       lease_ms: this.#settings.leaseMs,
       poll: this.#settings.pollMs !== undefined,
       ...(this.#options.supervisor ? { supervisor: this.#options.supervisor } : {}),
-    });
+    };
+    await registerDaemon(layout, this.#info);
     this.#log.info({ event: 'daemon_start', tag: this.tag, queue: layout.root, concurrency: this.#settings.concurrency, version: this.#options.version }, 'daemon started');
     await recover(this.#ctx);
     if (this.#settings.pollMs === undefined) {
-      this.#watcher = watchPending(
-        layout.pending,
-        (name) => this.#onName(name),
-        () => void this.#rescan(),
-        (error) => this.#log.error({ event: 'watch_error', error: errorMessage(error) }, 'cannot watch pending/; relying on rescans'),
-      );
+      const onError = (error: unknown) => this.#log.error({ event: 'watch_error', error: errorMessage(error) }, 'cannot watch a queue folder; relying on rescans');
+      this.#watchers.push(watchNames(layout.pending, (name) => this.#onName(name), () => void this.#rescan(), onError));
+      // A dependency finished (here or by another daemon): its dependents may run.
+      for (const [dir, state] of [[layout.completed, 'completed'], [layout.failed, 'failed']] as const) {
+        this.#watchers.push(watchNames(dir, (name) => this.#onFinished(name, state), () => void this.#rescan(), onError));
+      }
     }
     this.#control = openControl(this.#ctx, (id, by) => this.#cancel(id, by), this.#settings.pollMs === undefined);
     await this.#rescan();
@@ -142,10 +147,27 @@ class Daemon implements DaemonHandle {
     this.#timers.push(timer);
   }
 
+  // Renews this daemon's lease, and recovers the claims of daemons found dead.
   async #heartbeat(): Promise<void> {
-    await heartbeat(this.#options.layout, this.tag);
+    const { layout } = this.#options;
+    try {
+      await heartbeat(layout, this.tag);
+    } catch (error) {
+      if (errnoCode(error) !== 'ENOENT') throw error;
+      this.#log.warn({ event: 'lease_lost' }, 'lease file was removed; registering again');
+      await registerDaemon(layout, this.#info);
+    }
+    if ((await deadOwners(this.#ctx)).dead.size === 0) return;
     const report = await recover(this.#ctx);
     if (report.requeued > 0) await this.#rescan();
+  }
+
+  #onFinished(name: string, state: 'completed' | 'failed'): void {
+    if (!name.endsWith('.json')) return;
+    const id = name.slice(0, -'.json'.length);
+    if (this.#dependencies.get(id) === state) return;
+    this.#dependencies.set(id, state);
+    this.#pump();
   }
 
   // The directory is the truth: bring the index in line with pending/.
@@ -186,21 +208,39 @@ class Daemon implements DaemonHandle {
     });
   }
 
-  // Looks up on disk the dependencies the daemon does not know to be finished.
+  // Looks up on disk the dependencies the daemon does not know to be finished, and
+  // notes the ones no job answers to and the cycles among pending jobs. A job moving
+  // between folders (claimed, id not yet reserved) is briefly nowhere, so an id counts
+  // as unknown only once it has been missing for the settle period.
   async #refreshDependencies(ids?: readonly string[]): Promise<void> {
-    const wanted = new Set(ids ?? this.#index.inOrder().flatMap((e) => e.after));
+    const entries = this.#index.inOrder();
+    const wanted = new Set(ids ?? entries.flatMap((e) => e.after));
     const { layout } = this.#options;
+    const known = new Set(entries.map((e) => e.wantedId));
+    const missing = new Set<string>();
     await Promise.all(
       [...wanted]
         .filter((id) => !this.#dependencies.has(id))
         .map(async (id) => {
           if (await exists(recordPath(layout, 'completed', id))) this.#dependencies.set(id, 'completed');
           else if (await exists(recordPath(layout, 'failed', id))) this.#dependencies.set(id, 'failed');
+          else if (!known.has(id) && !this.#running.has(id) && !(await exists(claimPath(layout, id)))) missing.add(id);
         }),
     );
+    const now = Date.now();
+    for (const id of wanted) {
+      if (!missing.has(id)) this.#missingSince.delete(id);
+      else if (!this.#missingSince.has(id)) this.#missingSince.set(id, now);
+    }
+    if (ids === undefined) this.#cycles = dependencyCycles(entries);
   }
 
-  #dependency = (id: string): DependencyState => this.#dependencies.get(id) ?? 'waiting';
+  #dependency = (id: string): DependencyState => {
+    const known = this.#dependencies.get(id);
+    if (known !== undefined) return known;
+    const since = this.#missingSince.get(id);
+    return since !== undefined && Date.now() - since >= this.#settings.settleMs ? 'unknown' : 'waiting';
+  };
 
   #busyGroups(): Set<string> {
     const groups = new Set<string>();
@@ -233,6 +273,7 @@ class Daemon implements DaemonHandle {
         busyGroups: this.#busyGroups(),
         skip: new Set(this.#claiming.keys()),
         dependency: this.#dependency,
+        problem: (name) => this.#cycles.get(name),
       });
       this.#scheduleWake(pick.wakeAt);
       const decision = pick.decision;
@@ -250,7 +291,7 @@ class Daemon implements DaemonHandle {
               },
               stopping: () => this.#stopping,
             })
-          : claimAndFailDependency(this.#ctx, name, decision.dependency);
+          : claimAndFail(this.#ctx, name, decision.kind === 'invalid' ? { kind: 'invalid', error: decision.error } : { kind: 'dependency', dependency: decision.dependency });
       this.#track(work.then((settled) => this.#settled(name, settled)).catch((error: unknown) => this.#failed(name, error)));
     }
   }
@@ -294,7 +335,7 @@ class Daemon implements DaemonHandle {
     this.#log.info({ event: 'daemon_stopping', running: this.#running.size }, 'stopping: no new claims');
     for (const timer of this.#timers) clearInterval(timer);
     if (this.#wake !== undefined) clearTimeout(this.#wake);
-    this.#watcher?.close();
+    for (const watcher of this.#watchers) watcher.close();
     this.#control?.close();
     if (options.now) this.#stopRunning();
     const grace = setTimeout(() => this.#stopRunning(), this.#settings.shutdownGraceMs);

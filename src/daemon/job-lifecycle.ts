@@ -44,12 +44,38 @@ export type Settled =
 let claimSeq = 0;
 
 export async function claimAndRun(ctx: DaemonContext, name: string, hooks: Hooks): Promise<Settled> {
+  const claimed = await claimAndLoad(ctx, name);
+  if (claimed === undefined) return { kind: 'lost-race' };
+  const { claim, loaded, path } = claimed;
+  if (!loaded.ok) return finishInvalid(ctx, claim, loaded.object, loaded.error);
+  const command = await commandFor(loaded.spec.run, path, ctx.resolvePlugin);
+  if (!command.ok) return finishInvalid(ctx, claim, loaded.object, command.error);
+  if (hooks.stopping()) {
+    await requeue(ctx, claim);
+    return { kind: 'requeued', id: claim.id };
+  }
+  return run(ctx, claim, loaded, command.command, hooks);
+}
+
+// Why the scheduler fails a job without running it.
+export type Failure = { readonly kind: 'dependency'; readonly dependency: string } | { readonly kind: 'invalid'; readonly error: string };
+
+export async function claimAndFail(ctx: DaemonContext, name: string, failure: Failure): Promise<Settled> {
+  const claimed = await claimAndLoad(ctx, name);
+  if (claimed === undefined) return { kind: 'lost-race' };
+  const { claim, loaded } = claimed;
+  if (failure.kind === 'invalid') return finishInvalid(ctx, claim, loaded.object, failure.error);
+  const outcome: Outcome = { status: 'dependency_failed', dependency: failure.dependency, error: `dependency ${failure.dependency} did not complete` };
+  return record(ctx, claim, loaded.object ?? {}, outcome, { earlierAttempts: historyOf(loaded), extra: recordLinks(loaded.ok ? loaded.meta : undefined) });
+}
+
+// Claims a pending file, reads it and reserves its id. Undefined when another daemon
+// claimed it first.
+async function claimAndLoad(ctx: DaemonContext, name: string): Promise<{ claim: Claim; loaded: LoadedJob; path: string } | undefined> {
   const file = await claimFile(ctx.layout, name, ctx.tag, (claimSeq += 1));
-  if (file === undefined) return { kind: 'lost-race' };
+  if (file === undefined) return undefined;
   const path = join(ctx.layout.running, file);
-  const bytes = await readFile(path);
-  const submittedAt = Date.now();
-  const loaded = loadJobFile(name, bytes, { timeoutSeconds: ctx.settings.defaultTimeoutSeconds, submittedAt });
+  const loaded = loadJobFile(name, await readFile(path), { timeoutSeconds: ctx.settings.defaultTimeoutSeconds, submittedAt: Date.now() });
   const attempt = loaded.ok ? loaded.attempt : 1;
   const claim = await reserveId(ctx.layout, loaded.wantedId, {
     file,
@@ -62,29 +88,7 @@ export async function claimAndRun(ctx: DaemonContext, name: string, hooks: Hooks
     attempt,
   });
   ctx.log.info({ event: 'claim', id: claim.id, source: name, attempt }, 'claimed');
-  if (!loaded.ok) return finishInvalid(ctx, claim, loaded.object, loaded.error);
-  const command = await commandFor(loaded.spec.run, path, ctx.resolvePlugin);
-  if (!command.ok) return finishInvalid(ctx, claim, loaded.object, command.error);
-  return run(ctx, claim, loaded, command.command, hooks);
-}
-
-// The scheduler found a failed dependency: the job fails without running.
-export async function claimAndFailDependency(ctx: DaemonContext, name: string, dependency: string): Promise<Settled> {
-  const file = await claimFile(ctx.layout, name, ctx.tag, (claimSeq += 1));
-  if (file === undefined) return { kind: 'lost-race' };
-  const bytes = await readFile(join(ctx.layout.running, file));
-  const loaded = loadJobFile(name, bytes, { timeoutSeconds: ctx.settings.defaultTimeoutSeconds, submittedAt: Date.now() });
-  const claim = await reserveId(ctx.layout, loaded.wantedId, {
-    file,
-    source: name,
-    tag: ctx.tag,
-    host: ctx.host,
-    pid: process.pid,
-    claimed_at: new Date().toISOString(),
-    attempt: 1,
-  });
-  const outcome: Outcome = { status: 'dependency_failed', dependency, error: `dependency ${dependency} did not complete` };
-  return record(ctx, claim, loaded.object ?? {}, outcome, { earlierAttempts: historyOf(loaded), extra: recordLinks(loaded.ok ? loaded.meta : undefined) });
+  return { claim, loaded, path };
 }
 
 async function run(ctx: DaemonContext, claim: Claim, loaded: Extract<LoadedJob, { ok: true }>, command: { file: string; args: readonly string[] }, hooks: Hooks): Promise<Settled> {
