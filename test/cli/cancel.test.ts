@@ -68,7 +68,8 @@ describe('mcpq cancel', () => {
     await startDaemon(q.root, DAEMON_FLAGS);
     q.drop('first.json', JSON.stringify({ command: `while [ ! -e ${gate} ]; do sleep 0.05; done` }));
     await waitFor(() => q.files('running').includes('first.claim'), { what: 'first to run' });
-    q.drop('second.json', JSON.stringify({ command: 'echo second' }));
+    // Delayed, so that it stays pending when the daemon's slot frees up.
+    q.drop('second.json', JSON.stringify({ command: 'echo second', not_before: 3600 }));
     const result = await mcpq(['cancel', '-q', q.root, '--json', 'first', 'second']);
     expect(result.exitCode).toBe(0);
     const outcomes = JSON.parse(result.stdout).map((r: any) => [r.id, r.outcome, r.was]);
