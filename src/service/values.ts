@@ -1,6 +1,6 @@
 // What goes into a template's placeholders: absolute paths of this install (node,
 // the mcpq entry), the queue, and a PATH for the jobs. Pure.
-import { delimiter, dirname, isAbsolute } from 'node:path';
+import { delimiter, dirname, isAbsolute, join } from 'node:path';
 import { ExitCode, McpqError } from '../core/errors.js';
 
 export interface ValueInputs {
@@ -21,6 +21,20 @@ const BASE_PATH = ['/usr/local/bin', '/usr/bin', '/bin', '/usr/sbin', '/sbin'];
 export function servicePath(envPath: string | undefined, nodeDir: string): string {
   const entries = (envPath ?? '').split(delimiter).filter((p) => isAbsolute(p));
   return [...new Set([...entries, nodeDir, ...BASE_PATH])].join(delimiter);
+}
+
+// process.execPath is the resolved binary, e.g. /opt/homebrew/Cellar/node/22.1.0/bin/node,
+// which an upgrade removes. A `node` on PATH that leads to the same binary (say
+// /opt/homebrew/bin/node) survives upgrades, so the service names that one.
+// `realpath` gives a path's target, or undefined when there is nothing there.
+export function stableNode(execPath: string, envPath: string | undefined, realpath: (path: string) => string | undefined): string {
+  const target = realpath(execPath);
+  if (target === undefined) return execPath;
+  for (const dir of (envPath ?? '').split(delimiter).filter((p) => isAbsolute(p))) {
+    const candidate = join(dir, 'node');
+    if (realpath(candidate) === target) return candidate;
+  }
+  return execPath;
 }
 
 export function serviceValues(inputs: ValueInputs): Readonly<Record<string, string>> {

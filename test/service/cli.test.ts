@@ -1,10 +1,11 @@
 // `mcpq service install|uninstall|status` through the built CLI. launchctl and
 // systemctl are stand-ins on PATH that log their arguments, so the real runner runs
 // the real plan without touching this machine's service manager.
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { stableNode } from '../../src/service/values.js';
 import { ROOT, mcpq, startDaemon } from '../helpers/mcpq.js';
 
 let dirs: string[] = [];
@@ -52,7 +53,7 @@ function normalise(text: string, s: Sandbox): string {
     .replaceAll(s.home, '<HOME>')
     .replaceAll(s.queue, '<QUEUE>')
     .replaceAll(join(ROOT, 'bin', 'mcpq.js'), '<MCPQ>')
-    .replaceAll(process.execPath, '<NODE>')
+    .replaceAll(stableNode(process.execPath, s.env.PATH, (p) => (existsSync(p) ? realpathSync(p) : undefined)), '<NODE>')
     .replace(/^Environment="PATH=[^"]*"$/m, 'Environment="PATH=<PATH>"')
     .replace(/(<key>PATH<\/key>\s*<string>)[^<]*/, '$1<PATH>')
     .replace(/gui\/\d+/g, 'gui/<UID>');

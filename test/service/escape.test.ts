@@ -7,7 +7,7 @@ import { installPlan, uninstallPlan } from '../../src/service/plan.js';
 import { planScript, stepLine } from '../../src/service/shell.js';
 import { targetFor, type Where } from '../../src/service/targets.js';
 import { placeholdersOf, renderTemplate } from '../../src/service/template.js';
-import { servicePath, serviceValues } from '../../src/service/values.js';
+import { servicePath, serviceValues, stableNode } from '../../src/service/values.js';
 
 describe('xmlText', () => {
   it.each([
@@ -76,6 +76,23 @@ describe('servicePath', () => {
 
   it('refuses a relative path for a service', () => {
     expect(() => serviceValues({ execPath: 'node', entry: '/m.js', queue: '/q', concurrency: 1, home: '/h', envPath: '' })).toThrow(/node must be an absolute path/);
+  });
+});
+
+describe('stableNode', () => {
+  // A Homebrew-like layout: /opt/homebrew/bin/node → ../Cellar/node/22.1.0/bin/node.
+  const links: Record<string, string> = {
+    '/opt/homebrew/Cellar/node/22.1.0/bin/node': '/opt/homebrew/Cellar/node/22.1.0/bin/node',
+    '/opt/homebrew/bin/node': '/opt/homebrew/Cellar/node/22.1.0/bin/node',
+    '/usr/bin/node': '/usr/bin/node',
+  };
+  const realpath = (p: string): string | undefined => links[p];
+  it.each([
+    ['prefers the PATH entry that leads to this node', '/usr/bin:/opt/homebrew/bin', '/opt/homebrew/bin/node'],
+    ['keeps the binary when no PATH entry leads to it', '/usr/bin', '/opt/homebrew/Cellar/node/22.1.0/bin/node'],
+    ['keeps the binary without a PATH', undefined, '/opt/homebrew/Cellar/node/22.1.0/bin/node'],
+  ])('%s', (_, envPath, node) => {
+    expect(stableNode('/opt/homebrew/Cellar/node/22.1.0/bin/node', envPath, realpath)).toBe(node);
   });
 });
 

@@ -1,7 +1,7 @@
 // A daemon started the way the rendered unit or agent starts it knows who supervises
 // it, and `mcpq status` says so: systemd sets INVOCATION_ID for every service, and
 // the agent sets XPC_SERVICE_NAME (as launchd itself does).
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import plist from 'plist';
@@ -20,7 +20,8 @@ async function rendered(platform: 'linux' | 'darwin', queue: string): Promise<st
 
 // Starts the daemon with exactly the argument vector of the service file.
 async function startAs(argv: readonly string[], queue: string, env: Record<string, string>) {
-  expect(argv.slice(0, 5)).toEqual([process.execPath, BIN, 'daemon', '--queue', queue]);
+  expect(realpathSync(argv[0]!)).toBe(realpathSync(process.execPath));
+  expect(argv.slice(1, 5)).toEqual([BIN, 'daemon', '--queue', queue]);
   return startDaemon(queue, argv.slice(5), env);
 }
 

@@ -1,6 +1,6 @@
 // The service command's body: work out the target and the plan (src/service/), then
 // print it (--dry-run) or carry it out.
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +11,7 @@ import { capture, runPlan } from '../../service/runner.js';
 import { planScript } from '../../service/shell.js';
 import { MCPQ_ENTRY, targetFor, type Platform, type Target } from '../../service/targets.js';
 import { renderTemplate } from '../../service/template.js';
-import { serviceValues } from '../../service/values.js';
+import { serviceValues, stableNode } from '../../service/values.js';
 import { resolveQueueRoot } from '../queue-root.js';
 import type { ServiceFlags } from './service.js';
 import { collectStatus } from '../../queue/status.js';
@@ -46,6 +46,14 @@ function systemQueue(queue: string | undefined): string {
   return root;
 }
 
+function realpathOrUndefined(path: string): string | undefined {
+  try {
+    return realpathSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
 function printDryRun(command: string, plan: Plan): void {
   process.stdout.write(`# mcpq service ${command} --dry-run: nothing was changed. A real run does this:\n${planScript(plan)}`);
 }
@@ -58,7 +66,8 @@ export async function runServiceInstall(queueFlag: string | undefined, flags: Se
   const env = process.env;
   const target = targetOf(flags, env);
   const queue = target.kind === 'systemd-system' ? systemQueue(queueFlag) : resolveQueueRoot(queueFlag, env);
-  const values = serviceValues({ execPath: process.execPath, entry: MCPQ_ENTRY, queue, concurrency: flags.concurrency ?? 1, home: homedir(), envPath: env.PATH });
+  const node = stableNode(process.execPath, env.PATH, realpathOrUndefined);
+  const values = serviceValues({ execPath: node, entry: MCPQ_ENTRY, queue, concurrency: flags.concurrency ?? 1, home: homedir(), envPath: env.PATH });
   const content = renderTemplate(await readFile(target.template, 'utf8'), target.format, values);
   const user = target.kind === 'systemd-system' ? target.user : userInfo().username;
   const plan = installPlan(target, { queue, content, user, lingering: existsSync(join('/var/lib/systemd/linger', user)) });

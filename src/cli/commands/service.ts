@@ -34,6 +34,7 @@ export function registerService(program: Command): void {
   const service = program
     .command('service')
     .description('install, remove or inspect the daemon as a launchd agent (macOS) or systemd unit (Linux)');
+  examples(service, ['mcpq service install --dry-run', 'mcpq service install', 'mcpq service status', 'mcpq service uninstall']);
 
   const install = common(queueOption(service.command('install').description('write the service file for this OS with this install\'s paths, then enable and start it')))
     .addOption(new Option('-c, --concurrency <n>', 'jobs the daemon runs at once').argParser(integerAtLeast(1)).default(1))
