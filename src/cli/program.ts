@@ -8,10 +8,12 @@ import { registerCancel } from './commands/cancel.js';
 import { registerClean } from './commands/clean.js';
 import { registerList } from './commands/list.js';
 import { registerLogs } from './commands/logs.js';
+import { registerMcp } from './commands/mcp.js';
 import { registerRetry } from './commands/retry.js';
 import { registerSchema } from './commands/schema.js';
 import { registerShow } from './commands/show.js';
 import { registerWait } from './commands/wait.js';
+import { registerPause } from './commands/pause.js';
 import { registerPlugins } from './commands/plugins.js';
 import { registerService } from './commands/service.js';
 import { registerStatus } from './commands/status.js';
@@ -26,7 +28,7 @@ export function buildProgram(): Command {
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(`mcpq: ${text.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ')}\n`) })
-    .configureHelp({ sortSubcommands: false, showGlobalOptions: true })
+    .configureHelp({ sortSubcommands: false, showGlobalOptions: false })
     .addHelpText(
       'after',
       `
@@ -48,10 +50,12 @@ Run "mcpq <command> --help" for a command's options.`,
   registerCancel(program);
   registerRetry(program);
   registerWait(program);
+  registerPause(program);
   registerClean(program);
   registerSchema(program);
   registerService(program);
   registerPlugins(program);
+  registerMcp(program);
   return program;
 }
 

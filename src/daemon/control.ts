@@ -1,5 +1,6 @@
 // The daemon's side of control/ (queue/control.ts): act on cancel requests for jobs
-// this daemon runs, leave the others to their daemons. Requests are looked at when
+// this daemon runs, leave the others to their daemons, and follow the queue's pause
+// (queue/pause.ts). Requests are looked at when
 // control/ changes (fs.watch), when a job starts (a request may arrive between the
 // claim and the start), and at every rescan (events are only hints).
 import { watch, type FSWatcher } from 'node:fs';
@@ -7,6 +8,7 @@ import { errorMessage } from '../core/errors.js';
 import { readRequests, removeRequest } from '../queue/control.js';
 import { recordPath } from '../queue/layout.js';
 import { exists } from '../queue/files.js';
+import { pauseState } from '../queue/pause.js';
 import type { DaemonContext } from './context.js';
 
 // Stops the job if this daemon runs it; says whether it did.
@@ -17,11 +19,13 @@ export interface ControlDesk {
   close(): void;
 }
 
-export function openControl(ctx: DaemonContext, stopJob: StopJob, watchEvents: boolean): ControlDesk {
+// `onPause(paused)` is told, at every scan, whether the queue is paused.
+export function openControl(ctx: DaemonContext, stopJob: StopJob, onPause: (paused: boolean) => void, watchEvents: boolean): ControlDesk {
   let scanning: Promise<void> | undefined;
   let again = false;
   const scan = async (): Promise<void> => {
     const { layout } = ctx;
+    onPause((await pauseState(layout)) !== undefined);
     for (const { name, request } of await readRequests(layout)) {
       if (stopJob(request.id, request.by)) {
         ctx.log.info({ event: 'cancel', id: request.id, by: request.by }, 'cancel requested: stopping the job');

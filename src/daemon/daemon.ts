@@ -68,6 +68,7 @@ class Daemon implements DaemonHandle {
   #timers: NodeJS.Timeout[] = [];
   #wake: NodeJS.Timeout | undefined;
   #stopping = false;
+  #paused = false; // control/paused: claim nothing until it goes
   #pumping = false;
   #pumpAgain = false;
   #inFlight = new Set<Promise<unknown>>();
@@ -121,7 +122,8 @@ class Daemon implements DaemonHandle {
         this.#watchers.push(watchNames(dir, (name) => this.#onFinished(name, state), () => void this.#rescan(), onError));
       }
     }
-    this.#control = openControl(this.#ctx, (id, by) => this.#cancel(id, by), this.#settings.pollMs === undefined);
+    this.#control = openControl(this.#ctx, (id, by) => this.#cancel(id, by), (paused) => this.#setPaused(paused), this.#settings.pollMs === undefined);
+    await this.#control.scan(); // a paused queue claims nothing, from the start
     await this.#rescan();
     this.#every(this.#settings.heartbeatMs, () => this.#heartbeat());
     this.#every(this.#settings.pollMs ?? this.#settings.rescanMs, () => this.#control!.scan());
@@ -265,8 +267,15 @@ class Daemon implements DaemonHandle {
     }
   }
 
+  #setPaused(paused: boolean): void {
+    if (paused === this.#paused) return;
+    this.#paused = paused;
+    this.#log.info({ event: paused ? 'paused' : 'resumed' }, paused ? 'queue paused: no new claims' : 'queue resumed');
+    if (!paused) this.#pump();
+  }
+
   #fillSlots(): void {
-    while (!this.#stopping && this.#running.size + this.#claiming.size < this.#settings.concurrency) {
+    while (!this.#stopping && !this.#paused && this.#running.size + this.#claiming.size < this.#settings.concurrency) {
       const pick = pickNext(this.#index.inOrder(), {
         now: Date.now(),
         settleMs: this.#settings.settleMs,

@@ -4,10 +4,12 @@
 import { countStates, runningClaims, type Counts } from './inventory.js';
 import { layoutOf } from './layout.js';
 import { listDaemons } from './owner.js';
+import { pauseState, type PauseState } from './pause.js';
 
 export interface StatusReport {
   readonly queue: string;
   readonly alive: boolean;
+  readonly paused: PauseState | null; // mcpq pause: no daemon claims new jobs
   readonly daemons: readonly {
     readonly tag: string;
     readonly host: string;
@@ -28,10 +30,11 @@ export interface StatusReport {
 
 export async function collectStatus(root: string, now = Date.now()): Promise<StatusReport> {
   const layout = layoutOf(root);
-  const [daemons, counts, claims] = await Promise.all([listDaemons(layout), countStates(layout), runningClaims(layout)]);
+  const [daemons, counts, claims, paused] = await Promise.all([listDaemons(layout), countStates(layout), runningClaims(layout), pauseState(layout)]);
   return {
     queue: root,
     alive: daemons.some((d) => d.alive),
+    paused: paused ?? null,
     daemons: daemons.map((d) => ({
       tag: d.info.tag,
       host: d.info.host,

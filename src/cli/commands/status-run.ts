@@ -16,7 +16,7 @@ export function renderStatus(report: StatusReport): string {
     lines.push(`         stale: pid ${d.pid} on ${d.host} (last heartbeat ${d.last_heartbeat}); its jobs are recovered by the next daemon`);
   }
   const c = report.counts;
-  lines.push(`queue    ${report.queue}`);
+  lines.push(`queue    ${report.queue}${report.paused ? ` (paused since ${report.paused.paused_at} by ${report.paused.by}: mcpq resume)` : ''}`);
   lines.push(`jobs     ${c.pending} pending · ${c.running} running · ${c.completed} completed · ${c.failed} failed`);
   for (const r of report.running) {
     lines.push(`running  ${r.id}  ${r.elapsed_ms === null ? 'starting' : formatDuration(r.elapsed_ms)}  (${r.source}, pid ${r.pid ?? '-'} on ${r.host})`);

@@ -1,0 +1,31 @@
+// mcpq pause / resume: the drain users ask for, kept across daemon restarts.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { mcpq, startDaemon, tempQueue, waitFor, waitForRecord } from '../helpers/mcpq.js';
+
+describe('pause and resume', () => {
+  it('lets the running job finish, starts nothing new, and survives a restart', async () => {
+    const q = tempQueue();
+    const gate = join(q.dir, 'gate');
+    const daemon = await startDaemon(q.root, ['--rescan', '200']);
+    await mcpq(['submit', '-q', q.root, '--id', 'running', '--shell', `touch ${q.dir}/started; while [ ! -e ${gate} ]; do sleep 0.05; done`]);
+    await waitFor(() => existsSync(join(q.dir, 'started')), { what: 'the first job to start' });
+    expect(await mcpq(['pause', '-q', q.root])).toMatchObject({ exitCode: 0, stdout: expect.stringMatching(/^paused /) });
+    await mcpq(['submit', '-q', q.root, '--id', 'held', '--', 'true']);
+    writeFileSync(gate, '');
+    await waitForRecord(q, 'running');
+    const status = JSON.parse((await mcpq(['status', '-q', q.root, '--json'])).stdout);
+    expect(status.paused).toMatchObject({ by: expect.stringContaining('@') });
+    expect(status.counts).toMatchObject({ pending: 1, running: 0 });
+    expect((await mcpq(['status', '-q', q.root])).stdout).toMatch(/paused since/);
+    await daemon.stop();
+    const restarted = await startDaemon(q.root, ['--rescan', '200']);
+    // The new daemon read the pause before it listed pending/ (it logs it), and is idle.
+    await waitFor(() => readFileSync(q.path('daemon.log'), 'utf8').split('\n').some((l) => l.includes('"event":"paused"') && l.includes(`"pid":${restarted.pid}`)), { what: 'the restarted daemon to see the pause' });
+    expect(q.record('held')).toBeUndefined();
+    expect(q.files('pending')).toEqual(['held.json']);
+    expect(await mcpq(['resume', '-q', q.root])).toMatchObject({ exitCode: 0, stdout: expect.stringMatching(/^resumed /) });
+    expect((await waitForRecord(q, 'held')).result.status).toBe('completed');
+  });
+});
