@@ -144,6 +144,19 @@ describe('pipelines', () => {
     expect(await status('after-bad')).toMatchObject({ status: 'dependency_failed', dependency: `${pipeline}.bad` });
     expect(await status('good')).toMatchObject({ status: 'completed', stdout: 'data\n' });
     expect(await status('after-good')).toMatchObject({ status: 'completed' });
+    const shown = await mcpq(['show', '-q', q.root, '--json', pipeline]);
+    expect(JSON.parse(shown.stdout)).toMatchObject({
+      pipeline,
+      name: 'branches',
+      stages: [
+        { stage: 'root', state: 'completed', status: 'completed' },
+        { stage: 'bad', state: 'failed', status: 'failed', returncode: 1 },
+        { stage: 'after-bad', state: 'failed', status: 'dependency_failed' },
+        { stage: 'good', state: 'completed' },
+        { stage: 'after-good', state: 'completed' },
+      ],
+    });
+    expect((await mcpq(['show', '-q', q.root, pipeline])).stdout).toMatch(/5 stages, 3 completed · 1 failed · 1 dependency_failed/);
   });
 
   it('runs the six-stage example pipeline, passing data from stage to stage', async () => {

@@ -6,9 +6,28 @@ import { layoutOf } from '../../queue/layout.js';
 import { resolveQueueRoot } from '../queue-root.js';
 import { age, duration, paint, statusColor, styleFor, type Style } from '../render.js';
 import { waitingText } from './list-run.js';
+import { pipelineProgress, type PipelineProgress } from '../../pipelines/progress.js';
+
+export function renderPipeline(p: PipelineProgress, style: Style): string {
+  const counts = new Map<string, number>();
+  for (const s of p.stages) counts.set(s.status ?? s.state, (counts.get(s.status ?? s.state) ?? 0) + 1);
+  const lines = [`pipeline ${p.pipeline} (${p.name}): ${p.stages.length} stages, ${[...counts].map(([k, n]) => `${n} ${k}`).join(' · ')}`];
+  const width = Math.max(...p.stages.map((s) => s.stage.length));
+  p.stages.forEach((s, i) => {
+    const status = s.status ?? s.state;
+    const extra = s.duration_ms === null ? '' : `  ${duration(s.duration_ms)}${s.returncode !== null && s.returncode !== 0 ? `  exit ${s.returncode}` : ''}`;
+    lines.push(`  ${String(i + 1).padStart(2)}  ${s.stage.padEnd(width)}  ${paint(style, statusColor(status), status.padEnd(17))}${extra}  ${paint(style, 'dim', s.id)}`);
+  });
+  return `${lines.join('\n')}\n`;
+}
 
 export async function runShow(queue: string | undefined, ref: string, flags: { json?: boolean }): Promise<number> {
   const layout = layoutOf(resolveQueueRoot(queue, process.env));
+  const pipeline = await pipelineProgress(layout, ref);
+  if (pipeline !== undefined) {
+    process.stdout.write(flags.json ? `${JSON.stringify(pipeline, null, 2)}\n` : renderPipeline(pipeline, styleFor(process.stdout, process.env)));
+    return ExitCode.ok;
+  }
   const detail = await getJob(layout, ref);
   if (flags.json) {
     process.stdout.write(`${JSON.stringify(detail.state === 'completed' || detail.state === 'failed' ? detail.record : detail, null, 2)}\n`);
