@@ -30,7 +30,9 @@ export interface StatusReport {
 
 export async function collectStatus(root: string, now = Date.now()): Promise<StatusReport> {
   const layout = layoutOf(root);
-  const [daemons, counts, claims, paused] = await Promise.all([listDaemons(layout), countStates(layout), runningClaims(layout), pauseState(layout)]);
+  const [leases, counts, claims, paused] = await Promise.all([listDaemons(layout), countStates(layout), runningClaims(layout), pauseState(layout)]);
+  // A lease with no slots is a client holding a claim for a moment (mcpq cancel), not a daemon.
+  const daemons = leases.filter((d) => d.info.concurrency > 0);
   return {
     queue: root,
     alive: daemons.some((d) => d.alive),
