@@ -14,7 +14,8 @@ import { jobFileSchema } from './job-schema.js';
 // SAFE_ID, and not ending in .tmp or .part (names writers use for work in progress).
 const SAFE_ID_PATTERN = `^(?!.*\\.(tmp|part)$)${SAFE_ID.source.slice(1)}`;
 
-const DESCRIPTIONS: Readonly<Record<string, string>> = Object.freeze({
+// What each field means; also the descriptions of the MCP server's submit_job arguments.
+export const JOB_FIELD_DESCRIPTIONS: Readonly<Record<string, string>> = Object.freeze({
   command: 'With "args": the program, run without a shell. Without "args": a shell command line, run with /bin/sh -c. For a plugin job: the plugin command.',
   args: 'Arguments (exec form), or for a plugin job an object of flags.',
   shell: 'Force shell (true) or exec (false) form.',
@@ -40,7 +41,7 @@ type JsonObject = Record<string, unknown>;
 export function jobJsonSchema(): JsonObject {
   const generated = z.toJSONSchema(jobFileSchema, { io: 'input', unrepresentable: 'any' }) as JsonObject;
   const properties = { ...(generated.properties as Record<string, JsonObject>) };
-  for (const [name, description] of Object.entries(DESCRIPTIONS)) {
+  for (const [name, description] of Object.entries(JOB_FIELD_DESCRIPTIONS)) {
     if (properties[name] !== undefined) properties[name] = { ...properties[name], description };
   }
   for (const name of ['task_id', 'id']) properties[name] = { ...properties[name], pattern: SAFE_ID_PATTERN };

@@ -1,0 +1,41 @@
+// The one-line summaries that open each tool's text answer: what an agent reads first,
+// so each says where the job is and, when it matters, what to call next. Pure.
+import { formatDuration } from '../core/duration.js';
+import type { ListedJob } from '../jobs/types.js';
+
+// "job x completed (exit 0) in 12ms", "job x timeout: stopped after 90s".
+export interface Outcome {
+  readonly status?: unknown;
+  readonly returncode?: unknown;
+  readonly signal?: unknown;
+  readonly duration_ms?: unknown;
+  readonly error?: unknown;
+}
+
+export function outcomeLine(id: string, result: Outcome): string {
+  const code = typeof result.returncode === 'number' ? ` (exit ${result.returncode})` : typeof result.signal === 'string' ? ` (${result.signal})` : '';
+  const took = typeof result.duration_ms === 'number' ? ` in ${formatDuration(result.duration_ms)}` : '';
+  const error = typeof result.error === 'string' && result.error !== '' ? `: ${result.error}` : '';
+  return `job ${id} ${String(result.status)}${code}${took}${error}`;
+}
+
+export function jobLine(job: ListedJob): string {
+  switch (job.state) {
+    case 'pending': {
+      const w = job.waiting;
+      const why =
+        w.reason === 'ready' ? 'ready to run'
+        : w.reason === 'delayed' ? `delayed until ${w.until}`
+        : w.reason === 'after' ? `waiting for ${w.jobs.join(', ')}`
+        : w.reason === 'dependency_failed' ? `will fail: its dependency ${w.job} failed`
+        : w.reason === 'group' ? `waiting for group ${w.group} to be free`
+        : `${w.reason}: ${w.error}`;
+      return `job ${job.id} is pending, ${job.position} in run order (${why})`;
+    }
+    case 'running':
+      return `job ${job.id} is running${job.elapsed_ms === null ? ' (starting)' : ` for ${formatDuration(job.elapsed_ms)}`} on ${job.host}`;
+    case 'completed':
+    case 'failed':
+      return outcomeLine(job.id, job);
+  }
+}

@@ -1,0 +1,35 @@
+// Jobs as MCP resources, mcpq://jobs/{id}: what get_job returns, as JSON, for clients
+// that attach resources to a conversation. The listing offers the most recent jobs.
+import { ResourceNotFoundError, ResourceTemplate, type McpServer } from '@modelcontextprotocol/server';
+import { McpqError } from '../core/errors.js';
+import { listJobs } from '../jobs/list.js';
+import { getJob } from '../jobs/show.js';
+import type { McpContext } from './context.js';
+import { jobLine } from './describe.js';
+
+const LISTED = 50;
+
+export function registerJobResources(server: McpServer, { layout }: McpContext): void {
+  const template = new ResourceTemplate('mcpq://jobs/{id}', {
+    list: async () => {
+      const listing = await listJobs(layout, { limit: LISTED });
+      const jobs = [...listing.running, ...listing.pending, ...listing.finished].slice(0, LISTED);
+      return { resources: jobs.map((job) => ({ uri: `mcpq://jobs/${job.id}`, name: job.id, description: jobLine(job), mimeType: 'application/json' })) };
+    },
+  });
+  server.registerResource(
+    'job',
+    template,
+    { title: 'mcpq job', description: 'One job of the queue in its current state; a finished job with its full record.', mimeType: 'application/json' },
+    async (uri, variables) => {
+      const id = String(variables.id);
+      try {
+        const detail = await getJob(layout, decodeURIComponent(id));
+        return { contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(detail, null, 2) }] };
+      } catch (error) {
+        if (error instanceof McpqError) throw new ResourceNotFoundError(uri.href, error.message);
+        throw error;
+      }
+    },
+  );
+}

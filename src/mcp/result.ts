@@ -1,0 +1,37 @@
+// How a tool answers. Success: the data as structuredContent, and as text for clients
+// that only read text (a one-line summary, then the data as JSON). Failure: a tool
+// result with isError and one message an agent can act on ("no job x; list_jobs
+// shows the jobs"), never a protocol error or a crash: the agent reads it and tries
+// again. McpqError messages are written for that already (they are the CLI's too).
+import type { CallToolResult, ServerContext } from '@modelcontextprotocol/server';
+import { McpqError } from '../core/errors.js';
+import { logError } from './log.js';
+
+export function answer(summary: string, data: Record<string, unknown>, text?: string): CallToolResult {
+  return {
+    content: [
+      { type: 'text', text: summary },
+      { type: 'text', text: text ?? JSON.stringify(data, null, 2) },
+    ],
+    structuredContent: data,
+  };
+}
+
+export function failure(message: string): CallToolResult {
+  return { content: [{ type: 'text', text: message }], isError: true };
+}
+
+// A tool body whose McpqError (a mistake the agent can fix) becomes a failure result
+// with its message. Anything else is a bug: logged to stderr with its stack, and
+// answered as a failure too, so that one bad call never ends the session.
+export function guarded<A>(body: (args: A, ctx: ServerContext) => Promise<CallToolResult>): (args: A, ctx: ServerContext) => Promise<CallToolResult> {
+  return async (args, ctx) => {
+    try {
+      return await body(args, ctx);
+    } catch (error) {
+      if (error instanceof McpqError) return failure(error.message);
+      logError(`${ctx.mcpReq.method} failed`, error);
+      return failure(`mcpq: unexpected error (please report it): ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+}

@@ -1,0 +1,201 @@
+// `mcpq mcp` through the official MCP client over stdio: the handshake, the tools'
+// schemas, and each tool against a real queue, with and without a real daemon.
+import { cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT, startDaemon, tempQueue, waitFor, waitForRecord, type TempQueue } from '../helpers/mcpq.js';
+import { connect } from './client.js';
+
+const FAST = ['--kill-grace', '1', '--grace', '2', '--settle', '300', '--rescan', '200', '--lease', '2'];
+const TOOLS = ['submit_job', 'get_job', 'list_jobs', 'get_job_output', 'cancel_job', 'retry_job', 'list_plugins', 'queue_status'];
+
+function daemon(q: TempQueue) {
+  return startDaemon(q.root, FAST, { XDG_CONFIG_HOME: q.dir });
+}
+
+// The notes example plugin (argparse --help), or a tiny one like it.
+function addNotesPlugin(q: TempQueue): void {
+  const example = join(ROOT, 'queue-example', 'plugins', 'notes');
+  if (existsSync(example)) {
+    cpSync(example, q.path('plugins', 'notes'), { recursive: true });
+    return;
+  }
+  mkdirSync(q.path('plugins', 'notes'), { recursive: true });
+  writeFileSync(
+    q.path('plugins', 'notes', 'cli.py'),
+    [
+      'import argparse, json',
+      'p = argparse.ArgumentParser(prog="notes", description="keep notes")',
+      's = p.add_subparsers(dest="cmd", required=True)',
+      'a = s.add_parser("add", help="add a note")',
+      'a.add_argument("--title", required=True)',
+      'a.add_argument("--tag", action="append")',
+      's.add_parser("list", help="list notes")',
+      'n = p.parse_args()',
+      'print(json.dumps({"ok": True, "note": {"title": getattr(n, "title", None)}}))',
+      '',
+    ].join('\n'),
+  );
+}
+
+describe('mcpq mcp: handshake and schemas', () => {
+  it('introduces itself and lists every tool with JSON Schemas for input and output', async () => {
+    const q = tempQueue();
+    const { client } = await connect(q);
+    expect(client.getServerVersion()).toMatchObject({ name: 'mcpq' });
+    expect(client.getServerCapabilities()).toMatchObject({ tools: {}, resources: {}, logging: {} });
+    expect(client.getInstructions()).toContain(q.root);
+
+    const { tools } = await client.listTools();
+    expect(tools.map((t) => t.name).sort()).toEqual([...TOOLS].sort());
+    for (const tool of tools) {
+      expect(tool.description, tool.name).toBeTruthy();
+      expect(tool.inputSchema.type, tool.name).toBe('object');
+      expect(tool.outputSchema?.type, tool.name).toBe('object');
+    }
+    const submit = tools.find((t) => t.name === 'submit_job')!;
+    const props = submit.inputSchema.properties as Record<string, any>;
+    expect(Object.keys(props)).toEqual(expect.arrayContaining(['command', 'args', 'shell', 'plugin', 'id', 'timeout', 'priority', 'after', 'cwd', 'env', 'retries', 'description', 'wait_seconds']));
+    expect(props.timeout).toMatchObject({ type: 'number', minimum: 0 });
+    expect(props.priority.anyOf).toEqual(expect.arrayContaining([expect.objectContaining({ enum: ['high', 'medium', 'low'] })]));
+    expect(props.command.description).toMatch(/shell/);
+    expect(tools.find((t) => t.name === 'get_job')!.annotations).toMatchObject({ readOnlyHint: true });
+  });
+
+  it('offers jobs as resources mcpq://jobs/{id}', async () => {
+    const q = tempQueue();
+    const { client, call } = await connect(q);
+    const { resourceTemplates } = await client.listResourceTemplates();
+    expect(resourceTemplates.map((t) => t.uriTemplate)).toEqual(['mcpq://jobs/{id}']);
+    const { id } = await call('submit_job', { command: 'true', id: 'as-resource' });
+    const listed = await client.listResources();
+    expect(listed.resources.map((r) => r.uri)).toContain(`mcpq://jobs/${id}`);
+    const read = await client.readResource({ uri: 'mcpq://jobs/as-res' }); // a prefix, like everywhere
+    const content = read.contents[0] as { text: string; mimeType: string };
+    expect(content.mimeType).toBe('application/json');
+    expect(JSON.parse(content.text)).toMatchObject({ id: 'as-resource', state: 'pending', job: { command: 'true' } });
+    await expect(client.readResource({ uri: 'mcpq://jobs/nope' })).rejects.toThrow(/no job "nope"/);
+  });
+});
+
+describe('mcpq mcp: without a daemon', () => {
+  it('queues jobs and says that no daemon is alive', async () => {
+    const q = tempQueue();
+    const { call } = await connect(q);
+    const status = await call('queue_status');
+    expect(status).toMatchObject({ queue: q.root, alive: false, daemons: [], counts: { pending: 0 } });
+
+    const started = Date.now();
+    const submitted = await call('submit_job', { command: 'echo', args: ['later'], wait_seconds: 0.5 });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(450);
+    expect(submitted).toMatchObject({ state: 'pending', daemon_alive: false, status: null, exit_code: null, record: null });
+    expect(q.files('pending')).toEqual([`${submitted.id}.json`]);
+
+    const listing = await call('list_jobs', { state: ['pending'] });
+    expect(listing.pending).toEqual([expect.objectContaining({ id: submitted.id, command: 'echo later', waiting: { reason: 'ready' } })]);
+    expect(listing.totals).toEqual({ pending: 1, running: 0, completed: 0, failed: 0 });
+  });
+
+  it('cancels a pending job at once', async () => {
+    const q = tempQueue();
+    const { call } = await connect(q);
+    const { id } = await call('submit_job', { command: 'sleep 60', id: 'never-runs' });
+    const cancelled = await call('cancel_job', { id: 'never' });
+    expect(cancelled).toMatchObject({ id, outcome: 'cancelled', was: 'pending' });
+    expect(q.record(id)!.result).toMatchObject({ status: 'cancelled' });
+    expect(q.record(id)!.result.error).toMatch(/mcpq-test \(MCP\)/);
+  });
+
+  it('answers mistakes with an error result that says what to do', async () => {
+    const q = tempQueue();
+    const { call, fail } = await connect(q);
+    expect(await fail('get_job', { id: 'nope' })).toMatch(/no job "nope"/);
+    expect(await fail('submit_job', { command: 'x', priority: 'urgent' })).toMatch(/priority/);
+    expect(await fail('submit_job', { args: ['no command'] })).toMatch(/command: is required/);
+    expect(await fail('submit_job', { command: 'true', after: ['missing'] })).toMatch(/after: no job "missing"/);
+    await call('submit_job', { command: 'true', id: 'taken' });
+    expect(await fail('submit_job', { command: 'true', id: 'taken' })).toMatch(/"taken" is already used \(pending\)/);
+    expect(await fail('retry_job', { id: 'taken' })).toMatch(/pending; only a finished job can be retried/);
+    expect(await fail('list_plugins', { name: 'nope' })).toMatch(/no plugin named "nope"/);
+    // The session survived all of that.
+    expect((await call('queue_status')).counts.pending).toBe(1);
+  });
+});
+
+describe('mcpq mcp: with a daemon', () => {
+  it('submits a job the daemon runs; get_job (by prefix) and get_job_output show its record and output', async () => {
+    const q = tempQueue();
+    await daemon(q);
+    const { call, logs } = await connect(q);
+    expect(await call('queue_status')).toMatchObject({ alive: true, daemons: [expect.objectContaining({ alive: true })] });
+
+    const { id } = await call('submit_job', { command: 'echo', args: ['hello from mcp'], description: 'greeting', cwd: '.' });
+    const record = await waitForRecord(q, id);
+    expect(record).toMatchObject({ command: 'echo', args: ['hello from mcp'], description: 'greeting', cwd: q.dir });
+
+    const job = await call('get_job', { id: id.slice(0, 5) });
+    expect(job).toMatchObject({ id, state: 'completed', status: 'completed', exit_code: 0, description: 'greeting', record: { result: { stdout: 'hello from mcp\n' } } });
+
+    const output = await call('get_job_output', { id, offset: 6, limit: 4 });
+    expect(output).toMatchObject({ text: 'from', offset: 6, next_offset: 10, size: 15, finished: true });
+
+    // The session is told when a job it submitted finishes.
+    const told = await waitFor(() => logs.find((l) => l.data?.id === id), { what: 'the job_finished notification' });
+    expect(told).toMatchObject({ level: 'info', logger: 'mcpq', data: { event: 'job_finished', status: 'completed', exit_code: 0, command: "echo 'hello from mcp'" } });
+  });
+
+  it('waits for the result with wait_seconds, and returns a job still running when the wait ends', async () => {
+    const q = tempQueue();
+    await daemon(q);
+    const { call } = await connect(q);
+    const done = await call('submit_job', { command: 'echo waited; exit 3', wait_seconds: 20 });
+    expect(done).toMatchObject({ state: 'failed', status: 'failed', exit_code: 3, record: { result: { returncode: 3, stdout: 'waited\n' } } });
+
+    const slow = await call('submit_job', { command: 'sleep', args: ['30'], wait_seconds: 1, timeout: 60 });
+    expect(slow).toMatchObject({ state: 'running', daemon_alive: true, record: null });
+    const cancelled = await call('cancel_job', { id: slow.id });
+    expect(cancelled).toMatchObject({ id: slow.id, outcome: 'cancelled', was: 'running' });
+    expect(q.record(slow.id)!.result).toMatchObject({ status: 'cancelled' });
+  });
+
+  it('retries a failed job as a new one and watches it too', async () => {
+    const q = tempQueue();
+    await daemon(q);
+    const { call, logs } = await connect(q);
+    const failed = await call('submit_job', { command: 'exit 7', id: 'flaky', wait_seconds: 20 });
+    expect(failed.exit_code).toBe(7);
+    expect(await call('retry_job', { id: 'flaky' })).toEqual({ id: 'flaky-r2', retry_of: 'flaky', name: 'flaky-r2.json' });
+    await waitFor(() => logs.find((l) => l.data?.id === 'flaky-r2'), { what: 'the retried job to be reported' });
+    expect(q.record('flaky-r2')!.result).toMatchObject({ status: 'failed', retry_of: 'flaky' });
+    expect(logs.find((l) => l.data?.id === 'flaky')).toMatchObject({ level: 'warning', data: { status: 'failed', exit_code: 7 } });
+  });
+});
+
+describe('mcpq mcp: plugins', () => {
+  it('describes plugins so that an agent can build a valid job, and runs it', async () => {
+    const q = tempQueue();
+    addNotesPlugin(q);
+    await daemon(q);
+    const { call } = await connect(q);
+    const { plugins } = await call('list_plugins');
+    const notes = plugins.find((p: any) => p.name === 'notes');
+    expect(notes).toMatchObject({ status: 'ok' });
+    const add = notes.commands.find((c: any) => c.name === 'add');
+    expect(add.args).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'title', required: true, type: 'string' })]));
+    expect(add.example.job).toMatchObject({ plugin: 'notes', command: 'add' });
+
+    const done = await call('submit_job', { plugin: 'notes', command: 'add', args: { title: 'Call Bob', tag: ['work'] }, wait_seconds: 20 });
+    expect(done).toMatchObject({ state: 'completed', record: { plugin: 'notes', result: { status: 'completed', output: expect.objectContaining({ ok: true }) } } });
+  });
+
+  it('refuses an invalid plugin job and names what exists', async () => {
+    const q = tempQueue();
+    addNotesPlugin(q);
+    const { fail } = await connect(q);
+    const misspelt = await fail('submit_job', { plugin: 'notes', command: 'add', args: { titel: 'x' } });
+    expect(misspelt).toMatch(/invalid plugin job: args\.titel: notes add has no argument "titel" \(did you mean "title"\?\); arguments: .*--title TITLE/);
+    expect(await fail('submit_job', { plugin: 'notes', command: 'ad', args: { title: 'x' } })).toMatch(/no command "ad" \(did you mean "add"\?\); commands: add, .*list/);
+    expect(await fail('submit_job', { plugin: 'note', command: 'add', args: {} })).toMatch(/no plugin named "note" \(did you mean "notes"\?\); plugins: notes/);
+    expect(q.files('pending')).toEqual([]);
+  });
+});
