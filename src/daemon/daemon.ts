@@ -54,7 +54,7 @@ class Daemon implements DaemonHandle {
   readonly tag = randomBytes(5).toString('hex');
   readonly #options: DaemonOptions;
   readonly #index = new PendingIndex();
-  readonly #running = new Map<string, Started & { group: string | undefined }>();
+  readonly #running = new Map<string, Started & { name: string; group: string | undefined }>(); // id → job whose processes run
   readonly #claiming = new Map<string, string | undefined>(); // name → group
   readonly #dependencies = new Map<string, 'completed' | 'failed'>();
   readonly #missingSince = new Map<string, number>(); // dependency id → when first found nowhere
@@ -295,8 +295,12 @@ class Daemon implements DaemonHandle {
           ? claimAndRun(this.#ctx, name, {
               onStarted: (started) => {
                 this.#claiming.delete(name);
-                this.#running.set(started.id, { ...started, group });
+                this.#running.set(started.id, { ...started, name, group });
                 void this.#control?.scan(); // a cancel may have come before the start
+              },
+              onExited: (id) => {
+                this.#running.delete(id);
+                this.#pump();
               },
               stopping: () => this.#stopping,
             })
@@ -323,7 +327,7 @@ class Daemon implements DaemonHandle {
   // the next start. The daemon itself carries on.
   #failed(name: string, error: unknown): void {
     this.#claiming.delete(name);
-    for (const [id, job] of this.#running) if (job.id === id && !this.#index.has(name)) continue;
+    for (const [id, job] of this.#running) if (job.name === name) this.#running.delete(id);
     this.#log.error({ event: 'job_error', source: name, error: errorMessage(error) }, 'job could not be handled; its claim is left for recovery');
     this.#pump();
   }

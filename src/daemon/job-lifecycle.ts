@@ -32,6 +32,9 @@ export interface Started {
 
 export interface Hooks {
   onStarted(started: Started): void;
+  // The job's processes are gone: its slot may go to the next job while the record is
+  // written (so an fsync never delays the next start).
+  onExited(id: string): void;
   stopping(): boolean;
 }
 
@@ -107,6 +110,7 @@ async function run(ctx: DaemonContext, claim: Claim, loaded: Extract<LoadedJob, 
   await noteStart(ctx, claim, job, spec.run, spec.env);
   hooks.onStarted({ id: claim.id, stop: job.stop });
   const result = await job.done;
+  hooks.onExited(claim.id);
   let outcome = result.outcome;
   if (outcome.status === 'requeue' || (await stoppedWithTheDaemon(outcome, hooks))) {
     ctx.log.info({ event: 'requeue', id: claim.id, reason: 'shutdown' }, 'put back for the next start');

@@ -54,9 +54,10 @@ export async function publishFile(dir: string, name: string, data: string | Uint
   }
 }
 
-// Replaces a file's content atomically (temp file, fsync, rename).
+// Replaces a file's content atomically (temp file, fsync, rename). No chmod: new
+// files take the umask's mode (the queue folder itself is 0700).
 export async function writeAtomic(path: string, data: string | Uint8Array, fsync = true): Promise<void> {
-  await writeFileAtomic(path, typeof data === 'string' ? data : Buffer.from(data), { fsync, mode: 0o600 });
+  await writeFileAtomic(path, typeof data === 'string' ? data : Buffer.from(data), { fsync });
 }
 
 export async function exists(path: string): Promise<boolean> {
