@@ -10,6 +10,7 @@ import { pendingNames, readPending, type PendingFile } from './pending.js';
 import { groupOf, readRunning, runningJobOf } from './running.js';
 import { JOB_STATES, type JobState, type Listing, type PendingJob } from './types.js';
 import { waitingOf, type WaitingView } from './waiting.js';
+import { pauseState } from '../queue/pause.js';
 
 export const DEFAULT_LIST_LIMIT = 20;
 
@@ -37,6 +38,7 @@ export async function listJobs(layout: QueueLayout, options: ListOptions = {}): 
   const view: WaitingView = {
     now,
     busyGroups: new Set(running.map(groupOf).filter((g) => g !== undefined)),
+    paused: (await pauseState(layout)) !== undefined,
     dependency: (id) => (completed.has(id) ? 'completed' : failed.has(id) ? 'failed' : 'waiting'),
   };
   return {

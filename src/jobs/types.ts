@@ -31,6 +31,7 @@ export type Waiting =
   | { readonly reason: 'after'; readonly jobs: readonly string[] } // unfinished dependencies
   | { readonly reason: 'dependency_failed'; readonly job: string } // will be failed without running
   | { readonly reason: 'group'; readonly group: string } // a job of its group is running
+  | { readonly reason: 'paused' } // would run, but the queue is paused (mcpq resume)
   | { readonly reason: 'unreadable'; readonly error: string } // not a job yet; failed once stable
   | { readonly reason: 'invalid'; readonly error: string }; // will be failed as invalid
 

@@ -8,6 +8,7 @@ import type { Waiting } from './types.js';
 export interface WaitingView {
   readonly now: number;
   readonly busyGroups: ReadonlySet<string>; // groups of the jobs running now
+  readonly paused: boolean; // mcpq pause
   dependency(id: string): DependencyState;
 }
 
@@ -24,5 +25,5 @@ export function waitingOf(entry: PendingEntry, error: string | undefined, view: 
   }
   if (unfinished.length > 0) return { reason: 'after', jobs: unfinished };
   if (entry.group !== undefined && view.busyGroups.has(entry.group)) return { reason: 'group', group: entry.group };
-  return { reason: 'ready' };
+  return view.paused ? { reason: 'paused' } : { reason: 'ready' };
 }

@@ -16,6 +16,7 @@ function entry(fields: Partial<PendingEntry>): PendingEntry {
 const view: WaitingView = {
   now: NOW,
   busyGroups: new Set(['gpu']),
+  paused: false,
   dependency: (id) => (id === 'done' ? 'completed' : id === 'broke' ? 'failed' : 'waiting'),
 };
 
@@ -34,6 +35,12 @@ describe('waitingOf', () => {
     ['delay before dependencies', entry({ notBefore: NOW + 1, after: ['x'] }), undefined, { reason: 'delayed', until: new Date(NOW + 1).toISOString() }],
   ])('%s', (_, e, error, expected) => {
     expect(waitingOf(e, error, view)).toEqual(expected);
+  });
+
+  it('says paused for a job that would run, and the real reason for the others', () => {
+    const paused = { ...view, paused: true };
+    expect(waitingOf(entry({}), undefined, paused)).toEqual({ reason: 'paused' });
+    expect(waitingOf(entry({ group: 'gpu' }), undefined, paused)).toEqual({ reason: 'group', group: 'gpu' });
   });
 });
 

@@ -83,5 +83,7 @@ export function waitingText(job: Pick<PendingJob, 'waiting' | 'position'>, now: 
       return `unreadable: ${w.error}`;
     case 'invalid':
       return `invalid: ${w.error}`;
+    case 'paused':
+      return 'paused (mcpq resume)';
   }
 }
