@@ -27,15 +27,15 @@ const run = (argv: readonly string[], tolerate?: string): Step => (tolerate === 
 
 export function installPlan(target: Target, facts: InstallFacts): Plan {
   const write: Step = { kind: 'write', path: target.file, content: facts.content, mode: 0o644 };
+  // A per-user file: the queue first (launchd opens server.log in it before the
+  // daemon could create it), then the file's folder, then the file.
+  const userFile: Step[] = [{ kind: 'mkdir', path: facts.queue, mode: 0o700 }, { kind: 'mkdir', path: dirname(target.file), mode: 0o755 }, write];
   switch (target.kind) {
     case 'launchd-agent': {
       const service = `${target.domain}/${target.label}`;
       return {
         steps: [
-          // launchd opens server.log in the queue before the daemon could create it.
-          { kind: 'mkdir', path: facts.queue, mode: 0o700 },
-          { kind: 'mkdir', path: dirname(target.file), mode: 0o755 },
-          write,
+          ...userFile,
           run(['launchctl', 'bootout', service], 'not loaded yet'),
           run(['launchctl', 'enable', service]),
           run(['launchctl', 'bootstrap', target.domain, target.file]),
@@ -51,9 +51,7 @@ export function installPlan(target: Target, facts: InstallFacts): Plan {
     case 'systemd-user':
       return {
         steps: [
-          { kind: 'mkdir', path: facts.queue, mode: 0o700 },
-          { kind: 'mkdir', path: dirname(target.file), mode: 0o755 },
-          write,
+          ...userFile,
           run(['systemctl', '--user', 'daemon-reload']),
           run(['systemctl', '--user', 'enable', target.unit]),
           // restart, not `enable --now`: a reinstall must replace a daemon already running.

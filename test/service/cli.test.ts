@@ -47,6 +47,9 @@ function sandbox(): Sandbox {
   };
 }
 
+// What systemctl --user says where there is no user manager (this container, CI).
+const NO_BUS = 'echo "Failed to connect to bus: No medium found" >&2; exit 1';
+
 // The dry run with this machine's paths replaced, so the snapshot holds anywhere.
 function normalise(text: string, s: Sandbox): string {
   return text
@@ -127,7 +130,7 @@ describe('mcpq service install', () => {
 
   it('stops at the first failing command with one line saying what failed', async () => {
     const s = sandbox();
-    s.fake('systemctl', 'echo "Failed to connect to bus: No medium found" >&2; exit 1');
+    s.fake('systemctl', NO_BUS);
     const result = await mcpq(['service', 'install', '--platform', 'linux', '--queue', s.queue], { env: s.env });
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toBe('mcpq: `systemctl --user daemon-reload` failed (exit 1): Failed to connect to bus: No medium found (the steps printed above it were done)\n');
@@ -165,7 +168,7 @@ describe('mcpq service uninstall', () => {
 describe('mcpq service status', () => {
   it('says in one line that there is no user service manager to ask, then the queue status', async () => {
     const s = sandbox();
-    s.fake('systemctl', 'echo "Failed to connect to bus: No medium found" >&2; exit 1');
+    s.fake('systemctl', NO_BUS);
     const result = await mcpq(['service', 'status', '--platform', 'linux', '--queue', s.queue], { env: s.env });
     expect(result.exitCode).toBe(3);
     expect(result.stderr).toBe('');

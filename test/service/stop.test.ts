@@ -5,7 +5,7 @@
 // - KillMode=control-group (systemd's default, or a unit someone edited): SIGTERM to
 //   the daemon and to every job's process at the same moment. Nothing is lost either.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BIN, ROOT, pidAlive, startDaemon, tempQueue, waitFor, waitForRecord, type TempQueue } from '../helpers/mcpq.js';
@@ -116,6 +116,7 @@ describe('SIGTERM to the daemon and the job at once (KillMode=control-group)', (
     const marker = join(q.dir, 'ran-once');
     q.drop('job.json', JSON.stringify({ command: `if [ -e ${marker} ]; then echo done; else touch ${marker}; sleep 30; fi`, timeout: 0 }));
     const pgid = await started(q, 'job');
+    await waitFor(() => existsSync(marker), { what: 'the first run to reach its long sleep' });
     const groups = { daemon: child!.pid!, job: pgid };
     const [first, second] = order as ('daemon' | 'job')[];
     process.kill(-groups[first!], 'SIGTERM');
@@ -129,6 +130,7 @@ describe('SIGTERM to the daemon and the job at once (KillMode=control-group)', (
     await startDaemon(q.root, FLAGS);
     const record = await waitForRecord(q, 'job');
     expect(record.result).toMatchObject({ status: 'completed', stdout: 'done\n' });
-    expect(whereIs(q, 'job')).toEqual(['completed/job.json']);
+    // The record is written before the claim goes: wait for the claim too.
+    await waitFor(() => whereIs(q, 'job').join() === 'completed/job.json', { what: 'only the record to remain' });
   });
 });
