@@ -1,7 +1,7 @@
 // The one-line summaries that open each tool's text answer: what an agent reads first,
 // so each says where the job is and, when it matters, what to call next. Pure.
 import { formatDuration } from '../core/duration.js';
-import type { ListedJob } from '../jobs/types.js';
+import type { ListedJob, Waiting } from '../jobs/types.js';
 
 // "job x completed (exit 0) in 12ms", "job x timeout: stopped after 90s".
 export interface Outcome {
@@ -21,21 +21,32 @@ export function outcomeLine(id: string, result: Outcome): string {
 
 export function jobLine(job: ListedJob): string {
   switch (job.state) {
-    case 'pending': {
-      const w = job.waiting;
-      const why =
-        w.reason === 'ready' ? 'ready to run'
-        : w.reason === 'delayed' ? `delayed until ${w.until}`
-        : w.reason === 'after' ? `waiting for ${w.jobs.join(', ')}`
-        : w.reason === 'dependency_failed' ? `will fail: its dependency ${w.job} failed`
-        : w.reason === 'group' ? `waiting for group ${w.group} to be free`
-        : `${w.reason}: ${w.error}`;
-      return `job ${job.id} is pending, ${job.position} in run order (${why})`;
-    }
+    case 'pending':
+      return `job ${job.id} is pending, ${job.position} in run order (${waitingLine(job.waiting)})`;
     case 'running':
       return `job ${job.id} is running${job.elapsed_ms === null ? ' (starting)' : ` for ${formatDuration(job.elapsed_ms)}`} on ${job.host}`;
     case 'completed':
     case 'failed':
       return outcomeLine(job.id, job);
+  }
+}
+
+function waitingLine(w: Waiting): string {
+  switch (w.reason) {
+    case 'ready':
+      return 'ready to run';
+    case 'paused':
+      return 'the queue is paused until mcpq resume';
+    case 'delayed':
+      return `delayed until ${w.until}`;
+    case 'after':
+      return `waiting for ${w.jobs.join(', ')}`;
+    case 'dependency_failed':
+      return `will fail: its dependency ${w.job} failed`;
+    case 'group':
+      return `waiting for group ${w.group} to be free`;
+    case 'unreadable':
+    case 'invalid':
+      return `${w.reason}: ${w.error}`;
   }
 }

@@ -212,6 +212,7 @@ export const pluginsOutput = z.looseObject({
 export const statusOutput = z.looseObject({
   queue: z.string(),
   alive: z.boolean().describe('Is any daemon serving the queue? If not, jobs wait in pending/ until one starts (mcpq daemon).'),
+  paused: z.looseObject({ paused_at: z.string() }).nullable().describe('Set while the queue is paused (mcpq pause): daemons start no new job until mcpq resume.'),
   daemons: z.array(
     z.looseObject({
       tag: z.string(),

@@ -31,6 +31,7 @@ const pending = (waiting: Extract<ListedJob, { state: 'pending' }>['waiting']): 
 describe('jobLine', () => {
   it.each([
     [pending({ reason: 'ready' }), 'job p is pending, 2 in run order (ready to run)'],
+    [pending({ reason: 'paused' }), 'job p is pending, 2 in run order (the queue is paused until mcpq resume)'],
     [pending({ reason: 'after', jobs: ['a', 'b'] }), 'job p is pending, 2 in run order (waiting for a, b)'],
     [pending({ reason: 'dependency_failed', job: 'a' }), 'job p is pending, 2 in run order (will fail: its dependency a failed)'],
     [pending({ reason: 'group', group: 'notes' }), 'job p is pending, 2 in run order (waiting for group notes to be free)'],

@@ -33,7 +33,8 @@ export function registerQueueTools(server: McpServer, { layout, plugins }: McpCo
         alive.length === 0
           ? 'no daemon is alive: jobs wait in pending/ until one starts (mcpq daemon)'
           : alive.map((d) => `daemon pid ${d.pid} on ${d.host} (${d.running}/${d.concurrency} busy)`).join(', ');
-      return answer(`${daemons}; ${c.pending} pending, ${c.running} running, ${c.completed} completed, ${c.failed} failed in ${report.queue}`, data);
+      const paused = report.paused === null ? '' : `; the queue is paused since ${report.paused.paused_at}: no new job starts until mcpq resume`;
+      return answer(`${daemons}${paused}; ${c.pending} pending, ${c.running} running, ${c.completed} completed, ${c.failed} failed in ${report.queue}`, data);
     }),
   );
 
