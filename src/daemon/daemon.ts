@@ -20,7 +20,8 @@ import { openControl, type ControlDesk } from './control.js';
 import { readEntry } from './indexer.js';
 import { claimAndFail, claimAndRun, type Settled, type Started } from './job-lifecycle.js';
 import { openDaemonLog, type DaemonLogger } from './log.js';
-import { PendingIndex } from './pending-index.js';
+import { PendingIndex, type PendingEntry } from './pending-index.js';
+import { GroupLocks } from './group-locks.js';
 import { deadOwners, recover } from './recovery.js';
 import { dependencyCycles, pickNext, type DependencyState } from './scheduler.js';
 import { watchNames, type NameWatcher } from './watcher.js';
@@ -60,6 +61,7 @@ class Daemon implements DaemonHandle {
   readonly #missingSince = new Map<string, number>(); // dependency id → when first found nowhere
   #cycles = new Map<string, string>(); // pending name → the dependency cycle it is in
   readonly #refreshing = new Map<string, Promise<void>>(); // pending names being (re)read
+  #groups!: GroupLocks;
   #ctx!: DaemonContext;
   #info!: DaemonInfo;
   #logger!: DaemonLogger;
@@ -98,6 +100,7 @@ class Daemon implements DaemonHandle {
       resolvePlugin: this.#options.resolvePlugin ?? noPlugins,
       version: this.#options.version,
     };
+    this.#groups = new GroupLocks(this.#ctx);
     this.#info = {
       tag: this.tag,
       host: this.#ctx.host,
@@ -167,13 +170,14 @@ class Daemon implements DaemonHandle {
   #onFinished(name: string, state: 'completed' | 'failed'): void {
     if (!name.endsWith('.json')) return;
     const id = name.slice(0, -'.json'.length);
-    if (this.#dependencies.get(id) === state) return;
+    this.#groups.forgetHints(); // whatever finished may have freed a group
     this.#dependencies.set(id, state);
     this.#pump();
   }
 
   // The directory is the truth: bring the index in line with pending/.
   async #rescan(): Promise<void> {
+    this.#groups.forgetHints();
     const names = (await readdir(this.#options.layout.pending)).filter((n) => !isIgnoredName(n));
     const present = new Set(names);
     for (const name of [...this.#index.names()]) if (!present.has(name)) this.#index.remove(name);
@@ -248,6 +252,7 @@ class Daemon implements DaemonHandle {
     const groups = new Set<string>();
     for (const job of this.#running.values()) if (job.group !== undefined) groups.add(job.group);
     for (const group of this.#claiming.values()) if (group !== undefined) groups.add(group);
+    for (const group of this.#groups.heldElsewhere()) groups.add(group);
     return groups;
   }
 
@@ -287,25 +292,43 @@ class Daemon implements DaemonHandle {
       this.#scheduleWake(pick.wakeAt);
       const decision = pick.decision;
       if (decision === undefined) return;
-      const { name, group } = decision.entry;
-      this.#index.remove(name);
-      this.#claiming.set(name, group);
-      const work =
-        decision.kind === 'run'
-          ? claimAndRun(this.#ctx, name, {
-              onStarted: (started) => {
-                this.#claiming.delete(name);
-                this.#running.set(started.id, { ...started, name, group });
-                void this.#control?.scan(); // a cancel may have come before the start
-              },
-              onExited: (id) => {
-                this.#running.delete(id);
-                this.#pump();
-              },
-              stopping: () => this.#stopping,
-            })
-          : claimAndFail(this.#ctx, name, decision.kind === 'invalid' ? { kind: 'invalid', error: decision.error } : { kind: 'dependency', dependency: decision.dependency });
-      this.#track(work.then((settled) => this.#settled(name, settled)).catch((error: unknown) => this.#failed(name, error)));
+      const { entry } = decision;
+      this.#index.remove(entry.name);
+      this.#claiming.set(entry.name, entry.group);
+      const work = decision.kind === 'run' ? this.#run(entry) : claimAndFail(this.#ctx, entry.name, decision.kind === 'invalid' ? { kind: 'invalid', error: decision.error } : { kind: 'dependency', dependency: decision.dependency });
+      this.#track(work.then((settled) => this.#settled(entry.name, settled)).catch((error: unknown) => this.#failed(entry.name, error)));
+    }
+  }
+
+  // Claims and runs one job; a job of a group first takes the group's lock, and gives
+  // it back as soon as its processes are gone.
+  async #run(entry: PendingEntry): Promise<Settled> {
+    const { name, group } = entry;
+    if (group !== undefined && !(await this.#groups.acquire(group, name))) {
+      this.#index.upsert(entry); // its group runs on another daemon: it waits here
+      return { kind: 'lost-race' };
+    }
+    let exited = false;
+    const release = (): void => {
+      if (group !== undefined && !exited) this.#groups.release(group);
+      exited = true;
+    };
+    try {
+      return await claimAndRun(this.#ctx, name, {
+        onStarted: (started) => {
+          this.#claiming.delete(name);
+          this.#running.set(started.id, { ...started, name, group });
+          void this.#control?.scan(); // a cancel may have come before the start
+        },
+        onExited: (id) => {
+          release();
+          this.#running.delete(id);
+          this.#pump();
+        },
+        stopping: () => this.#stopping,
+      });
+    } finally {
+      release();
     }
   }
 

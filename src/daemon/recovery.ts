@@ -4,12 +4,14 @@
 //   - otherwise the job was interrupted: stop what is left of its process group (same
 //     host and boot only: elsewhere the pgid means nothing), then put it back with one
 //     more attempt counted, or record it `interrupted` once its attempts are used up.
-// A claimed job file without a claim never started: it goes back as it was.
+// A claimed job file without a claim never started: it goes back as it was. A dead
+// daemon's group locks (queue/group-lock.ts) are released.
 import { readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errnoCode, errorMessage } from '../core/errors.js';
 import { loadJobFile } from '../core/job-file.js';
 import { claimPath, listRunning, type Claim } from '../queue/claims.js';
+import { listGroupLocks, unlockGroup } from '../queue/group-lock.js';
 import { moveNoClobber, unlinkIfExists } from '../queue/files.js';
 import { claimedName, parseClaimedName } from '../queue/names.js';
 import { bootTime, filesystemNow, listDaemons, thisHost, unregisterDaemon } from '../queue/owner.js';
@@ -59,6 +61,12 @@ export async function recover(ctx: DaemonContext): Promise<RecoveryReport> {
     } catch (error) {
       ctx.log.error({ event: 'recover', file, error: errorMessage(error) }, 'could not put back');
     }
+  }
+  for (const lock of await listGroupLocks(ctx.layout)) {
+    const orphaned = lock.tag === '' ? lock.ageMs > ctx.settings.leaseMs : !alive.has(lock.tag);
+    if (!orphaned) continue;
+    await unlockGroup(ctx.layout, lock.group);
+    ctx.log.warn({ event: 'recover', group: lock.group, owner: lock.tag }, 'released the group lock of a dead daemon');
   }
   for (const tag of dead) {
     const stillHeld = (await listRunning(ctx.layout)).claims.some((c) => c.tag === tag);

@@ -91,4 +91,15 @@ describe('a daemon killed while holding claims', () => {
     expect(rec.result.earlier_attempts).toMatchObject([{ status: 'interrupted', error: 'daemon elsewhere.example/4242 stopped while the job ran' }]);
     expect(existsSync(q.path('daemons', 'far.json'))).toBe(false);
   });
+
+  it('releases the group locks of a dead daemon', async () => {
+    const q = tempQueue();
+    mkdirSync(q.path('running'), { recursive: true });
+    const old = new Date(Date.now() - 600_000);
+    writeFileSync(q.path('running', `${Buffer.from('db').toString('hex')}.group`), JSON.stringify({ group: 'db', tag: 'gone', source: 'x.json', locked_at: old.toISOString() }));
+    q.drop('grouped.json', JSON.stringify({ command: 'echo', args: ['ran'], group: 'db' }));
+    await startDaemon(q.root);
+    expect((await waitForRecord(q, 'grouped')).result.stdout).toBe('ran\n');
+    expect(q.files('running')).toEqual([]);
+  });
 });

@@ -1,0 +1,63 @@
+// Jobs of one group never run at the same time, across every daemon on the queue: a
+// daemon holds running/<hex of group>.group (created with O_EXCL) while a job of that
+// group runs. The lock names its owner, so that the claims' recovery can remove the
+// locks of a dead daemon.
+import { open, readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { errnoCode } from '../core/errors.js';
+import { unlinkIfExists } from './files.js';
+import type { QueueLayout } from './layout.js';
+
+export const GROUP_SUFFIX = '.group';
+
+const lockSchema = z.object({ group: z.string(), tag: z.string(), source: z.string(), locked_at: z.string() });
+export type GroupLock = z.infer<typeof lockSchema>;
+
+function lockPath(layout: QueueLayout, group: string): string {
+  return join(layout.running, `${Buffer.from(group).toString('hex')}${GROUP_SUFFIX}`);
+}
+
+// True when this caller now holds the group; false when someone else does.
+export async function lockGroup(layout: QueueLayout, lock: GroupLock): Promise<boolean> {
+  let handle;
+  try {
+    handle = await open(lockPath(layout, lock.group), 'wx', 0o600);
+  } catch (error) {
+    if (errnoCode(error) === 'EEXIST') return false;
+    throw error;
+  }
+  try {
+    await handle.writeFile(JSON.stringify(lock));
+  } finally {
+    await handle.close();
+  }
+  return true;
+}
+
+export async function unlockGroup(layout: QueueLayout, group: string): Promise<void> {
+  await unlinkIfExists(lockPath(layout, group));
+}
+
+// Every group lock with its owner; one being written (or left half-written by a
+// crash) has owner "" and its file's age.
+export async function listGroupLocks(layout: QueueLayout): Promise<(GroupLock & { ageMs: number })[]> {
+  const names = (await readdir(layout.running)).filter((n) => n.endsWith(GROUP_SUFFIX));
+  const locks = await Promise.all(
+    names.map(async (name) => {
+      const path = join(layout.running, name);
+      const group = Buffer.from(name.slice(0, -GROUP_SUFFIX.length), 'hex').toString();
+      try {
+        const ageMs = Date.now() - (await stat(path)).mtimeMs;
+        try {
+          return { ...lockSchema.parse(JSON.parse(await readFile(path, 'utf8'))), ageMs };
+        } catch {
+          return { group, tag: '', source: '', locked_at: '', ageMs };
+        }
+      } catch {
+        return undefined; // released meanwhile
+      }
+    }),
+  );
+  return locks.filter((l) => l !== undefined);
+}
