@@ -157,15 +157,17 @@ function toSpec(job: JobFile, defaults: JobDefaults): JobSpec {
     retries: job.retries ?? 0,
     retryDelayMs: Math.round((job.retry_delay ?? 1) * 1_000),
     after: job.after ?? [],
-    notBefore:
-      job.not_before === undefined
-        ? undefined
-        : typeof job.not_before === 'number'
-          ? defaults.submittedAt + job.not_before * 1_000
-          : Date.parse(job.not_before),
+    notBefore: notBeforeOf(job.not_before, defaults.submittedAt),
     group: job.group ?? job.plugin,
     resultFile: job.result_file,
   };
+}
+
+// not_before as epoch ms: an ISO time, or seconds after submission.
+export function notBeforeOf(value: string | number | undefined, submittedAt: number): number | undefined {
+  if (value === undefined) return undefined;
+  const at = typeof value === 'number' ? submittedAt + value * 1_000 : Date.parse(value);
+  return Number.isNaN(at) ? undefined : at;
 }
 
 function runSpecOf(job: JobFile): RunSpec {

@@ -17,7 +17,7 @@ import { bootTime, heartbeat, registerDaemon, thisHost, unregisterDaemon, type D
 import { noPlugins, type PluginResolver } from './command.js';
 import type { DaemonContext, DaemonSettings } from './context.js';
 import { openControl, type ControlDesk } from './control.js';
-import { readEntry } from './indexer.js';
+import { readEntries, readEntry } from './indexer.js';
 import { claimAndFail, claimAndRun, type Settled, type Started } from './job-lifecycle.js';
 import { openDaemonLog, type DaemonLogger } from './log.js';
 import { PendingIndex, type PendingEntry } from './pending-index.js';
@@ -127,7 +127,10 @@ class Daemon implements DaemonHandle {
     }
     this.#control = openControl(this.#ctx, (id, by) => this.#cancel(id, by), (paused) => this.#setPaused(paused), this.#settings.pollMs === undefined);
     await this.#control.scan(); // a paused queue claims nothing, from the start
+    const indexing = Date.now();
     await this.#rescan();
+    const memory = process.memoryUsage();
+    this.#log.info({ event: 'indexed', pending: this.#index.size, ms: Date.now() - indexing, rss_mb: Math.round(memory.rss / 2 ** 20), heap_mb: Math.round(memory.heapUsed / 2 ** 20) }, 'pending/ indexed');
     this.#every(this.#settings.heartbeatMs, () => this.#heartbeat());
     this.#every(this.#settings.pollMs ?? this.#settings.rescanMs, () => this.#control!.scan());
     this.#every(this.#settings.pollMs ?? this.#settings.rescanMs, () => this.#rescan());
@@ -182,16 +185,20 @@ class Daemon implements DaemonHandle {
     const present = new Set(names);
     for (const name of [...this.#index.names()]) if (!present.has(name)) this.#index.remove(name);
     const fresh = names.filter((n) => !this.#index.has(n) && !this.#claiming.has(n));
-    for (let i = 0; i < fresh.length; i += 256) {
-      const batch = await Promise.all(fresh.slice(i, i + 256).map((n) => this.#read(n)));
-      this.#index.load(batch.filter((e) => e !== undefined));
+    if (fresh.length > 0) {
+      const entries = await readEntries(this.#options.layout.pending, fresh, this.#options.pluginParallel).catch((error: unknown) => {
+        this.#log.error({ event: 'index_error', error: errorMessage(error) }, 'could not read pending/');
+        return [];
+      });
+      // Claimed (or removed) while we read: not ours to index any more.
+      this.#index.load(entries.filter((e) => !this.#claiming.has(e.name)));
     }
     await this.#refreshDependencies();
     this.#pump();
   }
 
   #read(name: string) {
-    return readEntry(this.#options.layout.pending, name, this.#settings.defaultTimeoutSeconds, this.#options.pluginParallel).catch((error: unknown) => {
+    return readEntry(this.#options.layout.pending, name, this.#options.pluginParallel).catch((error: unknown) => {
       this.#log.error({ event: 'index_error', name, error: errorMessage(error) }, 'could not read pending file');
       return undefined;
     });

@@ -40,14 +40,18 @@ export class PendingIndex {
     this.#byName.set(entry.name, entry);
   }
 
-  // Many at once (start-up): one sort instead of n insertions.
+  // Many at once (start-up, a burst): one sort instead of n insertions.
   load(entries: readonly PendingEntry[]): void {
+    if (entries.length < 64) {
+      for (const entry of entries) this.upsert(entry);
+      return;
+    }
     for (const entry of entries) {
       const old = this.#byName.get(entry.name);
       if (old !== undefined) this.#sorted.splice(this.#indexOf(old), 1);
       this.#byName.set(entry.name, entry);
+      this.#sorted.push(entry);
     }
-    this.#sorted.push(...entries);
     this.#sorted.sort(compareOrder);
   }
 

@@ -8,7 +8,7 @@ import { errnoCode, errorMessage } from '../core/errors.js';
 import type { Outcome } from '../core/outcome.js';
 import type { StreamTail } from '../queue/records.js';
 import { OutputCapture } from './output.js';
-import { signalGroup, stopGroup } from './process-group.js';
+import { stopGroup } from './process-group.js';
 
 export interface Command {
   readonly file: string;

@@ -8,6 +8,7 @@ import { DEFAULT_TIMEOUT_SECONDS } from '../core/job-schema.js';
 import { loadJobFile, type LoadedJob } from '../core/job-file.js';
 import { compareOrder } from '../core/order.js';
 import { entryOf } from '../daemon/indexer.js';
+import { scheduleHints } from '../core/schedule-hints.js';
 import type { PendingEntry } from '../daemon/pending-index.js';
 import type { QueueLayout } from '../queue/layout.js';
 import { isIgnoredName } from '../queue/names.js';
@@ -34,7 +35,7 @@ export async function readPendingFile(layout: QueueLayout, name: string): Promis
     if (!st.isFile()) return undefined;
     const bytes = await readFile(path);
     const loaded = loadJobFile(name, bytes, { timeoutSeconds: DEFAULT_TIMEOUT_SECONDS, submittedAt: st.mtimeMs });
-    return { entry: entryOf(name, st.mtimeMs, bytes.length, loaded), loaded, id: loaded.wantedId };
+    return { entry: entryOf(name, st.mtimeMs, bytes.length, scheduleHints(name, bytes, st.mtimeMs)), loaded, id: loaded.wantedId };
   } catch (error) {
     if (errnoCode(error) === 'ENOENT') return undefined;
     throw error;

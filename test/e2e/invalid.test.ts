@@ -1,8 +1,8 @@
 // Bad input never stops the daemon and never loses data: each bad file ends in
 // failed/ as `invalid`, with an error naming the problem and its original bytes kept.
-import { readFileSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { startDaemon, tempQueue, waitForRecord } from '../helpers/mcpq.js';
+import { startDaemon, tempQueue, waitFor, waitForRecord } from '../helpers/mcpq.js';
 
 const FAST = ['--settle', '300', '--rescan', '200'];
 
@@ -26,6 +26,8 @@ describe('invalid job files', () => {
     expect(rec.result.status).toBe('invalid');
     expect(rec.result.error).toMatch(error);
     expect(rec.result.original_file).toBe(`${id}.original`);
+    // The record is written first, then the original moves beside it.
+    await waitFor(() => existsSync(q.path('failed', `${id}.original`)), { what: 'the original file' });
     expect(readFileSync(q.path('failed', `${id}.original`))).toEqual(Buffer.from(content));
     // The daemon carries on: a good job after the bad one still runs.
     q.drop('good.json', JSON.stringify({ command: 'echo', args: ['still here'] }));
