@@ -3,7 +3,8 @@
 // (queue/pause.ts). Requests are looked at when
 // control/ changes (fs.watch), when a job starts (a request may arrive between the
 // claim and the start), and at every rescan (events are only hints).
-import { watch, type FSWatcher } from 'node:fs';
+import { existsSync, watch, type FSWatcher } from 'node:fs';
+import { join } from 'node:path';
 import { errorMessage } from '../core/errors.js';
 import { readRequests, removeRequest } from '../queue/control.js';
 import { recordPath } from '../queue/layout.js';
@@ -16,6 +17,9 @@ export type StopJob = (id: string, by: string) => boolean;
 
 export interface ControlDesk {
   scan(): Promise<void>;
+  // Scans only if a cancel request for this job is waiting (a cheap check made at
+  // every job start: a request may arrive between the claim and the start).
+  checkFor(id: string): void;
   close(): void;
 }
 
@@ -60,5 +64,8 @@ export function openControl(ctx: DaemonContext, stopJob: StopJob, onPause: (paus
       watcher = undefined;
     }
   }
-  return { scan: scanSoon, close: () => watcher?.close() };
+  const checkFor = (id: string): void => {
+    if (existsSync(join(ctx.layout.control, `cancel-${id}.json`))) void scanSoon();
+  };
+  return { scan: scanSoon, checkFor, close: () => watcher?.close() };
 }

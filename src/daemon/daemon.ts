@@ -158,6 +158,7 @@ class Daemon implements DaemonHandle {
   // Renews this daemon's lease, and recovers the claims of daemons found dead.
   async #heartbeat(): Promise<void> {
     const { layout } = this.#options;
+    this.#logger.flush();
     try {
       await heartbeat(layout, this.tag);
     } catch (error) {
@@ -325,7 +326,7 @@ class Daemon implements DaemonHandle {
         onStarted: (started) => {
           this.#claiming.delete(name);
           this.#running.set(started.id, { ...started, name, group });
-          void this.#control?.scan(); // a cancel may have come before the start
+          this.#control?.checkFor(started.id); // a cancel may have come before the start
         },
         onExited: (id) => {
           release();
@@ -386,7 +387,7 @@ class Daemon implements DaemonHandle {
     clearTimeout(grace);
     await unregisterDaemon(this.#options.layout, this.tag).catch(() => undefined);
     this.#log.info({ event: 'daemon_stop' }, 'daemon stopped');
-    this.#logger.flush();
+    this.#logger.flushSync();
     this.#resolveStopped();
     return this.stopped;
   }

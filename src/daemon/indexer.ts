@@ -5,8 +5,7 @@
 // synchronous calls in slices, yielding to the event loop between slices: for small
 // local files that is several times cheaper than one promise chain per file (measured:
 // 100,000 jobs indexed in about 1 s instead of 6 s of event-loop time).
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { errnoCode } from '../core/errors.js';
@@ -18,20 +17,13 @@ import type { PendingEntry } from './pending-index.js';
 export type PluginParallel = (plugin: string) => Promise<boolean>;
 const noParallel: PluginParallel = async () => false;
 
+// One file, on a watch event. Most events are for files that just left pending/ (our
+// own claims): existsSync answers those without the cost of an ENOENT exception.
 export async function readEntry(pendingDir: string, name: string, pluginParallel: PluginParallel = noParallel): Promise<PendingEntry | undefined> {
   const path = join(pendingDir, name);
-  let bytes: Buffer;
-  let mtimeMs: number;
-  try {
-    const st = await stat(path);
-    if (!st.isFile()) return undefined;
-    mtimeMs = st.mtimeMs;
-    bytes = await readFile(path);
-  } catch (error) {
-    if (errnoCode(error) === 'ENOENT') return undefined;
-    throw error;
-  }
-  return indexEntry(name, mtimeMs, bytes, pluginParallel);
+  if (!existsSync(path)) return undefined;
+  const file = readSmallFileSync(path);
+  return file === undefined ? undefined : indexEntry(name, file.mtimeMs, file.bytes, pluginParallel);
 }
 
 async function indexEntry(name: string, mtimeMs: number, bytes: Buffer, pluginParallel: PluginParallel): Promise<PendingEntry> {

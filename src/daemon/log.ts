@@ -16,11 +16,14 @@ export interface LogOptions {
 
 export interface DaemonLogger {
   readonly log: Logger;
-  flush(): void;
+  flush(): void; // in the background
+  flushSync(): void; // before the process exits
 }
 
 export function openDaemonLog(options: LogOptions): DaemonLogger {
-  const file = pino.destination({ dest: options.path, sync: false, mkdir: true, mode: 0o600 });
+  // Lines are buffered up to 4 KiB (a write per line costs more than the job it logs);
+  // the daemon flushes at every heartbeat and when it stops.
+  const file = pino.destination({ dest: options.path, sync: false, mkdir: true, mode: 0o600, minLength: 4096 });
   let size = currentSize(options.path);
   const rotate = (): void => {
     file.flushSync();
@@ -41,6 +44,9 @@ export function openDaemonLog(options: LogOptions): DaemonLogger {
   return {
     log,
     flush: () => {
+      file.flush();
+    },
+    flushSync: () => {
       try {
         file.flushSync();
       } catch {
