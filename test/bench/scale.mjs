@@ -1,0 +1,77 @@
+// 5. Scale: with 100,000 runnable jobs pending, the time from the daemon's spawn to
+// its first job, and the rate of the first 1,000 (from the first job's start), to set
+// against the same rate with only 1,000 pending (drain section, "steady"). A rate that
+// falls as the queue grows means O(n) work per claim.
+//
+// The 100,000 files are written once and hard-linked into each run's queue.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { TRUE_JOB, mcpqDrain } from './drain.mjs';
+import { firstStarted, linkCopy, makeQueue, removeDir, repeat, scratchDir, startDaemon, watchRecords, writeJobs } from './lib.mjs';
+
+export async function run(ctx) {
+  const pending = ctx.sizes.scalePending;
+  const first = ctx.sizes.drainJobs;
+  const template = scratchDir('scale-jobs');
+  ctx.progress(`scale: writing ${pending} job files`);
+  mkdirSync(join(template, 'pending'));
+  writeJobs(join(template, 'pending'), pending, TRUE_JOB);
+  const result = { pending, first };
+  try {
+    for (const concurrency of [1, 4]) {
+      const deep = await repeat(ctx.runs.scale, async (i) => {
+        ctx.progress(`scale: ${pending} pending, c=${concurrency}, run ${i + 1}/${ctx.runs.scale}`);
+        return deepDrain(template, first, concurrency, `scale-c${concurrency}-${i + 1}`);
+      });
+      // The baseline in the same conditions, right after: `first` jobs, nothing else pending.
+      const shallow = await repeat(ctx.runs.scale, (i) => {
+        ctx.progress(`scale: ${first} pending, c=${concurrency}, run ${i + 1}/${ctx.runs.scale}`);
+        return mcpqDrain(first, concurrency);
+      });
+      result[`c${concurrency}`] = { deep, shallow, ratio: deep.steadyRate.median / shallow.steadyRate.median };
+    }
+  } finally {
+    removeDir(template);
+  }
+  return result;
+}
+
+async function deepDrain(template, count, concurrency, profileName) {
+  const dir = scratchDir('scale');
+  try {
+    const root = join(dir, 'queue');
+    mkdirSync(root);
+    linkCopy(join(template, 'pending'), join(root, 'pending'));
+    const queue = makeQueue(dir);
+    const records = watchRecords(queue);
+    const daemon = startDaemon(queue.root, ['--concurrency', String(concurrency)], { profileName });
+    try {
+      const readyAt = await daemon.ready;
+      const lastAt = await records.waitFor(count, 600_000, `${count} records`);
+      const failed = records.failed();
+      if (failed.length > 0) throw new Error(`${failed.length} jobs failed, e.g. ${failed[0]}`);
+      const names = [...records.seen.keys()];
+      const start = firstStarted(queue, names);
+      return {
+        readyMs: readyAt - daemon.spawnedAt,
+        firstJobMs: start - daemon.spawnedAt,
+        steadyRate: count / ((lastAt - start) / 1000),
+      };
+    } finally {
+      records.close();
+      await daemon.stop();
+    }
+  } finally {
+    removeDir(dir);
+  }
+}
+
+export function rows(r, { stat, ratio, target }) {
+  const out = [];
+  for (const c of [1, 4]) {
+    const row = r[`c${c}`];
+    out.push([`${r.pending} pending, c=${c}: spawn → serving / first job (ms)`, `${stat(row.deep.readyMs, 0)} / ${stat(row.deep.firstJobMs, 0)}`, '', '', '', target(row.deep.firstJobMs.median <= 2000, 'first job ≤ 2 s')]);
+    out.push([`  first ${r.first} jobs (jobs/s) vs ${r.first} pending`, `${stat(row.deep.steadyRate, 0)} vs ${stat(row.shallow.steadyRate, 0)}`, '', '', ratio(row.ratio), target(row.ratio >= 0.9, 'within 10%')]);
+  }
+  return out;
+}
