@@ -2,13 +2,15 @@
 // daemons/<tag>.json when it starts and touches it every heartbeat; the file's mtime
 // is the lease. An owner is dead when (same host) its pid is gone or its host has
 // rebooted, or (any host) its lease is older than the lease period, measured against
-// the filesystem's own clock so that hosts with skewed clocks agree.
+// the filesystem's own clock so that hosts with skewed clocks agree. A pid now used by
+// a process that started after the daemon registered (process-start.ts) is not alive.
 import { hostname, uptime } from 'node:os';
 import { readdir, readFile, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { errnoCode } from '../core/errors.js';
 import { unlinkIfExists, writeAtomic } from './files.js';
+import { processStartTime } from './process-start.js';
 import type { QueueLayout } from './layout.js';
 
 export const daemonInfoSchema = z.looseObject({
@@ -72,7 +74,14 @@ export function isAlive(info: DaemonInfo, heartbeatAt: number, fsNow: number): b
   if (leaseExpired) return false;
   if (info.host !== thisHost()) return true;
   if (Math.abs(info.boot_time - bootTime()) > 60_000) return false;
-  return pidAlive(info.pid);
+  return pidAlive(info.pid) && !pidReused(info.pid, Date.parse(info.started_at));
+}
+
+// A process that started after the daemon registered is not the daemon: its pid was
+// reused. (The daemon registers after it starts, so its own start is earlier.)
+function pidReused(pid: number, registeredAt: number): boolean {
+  const started = processStartTime(pid);
+  return started !== undefined && started > registeredAt + 2_000;
 }
 
 // Every daemon that has registered on this queue, alive or not.

@@ -2,6 +2,9 @@
 // recovered by the others.
 import { readFileSync, existsSync, writeFileSync, utimesSync, mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
+import { hostname } from 'node:os';
+import { execa } from 'execa';
+import { bootTime } from '../../src/queue/owner.js';
 import { describe, expect, it } from 'vitest';
 import { mcpq, startDaemon, tempQueue, waitFor, waitForRecord } from '../helpers/mcpq.js';
 
@@ -101,5 +104,23 @@ describe('a daemon killed while holding claims', () => {
     await startDaemon(q.root);
     expect((await waitForRecord(q, 'grouped')).result.stdout).toBe('ran\n');
     expect(q.files('running')).toEqual([]);
+  });
+});
+
+describe('a daemon whose pid was reused', () => {
+  it('is dead even with a fresh lease when its pid now belongs to a younger process', async () => {
+    const q = tempQueue();
+    const daemon = await startDaemon(q.root);
+    await daemon.stop();
+    const stranger = execa('sleep', ['30']);
+    const registered = new Date(Date.now() - 60_000); // the "daemon" registered a minute before the stranger started
+    const info = { tag: 'reused', host: hostname(), pid: stranger.pid, boot_time: bootTime(), started_at: registered.toISOString(), version: '0', concurrency: 1, queue: q.root, lease_ms: 600_000 };
+    writeFileSync(q.path('daemons', 'reused.json'), JSON.stringify(info));
+    writeFileSync(q.path('running', 'mine.json@reused-1'), JSON.stringify({ command: 'echo', args: ['back'] }));
+    writeFileSync(q.path('running', 'mine.claim'), JSON.stringify({ id: 'mine', file: 'mine.json@reused-1', source: 'mine.json', tag: 'reused', host: hostname(), pid: stranger.pid, claimed_at: registered.toISOString(), attempt: 1 }));
+    await startDaemon(q.root);
+    expect((await waitForRecord(q, 'mine')).result).toMatchObject({ status: 'completed', stdout: 'back\n' });
+    stranger.kill();
+    await stranger.catch(() => undefined);
   });
 });
