@@ -9,9 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { errnoCode, errorMessage } from '../core/errors.js';
-import { ensureQueue, recordPath, type QueueLayout } from '../queue/layout.js';
-import { exists } from '../queue/files.js';
-import { claimPath } from '../queue/claims.js';
+import { ensureQueue, type QueueLayout } from '../queue/layout.js';
 import { isIgnoredName } from '../queue/names.js';
 import { bootTime, heartbeat, registerDaemon, thisHost, unregisterDaemon, type DaemonInfo } from '../queue/owner.js';
 import { noPlugins, type PluginResolver } from './command.js';
@@ -23,7 +21,8 @@ import { openDaemonLog, type DaemonLogger } from './log.js';
 import { PendingIndex, type PendingEntry } from './pending-index.js';
 import { GroupLocks } from './group-locks.js';
 import { deadOwners, recover } from './recovery.js';
-import { dependencyCycles, pickNext, type DependencyState } from './scheduler.js';
+import { pickNext } from './scheduler.js';
+import { Dependencies } from './dependencies.js';
 import { watchNames, type NameWatcher } from './watcher.js';
 
 export interface DaemonOptions {
@@ -57,9 +56,7 @@ class Daemon implements DaemonHandle {
   readonly #index = new PendingIndex();
   readonly #running = new Map<string, Started & { name: string; group: string | undefined }>(); // id → job whose processes run
   readonly #claiming = new Map<string, string | undefined>(); // name → group
-  readonly #dependencies = new Map<string, 'completed' | 'failed'>();
-  readonly #missingSince = new Map<string, number>(); // dependency id → when first found nowhere
-  #cycles = new Map<string, string>(); // pending name → the dependency cycle it is in
+  #dependencies!: Dependencies;
   readonly #refreshing = new Map<string, Promise<void>>(); // pending names being (re)read
   #groups!: GroupLocks;
   #ctx!: DaemonContext;
@@ -101,6 +98,7 @@ class Daemon implements DaemonHandle {
       version: this.#options.version,
     };
     this.#groups = new GroupLocks(this.#ctx);
+    this.#dependencies = new Dependencies(layout, this.#settings.settleMs);
     this.#info = {
       tag: this.tag,
       host: this.#ctx.host,
@@ -175,7 +173,7 @@ class Daemon implements DaemonHandle {
     if (!name.endsWith('.json')) return;
     const id = name.slice(0, -'.json'.length);
     this.#groups.forgetHints(); // whatever finished may have freed a group
-    this.#dependencies.set(id, state);
+    this.#dependencies.finished(id, state);
     this.#pump();
   }
 
@@ -194,7 +192,7 @@ class Daemon implements DaemonHandle {
       // Claimed (or removed) while we read: not ours to index any more.
       this.#index.load(entries.filter((e) => !this.#claiming.has(e.name)));
     }
-    await this.#refreshDependencies();
+    await this.#dependencies.refresh(this.#index.inOrder(), (id) => this.#running.has(id));
     this.#pump();
   }
 
@@ -213,7 +211,7 @@ class Daemon implements DaemonHandle {
       const entry = await this.#read(name);
       if (entry === undefined) this.#index.remove(name);
       else this.#index.upsert(entry);
-      if (entry !== undefined && entry.after.length > 0) await this.#refreshDependencies(entry.after);
+      if (entry !== undefined && entry.after.length > 0) await this.#dependencies.refresh(this.#index.inOrder(), (id) => this.#running.has(id), entry.after);
       this.#pump();
     });
     this.#refreshing.set(name, next);
@@ -221,40 +219,6 @@ class Daemon implements DaemonHandle {
       if (this.#refreshing.get(name) === next) this.#refreshing.delete(name);
     });
   }
-
-  // Looks up on disk the dependencies the daemon does not know to be finished, and
-  // notes the ones no job answers to and the cycles among pending jobs. A job moving
-  // between folders (claimed, id not yet reserved) is briefly nowhere, so an id counts
-  // as unknown only once it has been missing for the settle period.
-  async #refreshDependencies(ids?: readonly string[]): Promise<void> {
-    const entries = this.#index.inOrder();
-    const wanted = new Set(ids ?? entries.flatMap((e) => e.after));
-    const { layout } = this.#options;
-    const known = new Set(entries.map((e) => e.wantedId));
-    const missing = new Set<string>();
-    await Promise.all(
-      [...wanted]
-        .filter((id) => !this.#dependencies.has(id))
-        .map(async (id) => {
-          if (await exists(recordPath(layout, 'completed', id))) this.#dependencies.set(id, 'completed');
-          else if (await exists(recordPath(layout, 'failed', id))) this.#dependencies.set(id, 'failed');
-          else if (!known.has(id) && !this.#running.has(id) && !(await exists(claimPath(layout, id)))) missing.add(id);
-        }),
-    );
-    const now = Date.now();
-    for (const id of wanted) {
-      if (!missing.has(id)) this.#missingSince.delete(id);
-      else if (!this.#missingSince.has(id)) this.#missingSince.set(id, now);
-    }
-    if (ids === undefined) this.#cycles = dependencyCycles(entries);
-  }
-
-  #dependency = (id: string): DependencyState => {
-    const known = this.#dependencies.get(id);
-    if (known !== undefined) return known;
-    const since = this.#missingSince.get(id);
-    return since !== undefined && Date.now() - since >= this.#settings.settleMs ? 'unknown' : 'waiting';
-  };
 
   #busyGroups(): Set<string> {
     const groups = new Set<string>();
@@ -294,8 +258,8 @@ class Daemon implements DaemonHandle {
         settleMs: this.#settings.settleMs,
         busyGroups: this.#busyGroups(),
         skip: new Set(this.#claiming.keys()),
-        dependency: this.#dependency,
-        problem: (name) => this.#cycles.get(name),
+        dependency: this.#dependencies.state,
+        problem: this.#dependencies.cycleOf,
       });
       this.#scheduleWake(pick.wakeAt);
       const decision = pick.decision;
@@ -349,7 +313,7 @@ class Daemon implements DaemonHandle {
     this.#claiming.delete(name);
     if (settled.kind !== 'lost-race') this.#running.delete(settled.id);
     if (settled.kind === 'recorded') {
-      this.#dependencies.set(settled.id, settled.status === 'completed' ? 'completed' : 'failed');
+      this.#dependencies.finished(settled.id, settled.status === 'completed' ? 'completed' : 'failed');
     }
     this.#pump();
   }

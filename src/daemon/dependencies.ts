@@ -1,0 +1,61 @@
+// What the daemon knows of the jobs that pending jobs wait for (`after`): finished
+// (completed or failed, learnt from its own records, watch events or a look on disk),
+// unknown (no job answers to the id), or still waiting; and the dependency cycles
+// among pending jobs. A job moving between folders (claimed, its id not yet reserved)
+// is briefly nowhere, so an id counts as unknown only once it has been missing for
+// the settle period.
+import { claimPath } from '../queue/claims.js';
+import { exists } from '../queue/files.js';
+import { recordPath, type QueueLayout } from '../queue/layout.js';
+import type { PendingEntry } from './pending-index.js';
+import { dependencyCycles, type DependencyState } from './scheduler.js';
+
+export class Dependencies {
+  readonly #finished = new Map<string, 'completed' | 'failed'>();
+  readonly #missingSince = new Map<string, number>(); // id → when first found nowhere
+  #cycles = new Map<string, string>(); // pending name → the cycle it is in
+  readonly #layout: QueueLayout;
+  readonly #settleMs: number;
+
+  constructor(layout: QueueLayout, settleMs: number) {
+    this.#layout = layout;
+    this.#settleMs = settleMs;
+  }
+
+  finished(id: string, state: 'completed' | 'failed'): void {
+    this.#finished.set(id, state);
+  }
+
+  state = (id: string): DependencyState => {
+    const known = this.#finished.get(id);
+    if (known !== undefined) return known;
+    const since = this.#missingSince.get(id);
+    return since !== undefined && Date.now() - since >= this.#settleMs ? 'unknown' : 'waiting';
+  };
+
+  cycleOf = (name: string): string | undefined => this.#cycles.get(name);
+
+  // Looks on disk for the dependencies `ids` (default: every pending job's) not known
+  // to be finished. `entries` are the pending jobs; `running(id)` says whether this
+  // daemon runs the job. With no `ids`, the cycles are found again too.
+  async refresh(entries: readonly PendingEntry[], running: (id: string) => boolean, ids?: readonly string[]): Promise<void> {
+    const wanted = new Set(ids ?? entries.flatMap((e) => e.after));
+    const known = new Set(entries.map((e) => e.wantedId));
+    const missing = new Set<string>();
+    await Promise.all(
+      [...wanted]
+        .filter((id) => !this.#finished.has(id))
+        .map(async (id) => {
+          if (await exists(recordPath(this.#layout, 'completed', id))) this.#finished.set(id, 'completed');
+          else if (await exists(recordPath(this.#layout, 'failed', id))) this.#finished.set(id, 'failed');
+          else if (!known.has(id) && !running(id) && !(await exists(claimPath(this.#layout, id)))) missing.add(id);
+        }),
+    );
+    const now = Date.now();
+    for (const id of wanted) {
+      if (!missing.has(id)) this.#missingSince.delete(id);
+      else if (!this.#missingSince.has(id)) this.#missingSince.set(id, now);
+    }
+    if (ids === undefined) this.#cycles = dependencyCycles(entries);
+  }
+}
