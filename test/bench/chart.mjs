@@ -4,7 +4,7 @@
 const COLORS = { mcpq: '#2563eb', tsp: '#d97706', nq: '#059669' };
 const LABELS = { mcpq: 'mcpq', tsp: 'task-spooler', nq: 'nq' };
 const WIDTH = 960;
-const HEIGHT = 400;
+const HEIGHT = 420;
 const FONT = 'font-family="system-ui, -apple-system, Segoe UI, sans-serif"';
 
 const esc = (text) => String(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -73,19 +73,18 @@ function pickupPanel(pickup, x0, y0, w, h) {
       out.push(`<line x1="${num(xOf(v))}" x2="${num(xOf(v))}" y1="${y0}" y2="${y0 + h}" stroke="#f3f4f6"/>`, text(xOf(v), y0 + h + 16, v >= 1 ? v : v.toFixed(1), 'font-size="11" text-anchor="middle" fill="#6b7280"'));
     }
   }
-  const boxH = tools.length * 16 + 8;
   const curves = [];
-  const labels = [`<rect x="${x0 + w - 250}" y="${y0 + h - 8 - boxH}" width="246" height="${boxH}" fill="#ffffff" fill-opacity="0.9" rx="3"/>`];
-  tools.forEach((tool, i) => {
+  tools.forEach((tool) => {
     const sorted = [...pickup[tool].samples].sort((a, b) => a - b);
     let d = `M${num(xOf(sorted[0]))} ${num(yOf(0))}`;
     sorted.forEach((v, k) => {
       d += `H${num(xOf(v))}V${num(yOf((k + 1) / sorted.length))}`;
     });
     curves.push(`<path d="${d}" fill="none" stroke="${COLORS[tool]}" stroke-width="2"/>`);
-    const p = pickup[tool];
-    labels.push(text(x0 + w - 8, y0 + h - 12 - (tools.length - 1 - i) * 16, `${LABELS[tool]}: p50 ${p.p50.toFixed(1)} ms, p99 ${p.p99.toFixed(1)} ms`, `font-size="12" text-anchor="end" fill="${COLORS[tool]}" font-weight="600"`));
   });
+  // p50/p99 under the axis, one coloured phrase per tool, so no label hides a curve.
+  const phrases = tools.map((tool) => `<tspan fill="${COLORS[tool]}" font-weight="600">${esc(LABELS[tool])} ${pickup[tool].p50.toFixed(1)}/${pickup[tool].p99.toFixed(1)}</tspan>`);
+  const labels = [`<text x="${x0}" y="${y0 + h + 46}" font-size="11">p50/p99 ms: ${phrases.join(' · ')}</text>`];
   out.push(...curves, ...labels);
   out.push(`<line x1="${x0}" x2="${x0 + w}" y1="${y0 + h}" y2="${y0 + h}" stroke="#9ca3af"/>`, text(x0 + w, y0 + h + 30, 'ms (log scale)', 'font-size="11" text-anchor="end" fill="#6b7280"'));
   return out;

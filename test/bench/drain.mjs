@@ -9,31 +9,37 @@ import { firstStarted, makeQueue, removeDir, scratchDir, startDaemon, summarize,
 
 export const TRUE_JOB = Object.freeze({ command: 'true', args: [] });
 
+// Starts a daemon on a queue already filled and times it until `count` records are
+// written (it may leave more pending: the scale section stops after the first 1,000).
+export async function timeDaemon(queue, count, concurrency, profileName) {
+  const records = watchRecords(queue);
+  const daemon = startDaemon(queue.root, ['--concurrency', String(concurrency)], { profileName });
+  try {
+    const readyAt = await daemon.ready;
+    const lastAt = await records.waitFor(count, 600_000, `${count} records`);
+    const failed = records.failed();
+    if (failed.length > 0) throw new Error(`${failed.length} of ${count} jobs failed, e.g. ${failed[0]}`);
+    const first = firstStarted(queue, records.seen.keys());
+    return {
+      ms: lastAt - daemon.spawnedAt,
+      rate: count / ((lastAt - daemon.spawnedAt) / 1000),
+      steadyRate: count / ((lastAt - first) / 1000),
+      readyMs: readyAt - daemon.spawnedAt,
+      firstJobMs: first - daemon.spawnedAt,
+    };
+  } finally {
+    records.close();
+    await daemon.stop();
+  }
+}
+
 // One mcpq drain of n `true` jobs; figures in ms and jobs/s.
 export async function mcpqDrain(n, concurrency, profileName) {
   const dir = scratchDir('drain');
   try {
     const queue = makeQueue(dir);
     writeJobs(queue.pending, n, TRUE_JOB);
-    const records = watchRecords(queue);
-    const daemon = startDaemon(queue.root, ['--concurrency', String(concurrency)], { profileName });
-    try {
-      const readyAt = await daemon.ready;
-      const lastAt = await records.waitFor(n, 600_000, `${n} records`);
-      const failed = records.failed();
-      if (failed.length > 0) throw new Error(`${failed.length} of ${n} jobs failed, e.g. ${failed[0]}`);
-      const first = firstStarted(queue, records.seen.keys());
-      return {
-        ms: lastAt - daemon.spawnedAt,
-        rate: n / ((lastAt - daemon.spawnedAt) / 1000),
-        steadyRate: n / ((lastAt - first) / 1000),
-        readyMs: readyAt - daemon.spawnedAt,
-        firstJobMs: first - daemon.spawnedAt,
-      };
-    } finally {
-      records.close();
-      await daemon.stop();
-    }
+    return await timeDaemon(queue, n, concurrency, profileName);
   } finally {
     removeDir(dir);
   }

@@ -2,8 +2,9 @@
 // first instruction, on an idle queue, jobs spaced apart.
 //
 // The job is `date +%s%N` in exec form (no shell): its first useful instruction prints
-// CLOCK_REALTIME in ns. Its own start cost (exec + dynamic loading of date, ~0.5–1 ms
-// here; the "floor" section measures it) is in every tool's figure alike.
+// CLOCK_REALTIME in ns. Its own start cost (exec + dynamic loading of date: under 1 ms
+// here, as two `date`s run in a row by a shell print times 1.0 ms apart; the "floor"
+// section has spawn → first instruction from Node) is in every tool's figure alike.
 //   mcpq: the bench renames a complete job file into pending/ (time taken just before
 //         rename(2)); the daemon is already running and idle.
 //   tsp/nq: a shell prints the time, then execs `tsp date +%s%N` (`nq date +%s%N`):

@@ -2,7 +2,7 @@
 // daemon's main thread spends its time. Prints, per profile: busy vs idle, and the top
 // costs by self time (function), and by inclusive time per module (a module counts
 // once per sample if any of its functions is on the stack: "execa's code was running
-// or had called what was running").
+// or had called what was running"), and by inclusive time of mcpq's own functions.
 //
 //   node test/bench/profile.mjs DIR/*.cpuprofile [--top N]
 import { readFileSync } from 'node:fs';
@@ -27,6 +27,7 @@ export function summarizeProfile(profile) {
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
   const self = new Map(); // function key → ms
   const inclusive = new Map(); // module → ms
+  const own = new Map(); // mcpq function → ms, inclusive
   let total = 0;
   let idle = 0;
   for (let i = 0; i < profile.samples.length; i += 1) {
@@ -41,15 +42,19 @@ export function summarizeProfile(profile) {
     const key = `${functionName || '(anonymous)'}  ${moduleOf(url, functionName)}${url ? `:${lineNumber + 1}` : ''}`;
     self.set(key, (self.get(key) ?? 0) + ms);
     const seen = new Set();
+    const ours = new Set();
     for (let id = node.id; id !== undefined; id = parent.get(id)) {
       const frame = byId.get(id).callFrame;
       if (frame.functionName === '(root)') continue;
-      seen.add(moduleOf(frame.url, frame.functionName));
+      const module = moduleOf(frame.url, frame.functionName);
+      seen.add(module);
+      if (module.startsWith('mcpq:')) ours.add(`${frame.functionName || '(anonymous)'}  ${module}:${frame.lineNumber + 1}`);
     }
     for (const module of seen) inclusive.set(module, (inclusive.get(module) ?? 0) + ms);
+    for (const fn of ours) own.set(fn, (own.get(fn) ?? 0) + ms);
   }
   const sorted = (map) => [...map.entries()].sort((a, b) => b[1] - a[1]);
-  return { totalMs: total, idleMs: idle, busyMs: total - idle, self: sorted(self), inclusive: sorted(inclusive) };
+  return { totalMs: total, idleMs: idle, busyMs: total - idle, self: sorted(self), inclusive: sorted(inclusive), own: sorted(own) };
 }
 
 function print(name, s, top) {
@@ -59,6 +64,8 @@ function print(name, s, top) {
   for (const [key, ms] of s.self.slice(0, top)) lines.push(`${pct(ms)} ${ms.toFixed(0).padStart(6)} ms  ${key}`);
   lines.push(`-- inclusive time by module (% of busy)`);
   for (const [key, ms] of s.inclusive.slice(0, top)) lines.push(`${pct(ms)} ${ms.toFixed(0).padStart(6)} ms  ${key}`);
+  lines.push(`-- inclusive time of mcpq's functions (% of busy; synchronous part only: an await ends it)`);
+  for (const [key, ms] of s.own.slice(0, top)) lines.push(`${pct(ms)} ${ms.toFixed(0).padStart(6)} ms  ${key}`);
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 

@@ -6,8 +6,8 @@
 // The 100,000 files are written once and hard-linked into each run's queue.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { TRUE_JOB, mcpqDrain } from './drain.mjs';
-import { firstStarted, linkCopy, makeQueue, removeDir, repeat, scratchDir, startDaemon, watchRecords, writeJobs } from './lib.mjs';
+import { TRUE_JOB, mcpqDrain, timeDaemon } from './drain.mjs';
+import { linkCopy, makeQueue, removeDir, repeat, scratchDir, writeJobs } from './lib.mjs';
 
 export async function run(ctx) {
   const pending = ctx.sizes.scalePending;
@@ -39,28 +39,10 @@ export async function run(ctx) {
 async function deepDrain(template, count, concurrency, profileName) {
   const dir = scratchDir('scale');
   try {
-    const root = join(dir, 'queue');
-    mkdirSync(root);
-    linkCopy(join(template, 'pending'), join(root, 'pending'));
-    const queue = makeQueue(dir);
-    const records = watchRecords(queue);
-    const daemon = startDaemon(queue.root, ['--concurrency', String(concurrency)], { profileName });
-    try {
-      const readyAt = await daemon.ready;
-      const lastAt = await records.waitFor(count, 600_000, `${count} records`);
-      const failed = records.failed();
-      if (failed.length > 0) throw new Error(`${failed.length} jobs failed, e.g. ${failed[0]}`);
-      const names = [...records.seen.keys()];
-      const start = firstStarted(queue, names);
-      return {
-        readyMs: readyAt - daemon.spawnedAt,
-        firstJobMs: start - daemon.spawnedAt,
-        steadyRate: count / ((lastAt - start) / 1000),
-      };
-    } finally {
-      records.close();
-      await daemon.stop();
-    }
+    mkdirSync(join(dir, 'queue'));
+    linkCopy(join(template, 'pending'), join(dir, 'queue', 'pending'));
+    const { readyMs, firstJobMs, steadyRate } = await timeDaemon(makeQueue(dir), count, concurrency, profileName);
+    return { readyMs, firstJobMs, steadyRate };
   } finally {
     removeDir(dir);
   }
