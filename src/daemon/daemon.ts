@@ -22,6 +22,7 @@ import { PendingIndex, type PendingEntry } from './pending-index.js';
 import { GroupLocks } from './group-locks.js';
 import { deadOwners, recover } from './recovery.js';
 import { pickNext } from './scheduler.js';
+import { longTimeout, type LongTimer } from './timer.js';
 import { Dependencies } from './dependencies.js';
 import { watchNames, type NameWatcher } from './watcher.js';
 
@@ -65,7 +66,7 @@ class Daemon implements DaemonHandle {
   #watchers: NameWatcher[] = [];
   #control: ControlDesk | undefined; // cancel requests in control/
   #timers: NodeJS.Timeout[] = [];
-  #wake: NodeJS.Timeout | undefined;
+  #wake: LongTimer | undefined;
   #stopping = false;
   #paused = false; // control/paused: claim nothing until it goes
   #pumping = false;
@@ -328,10 +329,10 @@ class Daemon implements DaemonHandle {
   }
 
   #scheduleWake(at: number | undefined): void {
-    if (this.#wake !== undefined) clearTimeout(this.#wake);
+    this.#wake?.clear();
     this.#wake = undefined;
     if (at === undefined || this.#stopping) return;
-    this.#wake = setTimeout(() => this.#pump(), Math.max(0, at - Date.now()) + 5);
+    this.#wake = longTimeout(() => this.#pump(), Math.max(0, at - Date.now()) + 5);
   }
 
   async stop(options: { now?: boolean } = {}): Promise<void> {
@@ -342,7 +343,7 @@ class Daemon implements DaemonHandle {
     this.#stopping = true;
     this.#log.info({ event: 'daemon_stopping', running: this.#running.size }, 'stopping: no new claims');
     for (const timer of this.#timers) clearInterval(timer);
-    if (this.#wake !== undefined) clearTimeout(this.#wake);
+    this.#wake?.clear();
     for (const watcher of this.#watchers) watcher.close();
     this.#control?.close();
     if (options.now) this.#stopRunning();

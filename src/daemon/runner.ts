@@ -9,6 +9,7 @@ import type { Outcome } from '../core/outcome.js';
 import type { StreamTail } from '../queue/records.js';
 import { OutputCapture } from './output.js';
 import { stopGroup } from './process-group.js';
+import { longTimeout, type LongTimer } from './timer.js';
 
 export interface Command {
   readonly file: string;
@@ -78,14 +79,14 @@ export async function startJob(request: RunRequest): Promise<RunningJob> {
   ]);
 
   let stopReason: StopReason | undefined;
-  let timer: NodeJS.Timeout | undefined;
+  let timer: LongTimer | undefined;
   const stop = (reason: StopReason): void => {
     if (stopReason !== undefined || pid === undefined) return;
     stopReason = reason;
     void stopGroup(pid, request.killGraceMs);
   };
   if (request.timeoutMs !== null && pid !== undefined) {
-    timer = setTimeout(() => stop({ kind: 'timeout' }), request.timeoutMs);
+    timer = longTimeout(() => stop({ kind: 'timeout' }), request.timeoutMs);
   }
   // The main process may exit while children it left behind still hold its pipes.
   subprocess.once('exit', () => {
@@ -94,7 +95,7 @@ export async function startJob(request: RunRequest): Promise<RunningJob> {
 
   const done = (async (): Promise<RunResult> => {
     const result = await subprocess;
-    clearTimeout(timer);
+    timer?.clear();
     await draining.catch(() => undefined);
     const endedAt = new Date();
     const tails = { stdout: out.tail(), stderr: err.tail() };

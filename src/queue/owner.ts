@@ -28,8 +28,11 @@ export const daemonInfoSchema = z.looseObject({
 });
 export type DaemonInfo = z.infer<typeof daemonInfoSchema>;
 
+// The host's boot time (to the 10 s), read once: it does not change while we run.
+let booted: number | undefined;
 export function bootTime(): number {
-  return Math.round((Date.now() - uptime() * 1_000) / 10_000) * 10_000;
+  booted ??= Math.round((Date.now() - uptime() * 1_000) / 10_000) * 10_000;
+  return booted;
 }
 
 export function thisHost(): string {

@@ -181,6 +181,16 @@ describe('delays and groups', () => {
     expect(Date.parse(rec.result.started_at) - before).toBeGreaterThanOrEqual(900);
   });
 
+  it('keeps a job delayed by more than 24.8 days (beyond a timer’s range) waiting, calmly', async () => {
+    const q = tempQueue();
+    const daemon = await startDaemon(q.root);
+    await mcpq(['submit', '-q', q.root, '--id', 'far', '--delay', '30d', '--', 'true']);
+    await mcpq(['submit', '-q', q.root, '--id', 'now', '--wait', '--', 'true']);
+    expect(q.record('far')).toBeUndefined();
+    expect(q.files('pending')).toEqual(['far.json']);
+    expect(daemon.output()).not.toMatch(/TimeoutOverflowWarning/);
+  });
+
   it('never runs two jobs of one group at once, even with free slots', async () => {
     const q = tempQueue();
     const ledger = join(q.dir, 'ledger');
