@@ -68,6 +68,7 @@ class Daemon implements DaemonHandle {
   #timers: NodeJS.Timeout[] = [];
   #wake: LongTimer | undefined;
   #stopping = false;
+  #lastRescan = 0;
   #paused = false; // control/paused: claim nothing until it goes
   #pumping = false;
   #pumpAgain = false;
@@ -132,7 +133,7 @@ class Daemon implements DaemonHandle {
     this.#log.info({ event: 'indexed', pending: this.#index.size, ms: Date.now() - indexing, rss_mb: Math.round(memory.rss / 2 ** 20), heap_mb: Math.round(memory.heapUsed / 2 ** 20) }, 'pending/ indexed');
     this.#every(this.#settings.heartbeatMs, () => this.#heartbeat());
     this.#every(this.#settings.pollMs ?? this.#settings.rescanMs, () => this.#control!.scan());
-    this.#every(this.#settings.pollMs ?? this.#settings.rescanMs, () => this.#rescan());
+    this.#every(this.#settings.pollMs ?? this.#settings.rescanMs, () => this.#rescanWhenDue());
     this.#pump();
   }
 
@@ -178,8 +179,17 @@ class Daemon implements DaemonHandle {
     this.#pump();
   }
 
+  // With events to follow, the safety-net rescan of a deep queue runs less often (its
+  // readdir is O(n): 100 ms for 100,000 jobs); with --poll it is the only way to see.
+  async #rescanWhenDue(): Promise<void> {
+    const every = this.#settings.rescanMs * Math.max(1, this.#index.size / 20_000);
+    if (this.#settings.pollMs === undefined && Date.now() - this.#lastRescan < every - this.#settings.rescanMs / 2) return;
+    await this.#rescan();
+  }
+
   // The directory is the truth: bring the index in line with pending/.
   async #rescan(): Promise<void> {
+    this.#lastRescan = Date.now();
     this.#groups.forgetHints();
     const names = (await readdir(this.#options.layout.pending)).filter((n) => !isIgnoredName(n));
     const present = new Set(names);
@@ -193,7 +203,7 @@ class Daemon implements DaemonHandle {
       // Claimed (or removed) while we read: not ours to index any more.
       this.#index.load(entries.filter((e) => !this.#claiming.has(e.name)));
     }
-    await this.#dependencies.refresh(this.#index.inOrder(), (id) => this.#running.has(id));
+    await this.#dependencies.refreshAll(() => this.#index.entries(), this.#index.hasDependencies(), this.#here);
     this.#pump();
   }
 
@@ -212,7 +222,7 @@ class Daemon implements DaemonHandle {
       const entry = await this.#read(name);
       if (entry === undefined) this.#index.remove(name);
       else this.#index.upsert(entry);
-      if (entry !== undefined && entry.after.length > 0) await this.#dependencies.refresh(this.#index.inOrder(), (id) => this.#running.has(id), entry.after);
+      if (entry !== undefined && entry.after.length > 0) await this.#dependencies.refresh(entry.after, this.#here);
       this.#pump();
     });
     this.#refreshing.set(name, next);
@@ -220,6 +230,9 @@ class Daemon implements DaemonHandle {
       if (this.#refreshing.get(name) === next) this.#refreshing.delete(name);
     });
   }
+
+  // Whether a job of this id is pending, or running at this daemon.
+  #here = (id: string): boolean => this.#index.hasId(id) || this.#running.has(id);
 
   #busyGroups(): Set<string> {
     const groups = new Set<string>();

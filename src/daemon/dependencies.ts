@@ -35,12 +35,10 @@ export class Dependencies {
 
   cycleOf = (name: string): string | undefined => this.#cycles.get(name);
 
-  // Looks on disk for the dependencies `ids` (default: every pending job's) not known
-  // to be finished. `entries` are the pending jobs; `running(id)` says whether this
-  // daemon runs the job. With no `ids`, the cycles are found again too.
-  async refresh(entries: readonly PendingEntry[], running: (id: string) => boolean, ids?: readonly string[]): Promise<void> {
-    const wanted = new Set(ids ?? entries.flatMap((e) => e.after));
-    const known = new Set(entries.map((e) => e.wantedId));
+  // Looks on disk for the dependencies `ids` not known to be finished; `here(id)`
+  // says whether a job of that id is pending or running at this daemon.
+  async refresh(ids: Iterable<string>, here: (id: string) => boolean): Promise<void> {
+    const wanted = new Set(ids);
     const missing = new Set<string>();
     await Promise.all(
       [...wanted]
@@ -48,7 +46,7 @@ export class Dependencies {
         .map(async (id) => {
           if (await exists(recordPath(this.#layout, 'completed', id))) this.#finished.set(id, 'completed');
           else if (await exists(recordPath(this.#layout, 'failed', id))) this.#finished.set(id, 'failed');
-          else if (!known.has(id) && !running(id) && !(await exists(claimPath(this.#layout, id)))) missing.add(id);
+          else if (!here(id) && !(await exists(claimPath(this.#layout, id)))) missing.add(id);
         }),
     );
     const now = Date.now();
@@ -56,6 +54,17 @@ export class Dependencies {
       if (!missing.has(id)) this.#missingSince.delete(id);
       else if (!this.#missingSince.has(id)) this.#missingSince.set(id, now);
     }
-    if (ids === undefined) this.#cycles = dependencyCycles(entries);
+  }
+
+  // Every pending job's dependencies, and the cycles among them: a whole-queue pass for
+  // the periodic rescan, skipped when no pending job has dependencies.
+  async refreshAll(entries: () => readonly PendingEntry[], anyAfter: boolean, here: (id: string) => boolean): Promise<void> {
+    if (!anyAfter) {
+      this.#cycles = new Map();
+      return;
+    }
+    const all = entries();
+    await this.refresh(all.flatMap((e) => e.after), here);
+    this.#cycles = dependencyCycles(all);
   }
 }

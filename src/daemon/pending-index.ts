@@ -14,12 +14,19 @@ export interface PendingEntry extends OrderKey {
   readonly waitStable: boolean;
 }
 
+// Claims nearly always take the first job in order, so the sorted array is read from a
+// moving start: removing the first entry is O(1) instead of a copy of the whole array
+// (which costs 0.3 ms per claim with 100,000 jobs pending). The dead prefix is dropped
+// once it outgrows the live part.
 export class PendingIndex {
-  readonly #sorted: PendingEntry[] = [];
+  #sorted: (PendingEntry | undefined)[] = [];
+  #start = 0; // entries before it are gone
   readonly #byName = new Map<string, PendingEntry>();
+  readonly #wanted = new Map<string, number>(); // id a job asks for → how many ask
+  #withAfter = 0; // entries that wait on dependencies
 
   get size(): number {
-    return this.#sorted.length;
+    return this.#byName.size;
   }
 
   has(name: string): boolean {
@@ -30,6 +37,23 @@ export class PendingIndex {
     return this.#byName.get(name);
   }
 
+  // Whether a pending job asks for this id.
+  hasId(id: string): boolean {
+    return this.#wanted.has(id);
+  }
+
+  // Whether any pending job has an `after` list.
+  hasDependencies(): boolean {
+    return this.#withAfter > 0;
+  }
+
+  #count(entry: PendingEntry, delta: 1 | -1): void {
+    if (entry.after.length > 0) this.#withAfter += delta;
+    const n = (this.#wanted.get(entry.wantedId) ?? 0) + delta;
+    if (n > 0) this.#wanted.set(entry.wantedId, n);
+    else this.#wanted.delete(entry.wantedId);
+  }
+
   names(): IterableIterator<string> {
     return this.#byName.keys();
   }
@@ -38,6 +62,7 @@ export class PendingIndex {
     this.remove(entry.name);
     this.#sorted.splice(this.#insertionPoint(entry), 0, entry);
     this.#byName.set(entry.name, entry);
+    this.#count(entry, 1);
   }
 
   // Many at once (start-up, a burst): one sort instead of n insertions.
@@ -46,28 +71,52 @@ export class PendingIndex {
       for (const entry of entries) this.upsert(entry);
       return;
     }
+    for (const entry of entries) this.remove(entry.name);
+    const live = this.#live();
     for (const entry of entries) {
-      const old = this.#byName.get(entry.name);
-      if (old !== undefined) this.#sorted.splice(this.#indexOf(old), 1);
       this.#byName.set(entry.name, entry);
-      this.#sorted.push(entry);
+      this.#count(entry, 1);
+      live.push(entry);
     }
-    this.#sorted.sort(compareOrder);
+    live.sort(compareOrder);
+    this.#sorted = live;
+    this.#start = 0;
   }
 
   remove(name: string): void {
     const entry = this.#byName.get(name);
     if (entry === undefined) return;
     this.#byName.delete(name);
-    this.#sorted.splice(this.#indexOf(entry), 1);
+    this.#count(entry, -1);
+    const i = this.#indexOf(entry);
+    if (i === this.#start) {
+      this.#sorted[i] = undefined;
+      this.#start += 1;
+      if (this.#start > 1024 && this.#start * 2 > this.#sorted.length) {
+        this.#sorted = this.#live();
+        this.#start = 0;
+      }
+    } else {
+      this.#sorted.splice(i, 1);
+    }
   }
 
-  inOrder(): readonly PendingEntry[] {
-    return this.#sorted;
+  // The entries in run order (a view: valid until the index changes).
+  *inOrder(): IterableIterator<PendingEntry> {
+    for (let i = this.#start; i < this.#sorted.length; i += 1) yield this.#sorted[i]!;
+  }
+
+  // A copy, for whole-queue passes (dependencies, cycles).
+  entries(): PendingEntry[] {
+    return this.#live();
+  }
+
+  #live(): PendingEntry[] {
+    return this.#sorted.slice(this.#start) as PendingEntry[];
   }
 
   #insertionPoint(entry: OrderKey): number {
-    let lo = 0;
+    let lo = this.#start;
     let hi = this.#sorted.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
@@ -79,7 +128,7 @@ export class PendingIndex {
 
   #indexOf(entry: PendingEntry): number {
     let i = this.#insertionPoint(entry) - 1;
-    while (i >= 0 && this.#sorted[i] !== entry) i -= 1;
+    while (i >= this.#start && this.#sorted[i] !== entry) i -= 1;
     return i;
   }
 }

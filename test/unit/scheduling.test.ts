@@ -37,8 +37,28 @@ describe('run order', () => {
     index.upsert(entry('z', { mtimeMs: 0, priority: 5 }));
     index.upsert(entry('a', { mtimeMs: 4 })); // changed: moves
     index.remove('c');
-    expect(index.inOrder().map((e) => e.name)).toEqual(['z', 'b', 'a']);
+    expect([...index.inOrder()].map((e) => e.name)).toEqual(['z', 'b', 'a']);
+    expect(index.hasId('b')).toBe(true);
+    expect(index.hasId('c')).toBe(false);
     expect(index.size).toBe(3);
+  });
+});
+
+describe('PendingIndex', () => {
+  it('stays in order while claims take jobs from the front, past its compaction', () => {
+    const index = new PendingIndex();
+    index.load(Array.from({ length: 3000 }, (_, i) => entry(`j${String(i).padStart(4, '0')}`, { mtimeMs: i })));
+    for (let i = 0; i < 2500; i += 1) index.remove(`j${String(i).padStart(4, '0')}`);
+    index.remove('j2750'); // one from the middle
+    index.upsert(entry('urgent', { priority: 10 }));
+    index.upsert(entry('late', { mtimeMs: 9_999 }));
+    const names = [...index.inOrder()].map((e) => e.name);
+    expect(index.size).toBe(501);
+    expect(names).toHaveLength(501);
+    expect(names.slice(0, 3)).toEqual(['urgent', 'j2500', 'j2501']);
+    expect(names.at(-1)).toBe('late');
+    expect(names).not.toContain('j2750');
+    expect(index.hasDependencies()).toBe(false);
   });
 });
 
