@@ -7,6 +7,7 @@
 //
 // A record is always written before the claim goes, so recovery (recovery.ts) either
 // finds the record and only tidies up, or finds no record and puts the job back.
+import { readFileSync } from 'node:fs';
 import { copyFile, mkdir, readFile, rename } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -75,12 +76,12 @@ export async function claimAndFail(ctx: DaemonContext, name: string, failure: Fa
 // Claims a pending file, reads it and reserves its id. Undefined when another daemon
 // claimed it first.
 async function claimAndLoad(ctx: DaemonContext, name: string): Promise<{ claim: Claim; loaded: LoadedJob; path: string } | undefined> {
-  const file = await claimFile(ctx.layout, name, ctx.tag, (claimSeq += 1));
+  const file = claimFile(ctx.layout, name, ctx.tag, (claimSeq += 1));
   if (file === undefined) return undefined;
   const path = join(ctx.layout.running, file);
-  const loaded = loadJobFile(name, await readFile(path), { timeoutSeconds: ctx.settings.defaultTimeoutSeconds, submittedAt: Date.now() });
+  const loaded = loadJobFile(name, readFileSync(path), { timeoutSeconds: ctx.settings.defaultTimeoutSeconds, submittedAt: Date.now() });
   const attempt = loaded.ok ? loaded.attempt : 1;
-  const claim = await reserveId(ctx.layout, loaded.wantedId, {
+  const claim = reserveId(ctx.layout, loaded.wantedId, {
     file,
     source: name,
     tag: ctx.tag,
@@ -162,7 +163,7 @@ async function noteStart(ctx: DaemonContext, claim: Claim, job: RunningJob, run:
   if (job.pid !== undefined) {
     claim.pgid = job.pid;
     claim.started_at = new Date().toISOString();
-    await updateClaim(ctx.layout, claim);
+    updateClaim(ctx.layout, claim);
   }
   ctx.log.info({ event: 'start', id: claim.id, pid: job.pid, run: describeRun(run), env: redactEnv(env) }, 'started');
 }

@@ -122,12 +122,12 @@ async function cancelPending(layout: QueueLayout, name: string, by: string): Pro
     supervisor: 'mcpq cancel',
   });
   try {
-    const file = await claim(layout, name, tag, 1);
+    const file = claim(layout, name, tag, 1);
     if (file === undefined) return undefined;
     const path = join(layout.running, file);
     const loaded = loadJobFile(name, await readFile(path), { timeoutSeconds: DEFAULT_TIMEOUT_SECONDS, submittedAt: now.getTime() });
     const attempt = loaded.ok ? loaded.attempt : 1;
-    const held = await reserveId(layout, loaded.wantedId, { file, source: name, tag, host, pid: process.pid, boot_time: bootTime(), claimed_at: now.toISOString(), attempt });
+    const held = reserveId(layout, loaded.wantedId, { file, source: name, tag, host, pid: process.pid, boot_time: bootTime(), claimed_at: now.toISOString(), attempt });
     const original = loaded.ok ? undefined : `${held.id}.original`;
     const record = buildRecord(
       loaded.object ?? {},
