@@ -163,7 +163,13 @@ async function noteStart(ctx: DaemonContext, claim: Claim, job: RunningJob, run:
   if (job.pid !== undefined) {
     claim.pgid = job.pid;
     claim.started_at = new Date().toISOString();
-    updateClaim(ctx.layout, claim);
+    try {
+      updateClaim(ctx.layout, claim);
+    } catch (error) {
+      // The job runs: supervise it to its end all the same; only a crash from now on
+      // would miss its process group.
+      ctx.log.error({ event: 'claim_error', id: claim.id, error: errorMessage(error) }, 'could not note the process group in the claim');
+    }
   }
   ctx.log.info({ event: 'start', id: claim.id, pid: job.pid, run: describeRun(run), env: redactEnv(env) }, 'started');
 }
@@ -251,12 +257,16 @@ async function finishInvalid(ctx: DaemonContext, claim: Claim, object: Readonly<
 export interface RequeueChange {
   readonly history?: readonly AttemptSummary[];
   readonly retryAt?: number;
-  readonly nextAttempt?: boolean; // count the attempt that just ended
 }
 
 // Puts a claimed job back into pending/ under its original name. A JSON job carries
 // its id and history in `_mcpq`; a script job carries its attempt in its name.
-export async function requeue(ctx: DaemonContext, claim: Claim, change?: RequeueChange): Promise<void> {
+//
+// The claim goes first: once the file is back in pending/, any daemon may claim it
+// again and reserve the same id, and that new claim must not be the one removed. (A
+// crash in between leaves a claimed file without a claim: recovery puts it back.)
+// `holdsClaim` is false in recovery, whose claim is already out of the way.
+export async function requeue(ctx: DaemonContext, claim: Claim, change?: RequeueChange, holdsClaim = true): Promise<void> {
   const path = join(ctx.layout.running, claim.file);
   let name = claim.source;
   if (change !== undefined) {
@@ -270,8 +280,8 @@ export async function requeue(ctx: DaemonContext, claim: Claim, change?: Requeue
       name = `${claim.id}~${attempt}${dot > 0 ? claim.source.slice(dot) : ''}`;
     }
   }
+  if (holdsClaim) await releaseClaim(ctx.layout, claim.id);
   await moveNoClobber(path, ctx.layout.pending, name);
-  await releaseClaim(ctx.layout, claim.id);
 }
 
 // result_file: the job's whole stdout (from its log), written atomically. A relative

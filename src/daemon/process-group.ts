@@ -1,6 +1,7 @@
 // Signals to a job's whole process group. Every job runs as the leader of its own
 // group (spawned detached), so -pid reaches it and everything it started that did
 // not leave the group on purpose.
+import { readdirSync, readFileSync } from 'node:fs';
 import { errnoCode } from '../core/errors.js';
 
 // Returns false when the group no longer exists.
@@ -16,8 +17,33 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
   }
 }
 
+// Whether anything of the group still runs. kill(-pgid, 0) also counts zombies: the
+// processes of a job whose daemon died belong to init, which may reap them slowly, so
+// on Linux the group's members are looked up in /proc and zombies do not count.
 export function groupExists(pgid: number): boolean {
-  return signalGroup(pgid, 0);
+  if (!signalGroup(pgid, 0)) return false;
+  const members = liveMembers(pgid);
+  return members === undefined || members > 0;
+}
+
+function liveMembers(pgid: number): number | undefined {
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return undefined; // no /proc: trust kill(2)
+  }
+  let live = 0;
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // state, ppid, pgrp, …
+      if (Number(fields[2]) === pgid && fields[0] !== 'Z') live += 1;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return live;
 }
 
 // SIGTERM the group now, SIGKILL it after `graceMs` if anything is left.

@@ -140,7 +140,7 @@ async function recoverTaken(ctx: DaemonContext, dead: Claim): Promise<keyof Reco
   // An interruption is no fault of the job's: it always gets at least one more try.
   const attemptsAllowed = 1 + Math.max(retries, 1);
   if (claim.pgid === undefined || claim.attempt < attemptsAllowed) {
-    await requeue(ctx, claim, claim.pgid === undefined ? undefined : { history: [...history, interruption] });
+    await requeue(ctx, claim, claim.pgid === undefined ? undefined : { history: [...history, interruption] }, false);
     ctx.log.warn({ event: 'recover', id: claim.id, attempt: claim.attempt }, 'put back an interrupted job');
     return 'requeued';
   }
