@@ -81,7 +81,8 @@ export function loadJobFile(name: string, bytes: Uint8Array, defaults: JobDefaul
   try {
     value = JSON.parse(text);
   } catch (error) {
-    return fail(`not valid JSON: ${(error as Error).message}`, true);
+    // JSON.parse quotes the file around the fault, newlines included: keep it one line.
+    return fail(`not valid JSON: ${(error as Error).message.replace(/\s+/g, ' ')}`, true);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return fail(`job: must be a JSON object, got ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}`, false);

@@ -2,7 +2,7 @@
 // failed/ as `invalid`, with an error naming the problem and its original bytes kept.
 import { existsSync, readFileSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { startDaemon, tempQueue, waitFor, waitForRecord } from '../helpers/mcpq.js';
+import { mcpq, startDaemon, tempQueue, waitFor, waitForRecord } from '../helpers/mcpq.js';
 
 const FAST = ['--settle', '300', '--rescan', '200'];
 
@@ -33,6 +33,18 @@ describe('invalid job files', () => {
     q.drop('good.json', JSON.stringify({ command: 'echo', args: ['still here'] }));
     expect((await waitForRecord(q, 'good')).result.stdout).toBe('still here\n');
     expect(daemon.process.exitCode).toBeNull();
+  });
+
+  it('mcpq show says, on one line, what is wrong and where the original bytes are', async () => {
+    const q = tempQueue();
+    await startDaemon(q.root, FAST);
+    q.drop('broken.json', '{"command": "echo",\n "args": [oops\n');
+    const rec = await waitForRecord(q, 'broken');
+    expect(rec.result.error).toMatch(/^not valid JSON: [^\n]+$/);
+    const shown = await mcpq(['show', '-q', q.root, 'broken']);
+    expect(shown.stdout).toMatch(/error:\s+not valid JSON: [^\n]*oops/);
+    expect(shown.stdout).toContain(`original: ${q.path('failed', 'broken.original')}`);
+    expect(shown.stdout).not.toContain('mcpq logs');
   });
 
   it('a JSON file written in place in two chunks runs once complete', async () => {

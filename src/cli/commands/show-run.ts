@@ -2,7 +2,8 @@
 import { ExitCode } from '../../core/errors.js';
 import { getJob } from '../../jobs/show.js';
 import type { JobDetail } from '../../jobs/types.js';
-import { layoutOf } from '../../queue/layout.js';
+import { layoutOf, type QueueLayout } from '../../queue/layout.js';
+import { join } from 'node:path';
 import { resolveQueueRoot } from '../queue-root.js';
 import { age, duration, paint, statusColor, styleFor, type Style } from '../render.js';
 import { waitingText } from './list-run.js';
@@ -32,12 +33,12 @@ export async function runShow(queue: string | undefined, ref: string, flags: { j
   if (flags.json) {
     process.stdout.write(`${JSON.stringify(detail.state === 'completed' || detail.state === 'failed' ? detail.record : detail, null, 2)}\n`);
   } else {
-    process.stdout.write(renderDetail(detail, styleFor(process.stdout, process.env), Date.now()));
+    process.stdout.write(renderDetail(detail, styleFor(process.stdout, process.env), Date.now(), layout));
   }
   return ExitCode.ok;
 }
 
-export function renderDetail(job: JobDetail, style: Style, now: number): string {
+export function renderDetail(job: JobDetail, style: Style, now: number, layout: QueueLayout): string {
   const rows: [string, string][] = [];
   const add = (key: string, value: string | number | null | undefined): void => {
     if (value !== null && value !== undefined && value !== '') rows.push([key, String(value)]);
@@ -73,6 +74,7 @@ export function renderDetail(job: JobDetail, style: Style, now: number): string 
       add('attempts', job.record.result.attempts as number | undefined);
       add('host', job.record.result.host as string | undefined);
       add('result file', job.record.result.result_path as string | undefined);
+      add('original', typeof job.record.result.original_file === 'string' ? join(layout.failed, job.record.result.original_file) : undefined);
       if (job.retried_as.length > 0) add('retried as', job.retried_as.join(', '));
       break;
   }
@@ -81,7 +83,7 @@ export function renderDetail(job: JobDetail, style: Style, now: number): string 
   add('command', job.command);
   const width = Math.max(...rows.map(([k]) => k.length));
   const lines = rows.map(([k, v]) => `${paint(style, 'dim', `${k}:`.padEnd(width + 1))} ${v}`);
-  if (job.state === 'completed' || job.state === 'failed') lines.push(paint(style, 'dim', `output: mcpq logs ${job.id}`));
+  if ((job.state === 'completed' || job.state === 'failed') && job.status !== 'invalid') lines.push(paint(style, 'dim', `output: mcpq logs ${job.id}`));
   if (job.state === 'running') lines.push(paint(style, 'dim', `follow: mcpq logs -f ${job.id}`));
   return `${lines.join('\n')}\n`;
 }
