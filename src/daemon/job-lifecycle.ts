@@ -20,7 +20,7 @@ import { claim as claimFile, releaseClaim, reserveId, updateClaim, type Claim } 
 import { exists, moveNoClobber, unlinkIfExists, writeAtomic } from '../queue/files.js';
 import { logPath } from '../queue/layout.js';
 import { bootTime } from '../queue/owner.js';
-import { buildRecord, writeRecord, type AttemptSummary, type StreamTail } from '../queue/records.js';
+import { buildRecord, summarizeAttempt, writeRecord, type AttemptSummary, type StreamTail } from '../queue/records.js';
 import { jsonOutput } from '../plugins/output.js';
 import { commandFor } from './command.js';
 import type { DaemonContext } from './context.js';
@@ -123,15 +123,7 @@ async function run(ctx: DaemonContext, claim: Claim, loaded: Extract<LoadedJob, 
   const attemptsAllowed = 1 + spec.retries;
   if (isRetryable(outcome.status) && claim.attempt < attemptsAllowed && !hooks.stopping()) {
     const delayMs = retryDelay(spec.retryDelayMs, claim.attempt);
-    const summary: AttemptSummary = {
-      attempt: claim.attempt,
-      status: outcome.status,
-      returncode: 'returncode' in outcome ? outcome.returncode : null,
-      ...('signal' in outcome && outcome.signal ? { signal: outcome.signal } : {}),
-      ...('error' in outcome && outcome.error ? { error: outcome.error } : {}),
-      ...(result.startedAt ? { started_at: result.startedAt.toISOString() } : {}),
-      completed_at: result.endedAt.toISOString(),
-    };
+    const summary = summarizeAttempt(claim.attempt, outcome, result.startedAt, result.endedAt);
     ctx.log.info({ event: 'retry', id: claim.id, attempt: claim.attempt, status: outcome.status, delay_ms: delayMs }, 'will retry');
     await requeue(ctx, claim, { history: [...history, summary], retryAt: Date.now() + delayMs });
     return { kind: 'requeued', id: claim.id };

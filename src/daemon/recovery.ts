@@ -15,7 +15,7 @@ import { listGroupLocks, unlockGroup } from '../queue/group-lock.js';
 import { moveNoClobber, unlinkIfExists } from '../queue/files.js';
 import { claimedName, parseClaimedName } from '../queue/names.js';
 import { bootTime, filesystemNow, listDaemons, thisHost, unregisterDaemon } from '../queue/owner.js';
-import { buildRecord, readRecord, writeRecord, type AttemptSummary } from '../queue/records.js';
+import { buildRecord, readRecord, summarizeAttempt, writeRecord, type AttemptSummary } from '../queue/records.js';
 import type { DaemonContext } from './context.js';
 import { requeue } from './job-lifecycle.js';
 import { groupExists, stopGroup } from './process-group.js';
@@ -130,13 +130,8 @@ async function recoverTaken(ctx: DaemonContext, dead: Claim): Promise<keyof Reco
   const loaded = loadJobFile(claim.source, await readFile(jobPath), { timeoutSeconds: ctx.settings.defaultTimeoutSeconds, submittedAt: Date.now() });
   const retries = loaded.ok ? loaded.spec.retries : 0;
   const history = [...(((loaded.ok ? loaded.meta.history : undefined) ?? []) as AttemptSummary[])];
-  const interruption: AttemptSummary = {
-    attempt: claim.attempt,
-    status: 'interrupted',
-    error: `daemon ${claim.host}/${claim.pid} stopped while the job ran`,
-    ...(claim.started_at ? { started_at: claim.started_at } : {}),
-    completed_at: new Date().toISOString(),
-  };
+  const why = `daemon ${claim.host}/${claim.pid} stopped while the job ran`;
+  const interruption = summarizeAttempt(claim.attempt, { status: 'interrupted', error: why }, claim.started_at, new Date());
   // An interruption is no fault of the job's: it always gets at least one more try.
   const attemptsAllowed = 1 + Math.max(retries, 1);
   if (claim.pgid === undefined || claim.attempt < attemptsAllowed) {
@@ -144,7 +139,7 @@ async function recoverTaken(ctx: DaemonContext, dead: Claim): Promise<keyof Reco
     ctx.log.warn({ event: 'recover', id: claim.id, attempt: claim.attempt }, 'put back an interrupted job');
     return 'requeued';
   }
-  const rec = buildRecord(loaded.object ?? {}, { status: 'interrupted', error: `${interruption.error}, and its ${claim.attempt} attempts are used up` }, {
+  const rec = buildRecord(loaded.object ?? {}, { status: 'interrupted', error: `${why}, and its ${claim.attempt} attempts are used up` }, {
     id: claim.id,
     source: claim.source,
     host: ctx.host,

@@ -38,10 +38,6 @@ export interface RecordContext {
 
 export type JobRecord = Record<string, unknown> & { result: Record<string, unknown> };
 
-export function stateOf(outcome: Outcome): 'completed' | 'failed' {
-  return outcome.status === 'completed' ? 'completed' : 'failed';
-}
-
 export function buildRecord(job: Readonly<Record<string, unknown>>, outcome: Outcome, ctx: RecordContext): JobRecord {
   const stdout = ctx.stdout ?? { text: '', bytes: 0, truncated: false };
   const stderr = ctx.stderr ?? { text: '', bytes: 0, truncated: false };
@@ -66,16 +62,16 @@ export function buildRecord(job: Readonly<Record<string, unknown>>, outcome: Out
   return { ...job, result };
 }
 
-export function summarize(record: JobRecord, attempt: number): AttemptSummary {
-  const r = record.result;
+// How one attempt ended, for the final record's `earlier_attempts`.
+export function summarizeAttempt(attempt: number, outcome: Outcome, startedAt: Date | string | undefined, completedAt: Date): AttemptSummary {
   return {
     attempt,
-    status: String(r.status),
-    returncode: (r.returncode as number | null | undefined) ?? null,
-    signal: (r.signal as string | undefined) ?? null,
-    ...(typeof r.error === 'string' ? { error: r.error } : {}),
-    ...(typeof r.started_at === 'string' ? { started_at: r.started_at } : {}),
-    completed_at: String(r.completed_at),
+    status: outcome.status,
+    ...('returncode' in outcome ? { returncode: outcome.returncode } : {}),
+    ...('signal' in outcome && outcome.signal ? { signal: outcome.signal } : {}),
+    ...('error' in outcome && outcome.error ? { error: outcome.error } : {}),
+    ...(startedAt === undefined ? {} : { started_at: typeof startedAt === 'string' ? startedAt : startedAt.toISOString() }),
+    completed_at: completedAt.toISOString(),
   };
 }
 
