@@ -11,7 +11,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     if (errnoCode(error) !== 'EPIPE') throw error;
     process.exit(ExitCode.ok);
   });
-  const program = buildProgram();
+  const program = buildProgram(argv);
   try {
     await program.parseAsync([...argv]);
   } catch (error) {

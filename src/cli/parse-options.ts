@@ -2,13 +2,30 @@
 // the flag's expectation (commander prefixes the flag itself).
 import { InvalidArgumentError } from 'commander';
 import { parseDuration } from '../core/duration.js';
+import { SAFE_ID_RULE, isSafeId } from '../core/ids.js';
 
-export function integerAtLeast(min: number): (value: string) => number {
+export function integerAtLeast(min: number, max = Infinity): (value: string) => number {
   return (value) => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected a whole number >= ${min}, got "${value}"`);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      throw new InvalidArgumentError(`expected a whole number >= ${min}${max === Infinity ? '' : ` and <= ${max}`}, got "${value}"`);
+    }
     return n;
   };
+}
+
+export function nonEmpty(value: string): string {
+  if (value === '') throw new InvalidArgumentError('must not be empty');
+  return value;
+}
+
+export function jobId(value: string): string {
+  if (!isSafeId(value)) throw new InvalidArgumentError(`expected a job id (${SAFE_ID_RULE}), got "${value}"`);
+  return value;
+}
+
+export function jobIds(value: string, previous: string[] = []): string[] {
+  return [...previous, jobId(value)];
 }
 
 export function seconds(value: string): number {

@@ -4,14 +4,14 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { z } from 'zod';
 import { McpqError, ExitCode, errnoCode, errorMessage } from '../core/errors.js';
 
-const configSchema = z.looseObject({
-  queue: z.string().min(1).optional(),
-  plugins: z.array(z.string().min(1)).optional(),
-});
-export type Config = z.infer<typeof configSchema>;
+// Checked by hand, not with zod: every command reads this file, and two fields do not
+// justify loading a schema library before each one.
+export interface Config {
+  readonly queue?: string;
+  readonly plugins?: readonly string[];
+}
 
 export function configPath(env: NodeJS.ProcessEnv): string {
   const base = env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME !== '' ? env.XDG_CONFIG_HOME : join(homedir(), '.config');
@@ -33,9 +33,17 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
   } catch (error) {
     throw new McpqError(`config ${path} is not valid JSON: ${errorMessage(error)}`, ExitCode.usage);
   }
-  const parsed = configSchema.safeParse(value);
-  if (!parsed.success) throw new McpqError(`config ${path}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, ExitCode.usage);
-  return parsed.data;
+  const problem = configProblem(value);
+  if (problem !== undefined) throw new McpqError(`config ${path}: ${problem}`, ExitCode.usage);
+  return value as Config;
+}
+
+function configProblem(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'must be a JSON object';
+  const { queue, plugins } = value as Record<string, unknown>;
+  if (queue !== undefined && (typeof queue !== 'string' || queue === '')) return 'queue: must be a folder path';
+  if (plugins !== undefined && !(Array.isArray(plugins) && plugins.every((p) => typeof p === 'string' && p !== ''))) return 'plugins: must be a list of folder paths';
+  return undefined;
 }
 
 export function expandHome(path: string): string {

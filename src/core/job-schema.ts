@@ -4,9 +4,7 @@
 // timeout in milliseconds). Unknown fields are kept untouched for the record.
 import { z } from 'zod';
 import { SAFE_ID_RULE, isSafeId } from './ids.js';
-
-export const PRIORITY_NAMES = Object.freeze({ high: 10, medium: 0, low: -10 });
-export const DEFAULT_TIMEOUT_SECONDS = 300;
+import { MAX_RETRIES, notBeforeOf, priorityValue } from './job-rules.js';
 
 const safeId = z.string().refine(isSafeId, { error: `must be a safe file name (${SAFE_ID_RULE})` });
 
@@ -44,7 +42,7 @@ export const jobFileSchema = z
         error: 'must be an integer or one of "high", "medium", "low"',
       })
       .optional(),
-    retries: z.number({ error: 'must be a whole number' }).int().min(0).max(100).optional(),
+    retries: z.number({ error: 'must be a whole number' }).int().min(0).max(MAX_RETRIES).optional(),
     retry_delay: z.number({ error: 'must be a number of seconds' }).nonnegative().optional(),
     after: z.array(safeId, { error: 'must be a list of job ids' }).optional(),
     not_before: z
@@ -108,11 +106,6 @@ export interface JobSpec {
 
 export type ParseResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
 
-export function priorityValue(p: number | 'high' | 'medium' | 'low' | undefined): number {
-  if (p === undefined) return PRIORITY_NAMES.medium;
-  return typeof p === 'number' ? p : PRIORITY_NAMES[p];
-}
-
 // Turns zod issues into one line naming each bad field and what was expected.
 export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
   return issues
@@ -161,13 +154,6 @@ function toSpec(job: JobFile, defaults: JobDefaults): JobSpec {
     group: job.group ?? job.plugin,
     resultFile: job.result_file,
   };
-}
-
-// not_before as epoch ms: an ISO time, or seconds after submission.
-export function notBeforeOf(value: string | number | undefined, submittedAt: number): number | undefined {
-  if (value === undefined) return undefined;
-  const at = typeof value === 'number' ? submittedAt + value * 1_000 : Date.parse(value);
-  return Number.isNaN(at) ? undefined : at;
 }
 
 function runSpecOf(job: JobFile): RunSpec {

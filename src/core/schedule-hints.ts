@@ -6,7 +6,7 @@
 import { formatOf, parsePendingName } from '../queue/names.js';
 import { isSafeId } from './ids.js';
 import { META_KEY } from './job-file.js';
-import { notBeforeOf, priorityValue, PRIORITY_NAMES } from './job-schema.js';
+import { isPriorityName, notBeforeOf, priorityValue } from './job-rules.js';
 
 export interface ScheduleHints {
   readonly wantedId: string;
@@ -49,7 +49,7 @@ export function scheduleHints(name: string, bytes: Uint8Array, submittedAt: numb
   return {
     wantedId: id ?? stem,
     waitStable: false,
-    priority: Number.isInteger(priority) ? (priority as number) : typeof priority === 'string' && priority in PRIORITY_NAMES ? priorityValue(priority as keyof typeof PRIORITY_NAMES) : 0,
+    priority: Number.isInteger(priority) ? (priority as number) : isPriorityName(priority) ? priorityValue(priority) : 0,
     after: Array.isArray(job.after) ? job.after.filter((a): a is string => typeof a === 'string') : NONE,
     notBefore: notBefore === undefined ? retryAt : retryAt === undefined ? notBefore : Math.max(notBefore, retryAt),
     group: group ?? plugin,

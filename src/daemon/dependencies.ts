@@ -4,9 +4,8 @@
 // among pending jobs. A job moving between folders (claimed, its id not yet reserved)
 // is briefly nowhere, so an id counts as unknown only once it has been missing for
 // the settle period.
-import { claimPath } from '../queue/claims.js';
 import { exists } from '../queue/files.js';
-import { recordPath, type QueueLayout } from '../queue/layout.js';
+import { claimPath, recordPath, type QueueLayout } from '../queue/layout.js';
 import type { PendingEntry } from './pending-index.js';
 import { dependencyCycles, type DependencyState } from './scheduler.js';
 

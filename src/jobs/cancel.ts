@@ -20,7 +20,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ExitCode, McpqError } from '../core/errors.js';
-import { DEFAULT_TIMEOUT_SECONDS } from '../core/job-schema.js';
+import { DEFAULT_TIMEOUT_SECONDS } from '../core/job-rules.js';
 import { loadJobFile, recordLinks } from '../core/job-file.js';
 import { claim, releaseClaim, reserveId } from '../queue/claims.js';
 import { requestCancel, removeRequest } from '../queue/control.js';

@@ -4,7 +4,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errnoCode } from '../core/errors.js';
-import { DEFAULT_TIMEOUT_SECONDS } from '../core/job-schema.js';
+import { DEFAULT_TIMEOUT_SECONDS } from '../core/job-rules.js';
 import { loadJobFile, type LoadedJob } from '../core/job-file.js';
 import { compareOrder } from '../core/order.js';
 import { entryOf } from '../daemon/indexer.js';

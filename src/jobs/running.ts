@@ -3,7 +3,7 @@
 // file that is gone is simply not there any more.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DEFAULT_TIMEOUT_SECONDS } from '../core/job-schema.js';
+import { DEFAULT_TIMEOUT_SECONDS } from '../core/job-rules.js';
 import { loadJobFile, type LoadedJob } from '../core/job-file.js';
 import type { Claim } from '../queue/claims.js';
 import { runningClaims } from '../queue/inventory.js';

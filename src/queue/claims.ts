@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { errnoCode } from '../core/errors.js';
 import { unlinkIfExists } from './files.js';
-import { recordPath, type QueueLayout } from './layout.js';
+import { claimPath, recordPath, type QueueLayout } from './layout.js';
 import { CLAIM_SUFFIX, claimedName } from './names.js';
 
 export function claim(layout: QueueLayout, name: string, tag: string, seq: number): string | undefined {
@@ -45,10 +45,6 @@ export const claimSchema = z.object({
 });
 export type Claim = z.infer<typeof claimSchema>;
 export type ClaimFields = Omit<Claim, 'id'>;
-
-export function claimPath(layout: QueueLayout, id: string): string {
-  return join(layout.running, `${id}${CLAIM_SUFFIX}`);
-}
 
 function recordExists(layout: QueueLayout, id: string): boolean {
   return existsSync(recordPath(layout, 'completed', id)) || existsSync(recordPath(layout, 'failed', id));

@@ -3,7 +3,6 @@
 import { randomBytes } from 'node:crypto';
 import { link, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
 import { errnoCode } from '../core/errors.js';
 
 // Moves `from` into `dir` under `name`, or under `name` with a `-2`, `-3`… before its
@@ -57,6 +56,8 @@ export async function publishFile(dir: string, name: string, data: string | Uint
 // Replaces a file's content atomically (temp file, fsync, rename). No chmod: new
 // files take the umask's mode (the queue folder itself is 0700).
 export async function writeAtomic(path: string, data: string | Uint8Array, fsync = true): Promise<void> {
+  // Imported on first use: `mcpq submit` never needs it and starts faster without it.
+  const { default: writeFileAtomic } = await import('write-file-atomic');
   await writeFileAtomic(path, typeof data === 'string' ? data : Buffer.from(data), { fsync });
 }
 

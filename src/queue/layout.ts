@@ -3,6 +3,7 @@
 // it in two places or none.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { CLAIM_SUFFIX } from './names.js';
 
 export const StateDir = Object.freeze({
   pending: 'pending',
@@ -60,4 +61,9 @@ export function recordPath(layout: QueueLayout, state: 'completed' | 'failed', i
 
 export function logPath(layout: QueueLayout, id: string, stream: 'out' | 'err'): string {
   return join(layout.logs, `${id}.${stream}`);
+}
+
+// running/<id>.claim: who runs the job with this id (queue/claims.ts).
+export function claimPath(layout: QueueLayout, id: string): string {
+  return join(layout.running, `${id}${CLAIM_SUFFIX}`);
 }

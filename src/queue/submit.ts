@@ -3,9 +3,8 @@
 // a half-written job from us.
 import { readdir } from 'node:fs/promises';
 import { McpqError, ExitCode } from '../core/errors.js';
-import { claimPath } from './claims.js';
 import { exists, publishFile } from './files.js';
-import { recordPath, type QueueLayout } from './layout.js';
+import { claimPath, recordPath, type QueueLayout } from './layout.js';
 import { isIgnoredName, parsePendingName } from './names.js';
 
 // Where an id is already in use, or undefined when it is free.

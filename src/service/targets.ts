@@ -2,15 +2,13 @@
 // there, and which template of this package it is made from. Pure: the home folder,
 // uid and user name are passed in.
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PACKAGE_ROOT } from '../package-root.js';
 import type { TemplateFormat } from './template.js';
 
 export type Platform = 'linux' | 'darwin';
 
 export const LAUNCHD_LABEL = 'com.mcpq.daemon';
 
-// This package's root (dist/service/ → ../../), where bin/, launchd/ and systemd/ are.
-export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const MCPQ_ENTRY = join(PACKAGE_ROOT, 'bin', 'mcpq.js');
 
 export type Target =

@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { ExitCode, McpqError } from '../../core/errors.js';
 import { newJobId } from '../../core/ids.js';
+import { DEFAULT_TIMEOUT_SECONDS } from '../../core/job-rules.js';
 import { parseJobObject } from '../../core/job-schema.js';
 import { isSuccess } from '../../core/outcome.js';
 import type { QueueLayout } from '../../queue/layout.js';
@@ -9,12 +10,11 @@ import { submit } from '../../queue/submit.js';
 import { expandPipeline, isPipeline } from '../../pipelines/pipeline.js';
 import { waitForRecord } from '../wait.js';
 
-// The parsed pipeline file when `words` name one, else undefined.
-export async function pipelineFileOf(words: readonly string[], doubleDash: boolean): Promise<{ path: string; value: unknown } | undefined> {
-  if (doubleDash || words.length !== 1 || !/\.json$/i.test(words[0]!)) return undefined;
+// The parsed pipeline file when `path` holds one, else undefined.
+export async function pipelineFileOf(path: string): Promise<{ path: string; value: unknown } | undefined> {
   try {
-    const value: unknown = JSON.parse(await readFile(words[0]!, 'utf8'));
-    return isPipeline(value) ? { path: words[0]!, value } : undefined;
+    const value: unknown = JSON.parse(await readFile(path, 'utf8'));
+    return isPipeline(value) ? { path, value } : undefined;
   } catch {
     return undefined; // not ours to report: the single-job path says what is wrong
   }
@@ -27,7 +27,7 @@ export async function submitPipeline(layout: QueueLayout, file: { path: string; 
   if (!expanded.ok) throw new McpqError(`${file.path}: ${expanded.error}`, ExitCode.usage);
   const now = Date.now();
   for (const { stage, job } of expanded.jobs) {
-    const parsed = parseJobObject(job, { timeoutSeconds: 300, submittedAt: now });
+    const parsed = parseJobObject(job, { timeoutSeconds: DEFAULT_TIMEOUT_SECONDS, submittedAt: now });
     if (!parsed.ok) throw new McpqError(`${file.path}: stage "${stage}": ${parsed.error}`, ExitCode.usage);
   }
   for (const { id, job } of expanded.jobs) {

@@ -1,22 +1,20 @@
-// The submit command's body.
+// The submit command's body. `mcpq submit -- CMD` is the hot path: everything it
+// does not need (zod, plugins, pipelines, waiting) is imported only when used.
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { ExitCode, McpqError, errnoCode } from '../../core/errors.js';
 import { newJobId } from '../../core/ids.js';
-import { parseJobObject } from '../../core/job-schema.js';
+import { DEFAULT_TIMEOUT_SECONDS } from '../../core/job-rules.js';
 import { exitCodeOf } from '../../core/outcome.js';
 import { ensureQueue, layoutOf, logPath, type QueueLayout } from '../../queue/layout.js';
-import { listDaemons } from '../../queue/owner.js';
 import type { JobRecord } from '../../queue/records.js';
 import { submit, whereIsId } from '../../queue/submit.js';
 import { fieldsFromFlags, hasJobFields } from '../job-flags.js';
-import { pluginJob, type FindPlugin } from '../plugin-job.js';
+import type { FindPlugin } from '../plugin-job.js';
 import { registryOptions } from '../plugin-roots.js';
 import { resolveQueueRoot } from '../queue-root.js';
-import { waitForRecord } from '../wait.js';
-import { pipelineFileOf, submitPipeline } from './submit-pipeline.js';
 import type { SubmitFlags } from './submit.js';
 
 type Built = { readonly id: string; readonly content: string; readonly extension: '.json' | '.sh' | '.txt'; readonly after: readonly string[] };
@@ -24,8 +22,11 @@ type Built = { readonly id: string; readonly content: string; readonly extension
 export async function runSubmit(queue: string | undefined, words: readonly string[], flags: SubmitFlags, doubleDash: boolean): Promise<number> {
   const layout = layoutOf(resolveQueueRoot(queue, process.env));
   await ensureQueue(layout);
-  const pipeline = await pipelineFileOf(words, doubleDash);
-  if (pipeline !== undefined) return submitPipeline(layout, pipeline, flags);
+  if (!doubleDash && words.length === 1 && /\.json$/i.test(words[0]!)) {
+    const { pipelineFileOf, submitPipeline } = await import('./submit-pipeline.js');
+    const pipeline = await pipelineFileOf(words[0]!);
+    if (pipeline !== undefined) return submitPipeline(layout, pipeline, flags);
+  }
   const built = await buildSubmission(words, flags, doubleDash, new Date(), findPluginNoting(layout));
   for (const dependency of built.after) {
     if ((await whereIsId(layout, dependency)) === undefined) {
@@ -37,6 +38,7 @@ export async function runSubmit(queue: string | undefined, words: readonly strin
   else if (!flags.wait) process.stdout.write(`${id}\n`);
   if (!flags.wait) return ExitCode.ok;
   process.stderr.write(`mcpq: submitted ${id}; waiting for it to finish\n`);
+  const [{ listDaemons }, { waitForRecord }] = await Promise.all([import('../../queue/owner.js'), import('../wait.js')]);
   if (!(await listDaemons(layout)).some((d) => d.alive)) {
     process.stderr.write(`mcpq: no daemon is serving ${layout.root}; the job waits until one starts (mcpq daemon)\n`);
   }
@@ -47,15 +49,22 @@ export async function runSubmit(queue: string | undefined, words: readonly strin
 // `findPlugin` lets a plugin job be checked and typed against the plugin's description.
 export async function buildSubmission(words: readonly string[], flags: SubmitFlags, doubleDash: boolean, now: Date, findPlugin?: FindPlugin): Promise<Built> {
   const fields = fieldsFromFlags(flags, now);
-  if (flags.plugin !== undefined) return asJson({ ...(await pluginJob(flags.plugin, words, flags, findPlugin)), cwd: process.cwd(), ...fields }, now);
+  if (flags.plugin !== undefined) {
+    const { pluginJob } = await import('../plugin-job.js');
+    return asJson({ ...(await pluginJob(flags.plugin, words, flags, findPlugin)), cwd: process.cwd(), ...fields }, now);
+  }
   const jobFile = !doubleDash && flags.shell === undefined && words.length === 1 && /\.(json|sh|txt)$/i.test(words[0]!) ? words[0]! : undefined;
   if (jobFile !== undefined) return fromFile(jobFile, fields);
   if (flags.shell !== undefined && words.length > 0) throw new McpqError('give either --shell LINE or a command after --, not both', ExitCode.usage);
   if (flags.shell === undefined && words.length === 0) {
     throw new McpqError('nothing to run: give a command after --, --shell "LINE", or a job file', ExitCode.usage);
   }
+  if ((flags.shell ?? words[0]) === '') throw new McpqError(`${flags.shell === undefined ? 'the command' : '--shell'} must not be empty`, ExitCode.usage);
   const base = flags.shell !== undefined ? { command: flags.shell } : { command: words[0]!, args: words.slice(1) };
-  return asJson({ ...base, cwd: process.cwd(), ...fields }, now);
+  // Every field came from a flag its parser already checked against core/job-rules.ts
+  // (test/unit/submit-flags.test.ts holds such jobs to the schema), so no zod here.
+  const job: Record<string, unknown> = { ...base, cwd: process.cwd(), ...fields };
+  return { id: flags.id ?? newJobId(), content: jobJson(job), extension: '.json', after: flags.after ?? [] };
 }
 
 async function fromFile(path: string, fields: Record<string, unknown>): Promise<Built> {
@@ -86,12 +95,18 @@ async function fromFile(path: string, fields: Record<string, unknown>): Promise<
   return asJson({ ...(value as Record<string, unknown>), ...fields }, now);
 }
 
-function asJson(job: Record<string, unknown>, now: Date): Built {
-  const parsed = parseJobObject(job, { timeoutSeconds: 300, submittedAt: now.getTime() });
+// A job from a file or a plugin: checked against the schema before it is queued.
+async function asJson(job: Record<string, unknown>, now: Date): Promise<Built> {
+  const { parseJobObject } = await import('../../core/job-schema.js');
+  const parsed = parseJobObject(job, { timeoutSeconds: DEFAULT_TIMEOUT_SECONDS, submittedAt: now.getTime() });
   if (!parsed.ok) throw new McpqError(`invalid job: ${parsed.error}`, ExitCode.usage);
-  if (job.cwd !== undefined) job.cwd = resolve(String(job.cwd));
   const id = parsed.value.requestedId ?? newJobId();
-  return { id, content: `${JSON.stringify(job, null, 2)}\n`, extension: '.json', after: parsed.value.after };
+  return { id, content: jobJson(job), extension: '.json', after: parsed.value.after };
+}
+
+function jobJson(job: Record<string, unknown>): string {
+  if (job.cwd !== undefined) job.cwd = resolve(String(job.cwd));
+  return `${JSON.stringify(job, null, 2)}\n`;
 }
 
 // Finds a plugin for `submit --plugin`; one this queue does not have may still be a

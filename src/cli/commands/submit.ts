@@ -1,7 +1,8 @@
 // `mcpq submit`: queue a command, a shell line or a job file.
 import { Option, type Command } from 'commander';
 import { examples, queueFlag, queueOption } from '../program.js';
-import { collect, durationMs, integerAtLeast, keyValue, seconds } from '../parse-options.js';
+import { MAX_RETRIES } from '../../core/job-rules.js';
+import { collect, durationMs, integerAtLeast, jobId, jobIds, keyValue, nonEmpty, seconds } from '../parse-options.js';
 
 export interface SubmitFlags {
   shell?: string;
@@ -30,19 +31,19 @@ export function registerSubmit(program: Command): void {
     .description('queue a job: a command (after --), a shell line (--shell) or a .json/.sh/.txt job file'))
     .argument('[command...]', 'the command and its arguments, or one job file')
     .option('-s, --shell <line>', 'run this line with /bin/sh -c')
-    .option('--id <id>', 'the job id (default: a new random id)')
+    .addOption(new Option('--id <id>', 'the job id (default: a new random id)').argParser(jobId))
     .addOption(new Option('-t, --timeout <sec>', 'seconds before the job is stopped (0: none)').argParser(seconds))
-    .option('--cwd <dir>', 'working directory')
+    .addOption(new Option('--cwd <dir>', 'working directory').argParser(nonEmpty))
     .addOption(new Option('-e, --env <KEY=VALUE>', 'environment variable (repeatable)').argParser(keyValue))
     .option('-d, --description <text>', 'shown in listings')
     .option('-p, --priority <p>', 'high, medium, low or an integer (higher runs first)')
-    .addOption(new Option('-a, --after <id>', 'run only after this job completed (repeatable)').argParser(collect))
-    .addOption(new Option('--retries <n>', 'extra attempts after a failure').argParser(integerAtLeast(0)))
+    .addOption(new Option('-a, --after <id>', 'run only after this job completed (repeatable)').argParser(jobIds))
+    .addOption(new Option('--retries <n>', 'extra attempts after a failure').argParser(integerAtLeast(0, MAX_RETRIES)))
     .addOption(new Option('--retry-delay <sec>', 'first delay between attempts (doubles)').argParser(seconds))
     .addOption(new Option('--delay <duration>', 'start no sooner than this from now (90s, 10m, 2h)').argParser(durationMs))
     .option('--at <time>', 'start no sooner than this ISO time')
-    .option('-g, --group <name>', 'jobs of one group never run at the same time')
-    .option('-o, --result-file <path>', "write the job's stdout here when it ends (relative: results/)")
+    .addOption(new Option('-g, --group <name>', 'jobs of one group never run at the same time').argParser(nonEmpty))
+    .addOption(new Option('-o, --result-file <path>', "write the job's stdout here when it ends (relative: results/)").argParser(nonEmpty))
     .option('-w, --wait', "wait for the job, print its output, exit with its exit code")
     .option('--json', 'print {"id": …} as JSON')
     .option('--plugin <name>', 'run a plugin command: --plugin NAME COMMAND --arg key=value … (see mcpq plugins)')
