@@ -16,8 +16,7 @@
 // it writes in the instant between a check's stat and its truncate (two synchronous
 // calls back to back), which is cut uncounted. A log that stayed empty is removed: a
 // job without output leaves no log file.
-import { closeSync, constants, fstatSync, ftruncateSync, openSync, readSync, statSync, truncateSync, unlinkSync } from 'node:fs';
-import { errnoCode } from '../core/errors.js';
+import { closeSync, constants, ftruncateSync, openSync, readSync, statSync, truncateSync, unlinkSync } from 'node:fs';
 import type { StreamTail } from '../queue/records.js';
 
 export const CHECK_INTERVAL_MS = 1_000;
@@ -65,20 +64,18 @@ class StreamLog {
 
   finish(): StreamTail {
     this.closeFd();
-    let fd: number;
-    try {
-      fd = openSync(this.#path, 'r+');
-    } catch (error) {
-      if (errnoCode(error) !== 'ENOENT') throw error;
-      return { text: '', bytes: this.#dropped, truncated: this.#dropped > 0 }; // removed by hand
+    // Most jobs write nothing to one stream or both: a stat settles those.
+    const nothing = { text: '', bytes: this.#dropped, truncated: this.#dropped > 0 };
+    const written = statSync(this.#path, { throwIfNoEntry: false });
+    if (written === undefined) return nothing; // removed by hand
+    if (written.size === 0) {
+      unlinkSync(this.#path);
+      return nothing;
     }
+    const { size } = written;
+    const fd = openSync(this.#path, 'r+');
     try {
-      const { size } = fstatSync(fd);
       const { tailBytes, maxLogBytes } = this.#options;
-      if (size === 0) {
-        unlinkSync(this.#path);
-        return { text: '', bytes: this.#dropped, truncated: this.#dropped > 0 };
-      }
       // After a cut, the bytes past the cap were written since the last cut.
       const from = Math.max(this.#dropped > 0 ? maxLogBytes : 0, size - tailBytes);
       const tail = Buffer.alloc(Math.max(0, size - from));
