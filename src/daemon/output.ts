@@ -16,7 +16,10 @@
 // it writes in the instant between a check's stat and its truncate (two synchronous
 // calls back to back), which is cut uncounted. A log that stayed empty is removed: a
 // job without output leaves no log file.
-import { closeSync, constants, ftruncateSync, openSync, readSync, statSync, truncateSync, unlinkSync } from 'node:fs';
+import { closeSync, constants, open, statSync, truncateSync } from 'node:fs';
+import { open as openHandle, stat, unlink } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { errnoCode } from '../core/errors.js';
 import type { StreamTail } from '../queue/records.js';
 
 export const CHECK_INTERVAL_MS = 1_000;
@@ -27,21 +30,23 @@ export interface LogOptions {
 }
 
 const OPEN_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_APPEND;
+const openFd = promisify(open);
 
-// One stream's log file. Its calls are synchronous: each is one small system call (a
-// stat, a truncate, one read of at most `tailBytes`), cheaper than a round trip
-// through the thread pool, and a check's stat and truncate must follow each other
-// as closely as they can.
+// One stream's log file. Creating and removing it go through the thread pool: they
+// change the directory, and while records are being fsynced such a change waits for
+// the filesystem's journal (ten times as long on ext4), which the daemon's one thread
+// must not. A check is synchronous: a stat, rarely a truncate, and the two must
+// follow each other as closely as they can.
 class StreamLog {
   #fd: number | undefined;
   #dropped = 0; // bytes cut from the end of the file so far
   readonly #path: string;
   readonly #options: LogOptions;
 
-  constructor(path: string, options: LogOptions) {
+  constructor(path: string, fd: number, options: LogOptions) {
     this.#path = path;
+    this.#fd = fd;
     this.#options = options;
-    this.#fd = openSync(path, OPEN_FLAGS, 0o600);
   }
 
   get fd(): number {
@@ -62,29 +67,31 @@ class StreamLog {
     this.#dropped += size - maxLogBytes;
   }
 
-  finish(): StreamTail {
+  async finish(): Promise<StreamTail> {
     this.closeFd();
     // Most jobs write nothing to one stream or both: a stat settles those.
     const nothing = { text: '', bytes: this.#dropped, truncated: this.#dropped > 0 };
-    const written = statSync(this.#path, { throwIfNoEntry: false });
-    if (written === undefined) return nothing; // removed by hand
-    if (written.size === 0) {
-      unlinkSync(this.#path);
+    const size = await stat(this.#path).then((s) => s.size, (error: unknown) => {
+      if (errnoCode(error) === 'ENOENT') return undefined; // removed by hand
+      throw error;
+    });
+    if (size === undefined) return nothing;
+    if (size === 0) {
+      await unlink(this.#path);
       return nothing;
     }
-    const { size } = written;
-    const fd = openSync(this.#path, 'r+');
+    const { tailBytes, maxLogBytes } = this.#options;
+    const handle = await openHandle(this.#path, 'r+');
     try {
-      const { tailBytes, maxLogBytes } = this.#options;
       // After a cut, the bytes past the cap were written since the last cut.
       const from = Math.max(this.#dropped > 0 ? maxLogBytes : 0, size - tailBytes);
       const tail = Buffer.alloc(Math.max(0, size - from));
-      const read = tail.length === 0 ? 0 : readSync(fd, tail, 0, tail.length, from);
-      if (size > maxLogBytes) ftruncateSync(fd, maxLogBytes);
+      const { bytesRead } = tail.length === 0 ? { bytesRead: 0 } : await handle.read(tail, 0, tail.length, from);
+      if (size > maxLogBytes) await handle.truncate(maxLogBytes);
       const bytes = this.#dropped + size;
-      return { text: tail.toString('utf8', 0, read), bytes, truncated: read < bytes };
+      return { text: tail.toString('utf8', 0, bytesRead), bytes, truncated: bytesRead < bytes };
     } finally {
-      closeSync(fd);
+      await handle.close();
     }
   }
 }
@@ -94,15 +101,18 @@ export class JobLogs {
   readonly #stderr: StreamLog;
   #checks: NodeJS.Timeout | undefined;
 
-  // Opens (creates, empties) both logs. Throws if either cannot be opened.
-  constructor(paths: { readonly stdout: string; readonly stderr: string }, options: LogOptions) {
-    this.#stdout = new StreamLog(paths.stdout, options);
-    try {
-      this.#stderr = new StreamLog(paths.stderr, options);
-    } catch (error) {
-      this.#stdout.finish();
-      throw error;
-    }
+  private constructor(stdout: StreamLog, stderr: StreamLog) {
+    this.#stdout = stdout;
+    this.#stderr = stderr;
+  }
+
+  // Creates (or empties) both logs. Rejects if either cannot be opened, leaving none.
+  static async open(paths: { readonly stdout: string; readonly stderr: string }, options: LogOptions): Promise<JobLogs> {
+    const opened = await Promise.allSettled([openFd(paths.stdout, OPEN_FLAGS, 0o600), openFd(paths.stderr, OPEN_FLAGS, 0o600)]);
+    const [out, err] = opened.map((o, i) => (o.status === 'fulfilled' ? new StreamLog(i === 0 ? paths.stdout : paths.stderr, o.value, options) : undefined));
+    if (out !== undefined && err !== undefined) return new JobLogs(out, err);
+    await Promise.all([out?.finish(), err?.finish()]);
+    throw opened.find((o) => o.status === 'rejected')!.reason;
   }
 
   // The descriptors to give the job as its stdout and stderr.
@@ -128,8 +138,9 @@ export class JobLogs {
 
   // Once nothing of the job writes any more: the record's tails, and the logs cut to
   // the cap (or removed when empty).
-  finish(): { stdout: StreamTail; stderr: StreamTail } {
+  async finish(): Promise<{ stdout: StreamTail; stderr: StreamTail }> {
     clearInterval(this.#checks);
-    return { stdout: this.#stdout.finish(), stderr: this.#stderr.finish() };
+    const [stdout, stderr] = await Promise.all([this.#stdout.finish(), this.#stderr.finish()]);
+    return { stdout, stderr };
   }
 }

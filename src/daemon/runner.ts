@@ -55,7 +55,7 @@ export async function startJob(request: RunRequest): Promise<RunningJob> {
 
   let logs: JobLogs;
   try {
-    logs = new JobLogs({ stdout: request.stdoutLog, stderr: request.stderrLog }, request);
+    logs = await JobLogs.open({ stdout: request.stdoutLog, stderr: request.stderrLog }, request);
   } catch (error) {
     return notStarted(`could not start: cannot open its log: ${errorMessage(error)}`);
   }
@@ -77,7 +77,7 @@ export async function startJob(request: RunRequest): Promise<RunningJob> {
       stripFinalNewline: false,
     });
   } catch (error) {
-    logs.finish();
+    await logs.finish();
     return notStarted(errorMessage(error));
   }
   logs.handedOver();
@@ -104,7 +104,7 @@ export async function startJob(request: RunRequest): Promise<RunningJob> {
     const endedAt = new Date();
     timer?.clear();
     await stopping; // what the group writes on its way out belongs in its logs
-    const tails = logs.finish();
+    const tails = await logs.finish();
     if (result.failed && pid === undefined) {
       return { outcome: { status: 'failed', returncode: null, error: spawnError(request.command.file, result.code, result.originalMessage) }, startedAt, endedAt, ...tails };
     }
