@@ -43,6 +43,8 @@ export interface RunResult {
 
 export interface RunningJob {
   readonly pid: number | undefined;
+  // The job's processes are gone (its result still has to be read from its logs).
+  readonly exited: Promise<void>;
   readonly done: Promise<RunResult>;
   stop(reason: StopReason): void;
 }
@@ -99,11 +101,15 @@ export async function startJob(request: RunRequest): Promise<RunningJob> {
     if (pid !== undefined && stopReason === undefined) stopping = stopGroup(pid, request.killGraceMs);
   });
 
-  const done = (async (): Promise<RunResult> => {
+  const ended = (async () => {
     const result = await subprocess;
     const endedAt = new Date();
     timer?.clear();
     await stopping; // what the group writes on its way out belongs in its logs
+    return { result, endedAt };
+  })();
+  const done = (async (): Promise<RunResult> => {
+    const { result, endedAt } = await ended;
     const tails = await logs.finish();
     if (result.failed && pid === undefined) {
       return { outcome: { status: 'failed', returncode: null, error: spawnError(request.command.file, result.code, result.originalMessage) }, startedAt, endedAt, ...tails };
@@ -111,7 +117,7 @@ export async function startJob(request: RunRequest): Promise<RunningJob> {
     return { outcome: outcomeOf(result.exitCode, result.signal, stopReason, request.timeoutMs), startedAt, endedAt, ...tails };
   })();
 
-  return { pid, done, stop };
+  return { pid, exited: ended.then(() => undefined), done, stop };
 }
 
 // A descriptor goes to spawn as it is: no pipe, no stream in the daemon. execa's types
@@ -163,6 +169,7 @@ function notStarted(error: string): RunningJob {
   const now = new Date();
   return {
     pid: undefined,
+    exited: Promise.resolve(),
     stop: () => undefined,
     done: Promise.resolve({
       outcome: { status: 'failed', returncode: null, error },
