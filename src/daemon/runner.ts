@@ -117,7 +117,8 @@ export async function startJob(request: RunRequest): Promise<RunningJob> {
     return { outcome: outcomeOf(result.exitCode, result.signal, stopReason, request.timeoutMs), startedAt, endedAt, ...tails };
   })();
 
-  return { pid, exited: ended.then(() => undefined), done, stop };
+  // A fault while ending shows in `done`; `exited` only says that the job is over.
+  return { pid, exited: ended.then(() => undefined, () => undefined), done, stop };
 }
 
 // A descriptor goes to spawn as it is: no pipe, no stream in the daemon. execa's types
