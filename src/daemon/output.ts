@@ -22,7 +22,7 @@ import { promisify } from 'node:util';
 import { errnoCode } from '../core/errors.js';
 import type { StreamTail } from '../queue/records.js';
 
-export const CHECK_INTERVAL_MS = 1_000;
+const CHECK_INTERVAL_MS = 1_000;
 
 export interface LogOptions {
   readonly tailBytes: number;
