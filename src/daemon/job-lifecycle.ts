@@ -110,8 +110,9 @@ async function run(ctx: DaemonContext, claim: Claim, loaded: Extract<LoadedJob, 
   });
   await noteStart(ctx, claim, job, spec.run, spec.env);
   hooks.onStarted({ id: claim.id, stop: job.stop });
-  const result = await job.done;
+  await job.exited;
   hooks.onExited(claim.id);
+  const result = await job.done;
   let outcome = result.outcome;
   if (outcome.status === 'requeue' || (await stoppedWithTheDaemon(outcome, hooks))) {
     ctx.log.info({ event: 'requeue', id: claim.id, reason: 'shutdown' }, 'put back for the next start');

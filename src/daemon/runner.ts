@@ -1,13 +1,14 @@
-// Runs one job attempt: spawns it as the leader of a new process group, streams its
-// output (output.ts), enforces the timeout, and reports how it ended as an Outcome.
-// A job ends when its main process exits; whatever it left running in its group is
-// stopped then, so a job never leaves a process behind.
+// Runs one job attempt: spawns it as the leader of a new process group with its log
+// files as its stdout and stderr (output.ts), enforces the timeout, and reports how
+// it ended as an Outcome. A job ends when its main process exits; whatever it left
+// running in its group is stopped then, so a job never leaves a process behind, and
+// its logs are final once the group is gone.
 import { stat } from 'node:fs/promises';
-import { execa, type ResultPromise } from 'execa';
+import { execa, type ResultPromise, type StdoutStderrOption } from 'execa';
 import { errnoCode, errorMessage } from '../core/errors.js';
 import type { Outcome } from '../core/outcome.js';
 import type { StreamTail } from '../queue/records.js';
-import { OutputCapture } from './output.js';
+import { JobLogs } from './output.js';
 import { stopGroup } from './process-group.js';
 import { longTimeout, type LongTimer } from './timer.js';
 
@@ -42,6 +43,8 @@ export interface RunResult {
 
 export interface RunningJob {
   readonly pid: number | undefined;
+  // The job's processes are gone (its result still has to be read from its logs).
+  readonly exited: Promise<void>;
   readonly done: Promise<RunResult>;
   stop(reason: StopReason): void;
 }
@@ -51,6 +54,13 @@ const EMPTY_TAIL: StreamTail = Object.freeze({ text: '', bytes: 0, truncated: fa
 export async function startJob(request: RunRequest): Promise<RunningJob> {
   const cwdProblem = await checkCwd(request.cwd);
   if (cwdProblem !== undefined) return notStarted(cwdProblem);
+
+  let logs: JobLogs;
+  try {
+    logs = await JobLogs.open({ stdout: request.stdoutLog, stderr: request.stderrLog }, request);
+  } catch (error) {
+    return notStarted(`could not start: cannot open its log: ${errorMessage(error)}`);
+  }
 
   const startedAt = new Date();
   let subprocess: ResultPromise;
@@ -62,50 +72,60 @@ export async function startJob(request: RunRequest): Promise<RunningJob> {
       detached: true, // own process group (and session): see process-group.ts
       cleanup: false, // the daemon decides when jobs stop, not its exit handler
       stdin: 'ignore',
+      stdout: descriptor(logs.fds.stdout),
+      stderr: descriptor(logs.fds.stderr),
       buffer: false,
       reject: false,
       stripFinalNewline: false,
     });
   } catch (error) {
+    await logs.finish();
     return notStarted(errorMessage(error));
   }
+  logs.handedOver();
 
   const pid = subprocess.pid;
-  const out = new OutputCapture({ logPath: request.stdoutLog, tailBytes: request.tailBytes, maxLogBytes: request.maxLogBytes });
-  const err = new OutputCapture({ logPath: request.stderrLog, tailBytes: request.tailBytes, maxLogBytes: request.maxLogBytes });
-  const draining = Promise.all([
-    subprocess.stdout ? out.drain(subprocess.stdout) : undefined,
-    subprocess.stderr ? err.drain(subprocess.stderr) : undefined,
-  ]);
-
   let stopReason: StopReason | undefined;
+  let stopping: Promise<void> | undefined; // the group being stopped
   let timer: LongTimer | undefined;
   const stop = (reason: StopReason): void => {
     if (stopReason !== undefined || pid === undefined) return;
     stopReason = reason;
-    void stopGroup(pid, request.killGraceMs);
+    stopping = stopGroup(pid, request.killGraceMs);
   };
   if (request.timeoutMs !== null && pid !== undefined) {
     timer = longTimeout(() => stop({ kind: 'timeout' }), request.timeoutMs);
   }
-  // The main process may exit while children it left behind still hold its pipes.
+  // The main process may exit while children it left behind still run.
   subprocess.once('exit', () => {
-    if (pid !== undefined && stopReason === undefined) void stopGroup(pid, request.killGraceMs);
+    if (pid !== undefined && stopReason === undefined) stopping = stopGroup(pid, request.killGraceMs);
   });
 
-  const done = (async (): Promise<RunResult> => {
+  const ended = (async () => {
     const result = await subprocess;
-    timer?.clear();
-    await draining.catch(() => undefined);
     const endedAt = new Date();
-    const tails = { stdout: out.tail(), stderr: err.tail() };
+    timer?.clear();
+    await stopping; // what the group writes on its way out belongs in its logs
+    return { result, endedAt };
+  })();
+  const done = (async (): Promise<RunResult> => {
+    const { result, endedAt } = await ended;
+    const tails = await logs.finish();
     if (result.failed && pid === undefined) {
       return { outcome: { status: 'failed', returncode: null, error: spawnError(request.command.file, result.code, result.originalMessage) }, startedAt, endedAt, ...tails };
     }
     return { outcome: outcomeOf(result.exitCode, result.signal, stopReason, request.timeoutMs), startedAt, endedAt, ...tails };
   })();
 
-  return { pid, done, stop };
+  // A fault while ending shows in `done`; `exited` only says that the job is over.
+  return { pid, exited: ended.then(() => undefined, () => undefined), done, stop };
+}
+
+// A descriptor goes to spawn as it is: no pipe, no stream in the daemon. execa's types
+// name descriptors 3 to 9 only; at run time it passes any integer through
+// (lib/stdio/type.js makes a number 'native', native.js leaves it to spawn).
+function descriptor(fd: number): StdoutStderrOption {
+  return fd as StdoutStderrOption;
 }
 
 function outcomeOf(exitCode: number | undefined, signal: string | undefined, stopReason: StopReason | undefined, timeoutMs: number | null): Outcome | { status: 'requeue' } {
@@ -150,6 +170,7 @@ function notStarted(error: string): RunningJob {
   const now = new Date();
   return {
     pid: undefined,
+    exited: Promise.resolve(),
     stop: () => undefined,
     done: Promise.resolve({
       outcome: { status: 'failed', returncode: null, error },

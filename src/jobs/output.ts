@@ -1,13 +1,16 @@
-// A job's output: logs/<id>.out and logs/<id>.err hold everything it wrote (up to the
-// daemon's cap). They are created lazily, so a job that printed nothing has none, and
-// `mcpq clean` may have removed them; then the record's bounded copy (result.stdout,
+// A job's output: logs/<id>.out and logs/<id>.err hold everything it wrote (its first
+// bytes up to the daemon's cap). The job writes them itself; one that stayed empty is
+// removed when the job ends, so a job that printed nothing has none, and `mcpq clean`
+// may have removed them; then the record's bounded copy (result.stdout,
 // result.stderr) is what there is.
 //
-// Following relies on one ordering guarantee of the daemon (job-lifecycle.ts): the log
-// files are closed before the record is written. So: look for the record, then read
-// what the logs hold; if the record was there before the read, that read was the last.
+// Following relies on one ordering guarantee of the daemon (runner.ts): the record is
+// written only once the job's process group is gone and its logs are cut to the cap.
+// So: look for the record, then read what the logs hold; if the record was there
+// before the read, that read was the last.
 import { open, stat } from 'node:fs/promises';
 import { errnoCode } from '../core/errors.js';
+import { readClaim } from '../queue/claims.js';
 import { logPath, type QueueLayout } from '../queue/layout.js';
 import type { JobRecord } from '../queue/records.js';
 import { readRecordSafely } from './finished.js';
@@ -131,6 +134,9 @@ export async function followOutput(
 ): Promise<JobRecord | undefined> {
   const offsets = new Map(streams.map((s) => [s, options.from?.[s] ?? 0]));
   const fromLog = new Set<LogStream>();
+  // Which attempt of the job wrote what each stream has shown, when known.
+  const first = await attemptOf(layout, id);
+  const shown = new Map<LogStream, number | undefined>(streams.map((s) => [s, first]));
   const wake = wakeOnChange([layout.logs, layout.completed, layout.failed]);
   try {
     for (;;) {
@@ -139,13 +145,20 @@ export async function followOutput(
       for (const stream of streams) {
         let offset = offsets.get(stream)!;
         const size = await stat(outputPath(layout, id, stream)).then((s) => s.size, () => undefined);
-        if (size !== undefined && size < offset) offset = 0; // a new attempt rewrote the log
+        if (size !== undefined && size < offset) {
+          // Cut back to the daemon's cap (the job goes on; what was shown stays true):
+          // go on from the new end. Started over by a new attempt: from the beginning.
+          const attempt = await attemptOf(layout, id);
+          offset = attempt !== undefined && attempt === shown.get(stream) ? size : 0;
+          shown.set(stream, attempt);
+        }
         const slice = await readOutput(layout, id, stream, { offset });
         if (slice.source === 'log') fromLog.add(stream);
         // The record's copy stands in only for a log that never existed.
         if (slice.source === 'log' || (slice.source === 'record' && !fromLog.has(stream))) {
           if (slice.text !== '') onData(stream, slice.text);
           offsets.set(stream, slice.next_offset);
+          if (slice.text !== '' && shown.get(stream) === undefined) shown.set(stream, await attemptOf(layout, id));
         }
       }
       if (record !== undefined) return record;
@@ -154,4 +167,14 @@ export async function followOutput(
   } finally {
     wake.close();
   }
+}
+
+// The attempt of the job that runs now (its claim) or ran last (its record); none
+// while it waits in pending/. The record comes before the claim goes, so one of them
+// is there for a job that has started.
+async function attemptOf(layout: QueueLayout, id: string): Promise<number | undefined> {
+  const claim = await readClaim(layout, id);
+  if (claim !== undefined) return claim.attempt;
+  const attempts = (await readRecordSafely(layout, id))?.result.attempts;
+  return typeof attempts === 'number' ? attempts : undefined;
 }

@@ -22,6 +22,7 @@ export async function runDaemonCommand(queue: string | undefined, flags: DaemonF
     settleMs: flags.settle,
     rescanMs: flags.rescan,
     fsync: flags.fsync,
+    maxLogBytes: flags.maxLog,
     maxDaemonLogBytes: flags.maxDaemonLog,
   });
   const plugins = new PluginRegistry(registryOptions(layout, flags.plugins, process.env));

@@ -16,6 +16,7 @@ interface DaemonFlags {
   verbose?: boolean;
   fsync: boolean;
   maxDaemonLog: number;
+  maxLog: number;
   plugins?: string[];
 }
 
@@ -32,6 +33,7 @@ export function registerDaemon(program: Command): void {
     .addOption(new Option('--settle <ms>', 'how long an unreadable file must stay unchanged before it fails').argParser(integerAtLeast(0)).default(3000).hideHelp())
     .addOption(new Option('--rescan <ms>', 'full rescan of pending/ every this many ms').argParser(integerAtLeast(50)).default(5000).hideHelp())
     .addOption(new Option('--no-fsync', 'do not fsync records (faster, less durable)').hideHelp())
+    .addOption(new Option('--max-log <bytes>', "keep the first this many bytes of each job's stdout and stderr in logs/").argParser(integerAtLeast(1024)).default(256 * 1024 * 1024))
     .addOption(new Option('--max-daemon-log <bytes>', 'rotate daemon.log at this size').argParser(integerAtLeast(1024)).default(10 * 1024 * 1024).hideHelp())
     .addOption(pluginsDirOption())
     .option('-v, --verbose', 'also print the NDJSON log on stderr')
