@@ -9,7 +9,7 @@
 import { readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errnoCode, errorMessage } from '../core/errors.js';
-import { loadJobFile } from '../core/job-file.js';
+import { loadJobFile, recordLinks } from '../core/job-file.js';
 import { listRunning, type Claim } from '../queue/claims.js';
 import { claimPath } from '../queue/layout.js';
 import { listGroupLocks, unlockGroup } from '../queue/group-lock.js';
@@ -150,6 +150,7 @@ async function recoverTaken(ctx: DaemonContext, dead: Claim): Promise<keyof Reco
     completedAt: new Date(),
     stdout: undefined,
     stderr: undefined,
+    extra: recordLinks(loaded.ok ? loaded.meta : undefined),
   });
   await writeRecord(ctx.layout, rec, ctx.settings.fsync);
   await unlinkIfExists(jobPath);

@@ -33,9 +33,9 @@ describe('kill -9 of the daemon while a job runs', () => {
     expect(q.files('failed')).toEqual([]);
   });
 
-  it('records `interrupted` once the attempts are used up', async () => {
+  it('records `interrupted` once the attempts are used up, linked to the job it retried', async () => {
     const q = tempQueue();
-    q.drop('hang.json', JSON.stringify({ command: 'sleep 1000', timeout: 0 }));
+    q.drop('hang.json', JSON.stringify({ command: 'sleep 1000', timeout: 0, _mcpq: { retry_of: 'hang-before' } }));
     for (let attempt = 1; attempt <= 2; attempt += 1) {
       const daemon = await startDaemon(q.root, ['--kill-grace', '1']);
       await waitFor(() => claimOf(q.root, 'hang')?.pgid, { what: `attempt ${attempt} to start` });
@@ -46,6 +46,7 @@ describe('kill -9 of the daemon while a job runs', () => {
     expect(rec.result.status).toBe('interrupted');
     expect(rec.result.error).toMatch(/attempts are used up/);
     expect(rec.result.earlier_attempts).toHaveLength(1);
+    expect(rec.result.retry_of).toBe('hang-before');
   });
 });
 
