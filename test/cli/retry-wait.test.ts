@@ -79,4 +79,19 @@ describe('mcpq wait', () => {
     expect(JSON.parse(json.stdout)).toEqual([{ id: 'good', state: 'completed', status: 'completed', returncode: 0, exit_code: 0 }]);
     expect((await mcpq(['wait', '-q', q.root, 'missing'])).exitCode).toBe(4);
   });
+
+  it('--timeout gives up with exit 124, naming what has not finished, and still reports what has', async () => {
+    const q = tempQueue();
+    await startDaemon(q.root, DAEMON_FLAGS);
+    q.drop('quick.json', JSON.stringify({ command: 'true' }));
+    q.drop('slow.json', JSON.stringify({ command: 'sleep 1000', timeout: 0 }));
+    await waitForRecord(q, 'quick');
+    const text = await mcpq(['wait', '-q', q.root, '--timeout', '0.5', 'quick', 'slow']);
+    expect(text.exitCode).toBe(124);
+    expect(text.stdout.split('\n').sort()).toEqual(['', 'quick completed (exit 0)', 'slow not finished after 0.5s']);
+    const json = await mcpq(['wait', '-q', q.root, '--timeout', '0.2', '--json', 'slow']);
+    expect(json.exitCode).toBe(124);
+    expect(JSON.parse(json.stdout)).toEqual([{ id: 'slow', state: 'unfinished', exit_code: 124 }]);
+    expect((await mcpq(['wait', '-q', q.root, '--timeout', 'soon', 'slow'])).stderr).toMatch(/--timeout.*expected a number of seconds/);
+  });
 });

@@ -1,5 +1,6 @@
 // The wait command's body: resolve every id first, then wait for all in parallel,
-// printing each as it ends.
+// printing each as it ends. With --timeout, the jobs still unfinished then are named
+// and the exit code is 124, as for a job that timed out.
 import { ExitCode } from '../../core/errors.js';
 import { locateIds } from '../../jobs/find.js';
 import type { WaitResult } from '../../jobs/types.js';
@@ -7,13 +8,17 @@ import { waitForRecord, waitResultOf } from '../../jobs/wait.js';
 import { layoutOf } from '../../queue/layout.js';
 import { resolveQueueRoot } from '../queue-root.js';
 
-export async function runWait(queue: string | undefined, refs: readonly string[], flags: { json?: boolean }): Promise<number> {
+type Unfinished = { readonly id: string; readonly state: 'unfinished'; readonly exit_code: typeof ExitCode.timeout };
+
+export async function runWait(queue: string | undefined, refs: readonly string[], flags: { json?: boolean; timeout?: number }): Promise<number> {
   const layout = layoutOf(resolveQueueRoot(queue, process.env));
   const ids = await locateIds(layout, refs);
+  const signal = flags.timeout === undefined ? undefined : AbortSignal.timeout(flags.timeout * 1_000);
   const results = await Promise.all(
-    ids.map(async (id) => {
-      const result = waitResultOf(id, (await waitForRecord(layout, id))!);
-      if (!flags.json) process.stdout.write(`${id} ${result.status}${result.returncode === null ? '' : ` (exit ${result.returncode})`}\n`);
+    ids.map(async (id): Promise<WaitResult | Unfinished> => {
+      const record = await waitForRecord(layout, id, { signal });
+      const result = record === undefined ? ({ id, state: 'unfinished', exit_code: ExitCode.timeout } as const) : waitResultOf(id, record);
+      if (!flags.json) process.stdout.write(`${id} ${lineOf(result, flags.timeout)}\n`);
       return result;
     }),
   );
@@ -21,6 +26,11 @@ export async function runWait(queue: string | undefined, refs: readonly string[]
   return exitOf(results);
 }
 
-export function exitOf(results: readonly WaitResult[]): number {
+function lineOf(result: WaitResult | Unfinished, timeout: number | undefined): string {
+  if (result.state === 'unfinished') return `not finished after ${timeout}s`;
+  return `${result.status}${result.returncode === null ? '' : ` (exit ${result.returncode})`}`;
+}
+
+export function exitOf(results: readonly { readonly exit_code: number }[]): number {
   return results.find((r) => r.exit_code !== ExitCode.ok)?.exit_code ?? ExitCode.ok;
 }
