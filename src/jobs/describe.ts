@@ -1,6 +1,7 @@
 // What a listing says about a job object (a pending file, a running job or a record
 // minus its result): its description and its command on one line. Pure.
 import { shellQuote } from '../core/job-schema.js';
+import { argvFor, type ArgValue } from '../plugins/argv.js';
 import type { JobSummary } from './types.js';
 
 export function summaryOf(job: Readonly<Record<string, unknown>> | null | undefined): JobSummary {
@@ -15,9 +16,8 @@ export function commandLine(job: Readonly<Record<string, unknown>>): string {
   const command = text(job.command) ?? '';
   const plugin = text(job.plugin);
   if (plugin !== undefined) {
-    const flags = typeof job.args === 'object' && job.args !== null && !Array.isArray(job.args) ? Object.entries(job.args) : [];
-    const words = flags.flatMap(([k, v]) => (v === true ? [`--${k}`] : v === false || v === null ? [] : [`--${k}`, shellQuote(String(v))]));
-    return [plugin, command, ...words].filter((w) => w !== '').join(' ');
+    const flags = typeof job.args === 'object' && job.args !== null && !Array.isArray(job.args) ? (job.args as Record<string, ArgValue>) : {};
+    return [plugin, ...argvFor(command === '' ? undefined : command, flags)].map(shellQuote).join(' ');
   }
   if (Array.isArray(job.args)) return [command, ...job.args.map((a) => String(a))].map(shellQuote).join(' ');
   return command;

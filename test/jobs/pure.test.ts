@@ -49,6 +49,7 @@ describe('commandLine', () => {
     [{ command: 'echo', args: ['Hello, World!', 'plain'] }, "echo 'Hello, World!' plain"],
     [{ command: 'ls | wc -l' }, 'ls | wc -l'],
     [{ plugin: 'botfather', command: 'click-button', args: { 'button-text': 'Pay now', 'msg-id': 12, dry: true, off: false } }, "botfather click-button --button-text 'Pay now' --msg-id 12 --dry"],
+    [{ plugin: 'notes', command: 'tag', args: { tag: ['a b', 'c'], n: -3, k: 'v', none: null } }, "notes tag --tag 'a b' --tag c -n-3 -k v"],
     [{ plugin: 'p' }, 'p'],
     [{}, ''],
   ])('%j reads as %s', (job, line) => {
