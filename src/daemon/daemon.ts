@@ -312,6 +312,7 @@ class Daemon implements DaemonHandle {
           this.#pump();
         },
         stopping: () => this.#stopping,
+        alone: () => this.#running.size === 0 && this.#inFlight.size <= 1,
       });
     } finally {
       release();

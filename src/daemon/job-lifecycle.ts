@@ -37,6 +37,8 @@ export interface Hooks {
   // written (so an fsync never delays the next start).
   onExited(id: string): void;
   stopping(): boolean;
+  // Nothing else of this daemon is running or being recorded (see JobLogs.open).
+  alone(): boolean;
 }
 
 // How a claimed job left this daemon: with a record, or back into pending/.
@@ -107,6 +109,7 @@ async function run(ctx: DaemonContext, claim: Claim, loaded: Extract<LoadedJob, 
     stderrLog: logPath(ctx.layout, claim.id, 'err'),
     tailBytes: ctx.settings.tailBytes,
     maxLogBytes: ctx.settings.maxLogBytes,
+    alone: hooks.alone(),
   });
   await noteStart(ctx, claim, job, spec.run, spec.env);
   hooks.onStarted({ id: claim.id, stop: job.stop });

@@ -27,6 +27,7 @@ export interface RunRequest {
   readonly stderrLog: string;
   readonly tailBytes: number;
   readonly maxLogBytes: number;
+  readonly alone: boolean; // no other job of this daemon is running or being recorded
 }
 
 // Why the daemon stopped a job early, if it did.
@@ -61,7 +62,7 @@ export async function startJob(request: RunRequest): Promise<RunningJob> {
 
   let logs: JobLogs;
   try {
-    logs = await JobLogs.open({ stdout: request.stdoutLog, stderr: request.stderrLog }, request);
+    logs = await JobLogs.open({ stdout: request.stdoutLog, stderr: request.stderrLog }, request, request.alone);
   } catch (error) {
     return notStarted(`could not start: cannot open its log: ${errorMessage(error)}`);
   }
