@@ -170,9 +170,11 @@ describe('mcpq show', () => {
     const q = tempQueue();
     ensureFolders(q);
     finished(q, 'abc123', { status: 'failed', returncode: 3, error: 'boom' }, 10, { command: 'make', args: ['all'], description: 'build', extra_field: 7 });
-    finished(q, 'abd999', { status: 'completed' }, 10);
+    finished(q, 'abd999', { status: 'completed', stdout_bytes: 6, stdout: 'hello\n' }, 10);
     const text = await mcpq(['show', '-q', q.root, 'abc']);
     expect(text.exitCode).toBe(0);
+    expect(text.stdout).toMatch(/^output: none$/m); // it printed nothing: no pointer to empty logs
+    expect((await mcpq(['show', '-q', q.root, 'abd'])).stdout).toMatch(/^output: mcpq logs abd999$/m);
     expect(text.stdout).toMatch(/^id: +abc123$/m);
     expect(text.stdout).toMatch(/^status: +failed$/m);
     expect(text.stdout).toMatch(/^exit code: +3$/m);

@@ -83,7 +83,10 @@ export function renderDetail(job: JobDetail, style: Style, now: number, layout: 
   add('command', job.command);
   const width = Math.max(...rows.map(([k]) => k.length));
   const lines = rows.map(([k, v]) => `${paint(style, 'dim', `${k}:`.padEnd(width + 1))} ${v}`);
-  if ((job.state === 'completed' || job.state === 'failed') && job.status !== 'invalid') lines.push(paint(style, 'dim', `output: mcpq logs ${job.id}`));
+  if ((job.state === 'completed' || job.state === 'failed') && job.status !== 'invalid') {
+    const printed = Number(job.record.result.stdout_bytes ?? 0) + Number(job.record.result.stderr_bytes ?? 0);
+    lines.push(paint(style, 'dim', printed > 0 ? `output: mcpq logs ${job.id}` : 'output: none'));
+  }
   if (job.state === 'running') lines.push(paint(style, 'dim', `follow: mcpq logs -f ${job.id}`));
   return `${lines.join('\n')}\n`;
 }
