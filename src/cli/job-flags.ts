@@ -1,9 +1,10 @@
 // Submit flags to job-file fields. Pure: the same flags always give the same job.
 import { McpqError, ExitCode } from '../core/errors.js';
+import { isPriorityName, type PriorityName } from '../core/job-rules.js';
 import type { SubmitFlags } from './commands/submit.js';
 
-export function priorityFlag(value: string): number | 'high' | 'medium' | 'low' {
-  if (value === 'high' || value === 'medium' || value === 'low') return value;
+export function priorityFlag(value: string): number | PriorityName {
+  if (isPriorityName(value)) return value;
   if (/^-?\d+$/.test(value)) return Number(value);
   throw new McpqError(`--priority: expected high, medium, low or an integer, got "${value}"`, ExitCode.usage);
 }

@@ -4,7 +4,7 @@
 // timeout in milliseconds). Unknown fields are kept untouched for the record.
 import { z } from 'zod';
 import { SAFE_ID_RULE, isSafeId } from './ids.js';
-import { MAX_RETRIES, notBeforeOf, priorityValue } from './job-rules.js';
+import { MAX_RETRIES, PRIORITY_NAMES, notBeforeOf, priorityValue, type PriorityName } from './job-rules.js';
 
 const safeId = z.string().refine(isSafeId, { error: `must be a safe file name (${SAFE_ID_RULE})` });
 
@@ -38,7 +38,7 @@ export const jobFileSchema = z
     cwd: z.string({ error: 'must be a directory path' }).min(1).optional(),
     env: z.record(z.string(), envValue, { error: 'must be an object of NAME: value' }).optional(),
     priority: z
-      .union([z.number().int(), z.enum(['high', 'medium', 'low'])], {
+      .union([z.number().int(), z.enum(Object.keys(PRIORITY_NAMES) as [PriorityName, ...PriorityName[]])], {
         error: 'must be an integer or one of "high", "medium", "low"',
       })
       .optional(),
