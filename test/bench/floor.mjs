@@ -3,16 +3,20 @@
 //   - spawn rate: `true` run n times, serially and 4 in flight, with
 //     child_process.spawn (stdio ignored), spawn as mcpq's runner does it (own process
 //     group, stdout/stderr piped and read), and execa with the runner's options;
+//   - the durable minimum: the least a daemon keeping mcpq's promises must do per job
+//     (see durableRun), in a bare loop with spawn, at c=1 and c=4: where a Node
+//     daemon writing a record per job tops out, whatever else it does;
 //   - spawn → first instruction of `date +%s%N`, for spawn and execa;
 //   - one durable record: write-file-atomic with fsync (what mcpq does), without
 //     fsync, and open/write/fsync/close/rename by hand.
 import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { open, rename } from 'node:fs/promises';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { open, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import writeFileAtomic from 'write-file-atomic';
-import { now, removeDir, scratchDir, stampOf, stats, summarize } from './lib.mjs';
+import { now, removeDir, scratchDir, stampOf, stats, summarize, writeJobs } from './lib.mjs';
+import { TRUE_JOB } from './drain.mjs';
 
 const launchers = {
   // The cheapest way Node can run a program.
@@ -52,6 +56,69 @@ async function rate(launch, n, inFlight) {
   };
   await Promise.all(Array.from({ length: inFlight }, lane));
   return n / ((now() - started) / 1000);
+}
+
+// One job under the durable minimum, in a queue of pending/, running/, logs/ and
+// completed/: claim it by rename, read and parse it, reserve its id (claim file,
+// O_EXCL), open its two logs as its stdout and stderr, spawn it in its own process
+// group; once it has exited (the slot is free then, as in mcpq), write its record
+// (temporary file, fsync, rename) and remove the claimed file, the claim and the
+// empty logs. No log lines, no index, no timeout, no tails: every step left is one
+// that a crash-safe record per job needs.
+function durableRun(dir, name) {
+  const id = name.slice(0, -'.json'.length);
+  const running = join(dir, 'running', name);
+  renameSync(join(dir, 'pending', name), running);
+  const job = JSON.parse(readFileSync(running, 'utf8'));
+  const claim = join(dir, 'running', `${id}.claim`);
+  const fd = openSync(claim, 'wx', 0o600);
+  writeSync(fd, JSON.stringify({ id, file: name, pid: process.pid }));
+  closeSync(fd);
+  const logs = ['out', 'err'].map((s) => join(dir, 'logs', `${id}.${s}`));
+  const [out, err] = logs.map((path) => openSync(path, 'a', 0o600));
+  const child = spawn(job.command, job.args, { stdio: ['ignore', out, err], detached: true });
+  closeSync(out);
+  closeSync(err);
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code, signal) => {
+      const recorded = (async () => {
+        const path = join(dir, 'completed', name);
+        const handle = await open(`${path}.tmp`, 'wx', 0o600);
+        await handle.writeFile(`${JSON.stringify({ ...job, result: { status: 'completed', returncode: code, signal } }, null, 2)}\n`);
+        await handle.sync();
+        await handle.close();
+        await rename(`${path}.tmp`, path);
+        await Promise.all([running, claim, ...logs].map((p) => unlink(p)));
+      })();
+      resolve({ recorded });
+    });
+  });
+}
+
+// Jobs per second of the durable minimum over n queued jobs, inFlight at once, to the
+// last record.
+async function durableRate(n, inFlight) {
+  const dir = scratchDir('floor-durable');
+  try {
+    for (const sub of ['pending', 'running', 'logs', 'completed']) mkdirSync(join(dir, sub));
+    writeJobs(join(dir, 'pending'), n, TRUE_JOB);
+    const names = readdirSync(join(dir, 'pending')).sort();
+    const recorded = [];
+    let next = 0;
+    const started = now();
+    const lane = async () => {
+      while (next < n) {
+        next += 1;
+        recorded.push((await durableRun(dir, names[next - 1])).recorded);
+      }
+    };
+    await Promise.all(Array.from({ length: inFlight }, lane));
+    await Promise.all(recorded);
+    return n / ((now() - started) / 1000);
+  } finally {
+    removeDir(dir);
+  }
 }
 
 // ms from the spawn call to `date +%s%N`'s time stamp.
@@ -97,6 +164,14 @@ export async function run(ctx) {
     }
     result.spawn[name] = { c1: summarize(serial).rate, c4: summarize(four).rate };
   }
+  ctx.progress('floor: durable minimum');
+  const serial = [];
+  const four = [];
+  for (let i = 0; i < ctx.runs.floor; i += 1) {
+    serial.push({ rate: await durableRate(n, 1) });
+    four.push({ rate: await durableRate(n, 4) });
+  }
+  result.durable = { c1: summarize(serial).rate, c4: summarize(four).rate };
   for (const kind of ['spawn', 'execa']) {
     const samples = [];
     for (let i = 0; i < 100; i += 1) samples.push(await firstInstruction(kind));
@@ -125,6 +200,7 @@ export async function run(ctx) {
 export function rows(r, { stat, ms }) {
   const out = [];
   for (const [name, s] of Object.entries(r.spawn)) out.push([`floor: ${name} true, c=1 / c=4 (jobs/s)`, `${stat(s.c1, 0)} / ${stat(s.c4, 0)}`, '', '', '', '']);
+  if (r.durable) out.push([`floor: durable minimum (spawn, claim, logs, record with fsync), c=1 / c=4 (jobs/s)`, `${stat(r.durable.c1, 0)} / ${stat(r.durable.c4, 0)}`, '', '', '', '']);
   for (const [name, s] of Object.entries(r.firstInstruction)) out.push([`floor: ${name} → date's first instruction, p50 / p99 (ms)`, `${ms(s.p50)} / ${ms(s.p99)}`, '', '', '', '']);
   for (const [name, s] of Object.entries(r.record)) out.push([`floor: one record, ${name}, p50 / p99 (ms)`, `${ms(s.p50)} / ${ms(s.p99)}`, '', '', '', '']);
   return out;
