@@ -6,17 +6,23 @@
 //   - the durable minimum: the least a daemon keeping mcpq's promises must do per job
 //     (see durableRun), in a bare loop with spawn, at c=1 and c=4: where a Node
 //     daemon writing a record per job tops out, whatever else it does;
+//   - spawn, serially, from a fresh Node process and from one grown by 70 MB of small
+//     objects (about what 100,000 pending jobs add to the daemon): fork(2) copies the
+//     parent's page tables, so a larger process spawns more slowly, whatever it holds;
 //   - spawn → first instruction of `date +%s%N`, for spawn and execa;
 //   - one durable record: write-file-atomic with fsync (what mcpq does), without
 //     fsync, and open/write/fsync/close/rename by hand.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import writeFileAtomic from 'write-file-atomic';
 import { now, removeDir, scratchDir, stampOf, stats, summarize, writeJobs } from './lib.mjs';
 import { TRUE_JOB } from './drain.mjs';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
 
 const launchers = {
   // The cheapest way Node can run a program.
@@ -121,6 +127,20 @@ async function durableRate(n, inFlight) {
   }
 }
 
+// The serial spawn rate of a fresh Node process, and of one grown by 70 MB of live
+// objects (grown-spawn.mjs), run in turn.
+function grownSpawnRate(n, runs) {
+  const measure = (ballastMb) => JSON.parse(execFileSync(process.execPath, [join(HERE, 'grown-spawn.mjs'), String(ballastMb), String(n)], { encoding: 'utf8' }));
+  const small = [];
+  const grown = [];
+  for (let i = 0; i < runs; i += 1) {
+    small.push(measure(0));
+    grown.push(measure(70));
+  }
+  const [before, after] = [summarize(small), summarize(grown)];
+  return { before, grown: after, ratio: after.rate.median / before.rate.median };
+}
+
 // ms from the spawn call to `date +%s%N`'s time stamp.
 async function firstInstruction(kind) {
   const before = now();
@@ -164,6 +184,8 @@ export async function run(ctx) {
     }
     result.spawn[name] = { c1: summarize(serial).rate, c4: summarize(four).rate };
   }
+  ctx.progress('floor: spawn from a grown process');
+  result.grown = grownSpawnRate(n, Math.max(3, ctx.runs.floor));
   ctx.progress('floor: durable minimum');
   const serial = [];
   const four = [];
@@ -197,9 +219,12 @@ export async function run(ctx) {
   return result;
 }
 
+const mb = (bytes) => Math.round(bytes / 2 ** 20);
+
 export function rows(r, { stat, ms }) {
   const out = [];
   for (const [name, s] of Object.entries(r.spawn)) out.push([`floor: ${name} true, c=1 / c=4 (jobs/s)`, `${stat(s.c1, 0)} / ${stat(s.c4, 0)}`, '', '', '', '']);
+  if (r.grown) out.push([`floor: spawn true, c=1, process of ${mb(r.grown.before.rss.median)} → ${mb(r.grown.grown.rss.median)} MB (jobs/s)`, `${stat(r.grown.before.rate, 0)} → ${stat(r.grown.grown.rate, 0)}`, '', '', `${r.grown.ratio.toFixed(2)}×`, '']);
   if (r.durable) out.push([`floor: durable minimum (spawn, claim, logs, record with fsync), c=1 / c=4 (jobs/s)`, `${stat(r.durable.c1, 0)} / ${stat(r.durable.c4, 0)}`, '', '', '', '']);
   for (const [name, s] of Object.entries(r.firstInstruction)) out.push([`floor: ${name} → date's first instruction, p50 / p99 (ms)`, `${ms(s.p50)} / ${ms(s.p99)}`, '', '', '', '']);
   for (const [name, s] of Object.entries(r.record)) out.push([`floor: one record, ${name}, p50 / p99 (ms)`, `${ms(s.p50)} / ${ms(s.p99)}`, '', '', '', '']);
