@@ -152,13 +152,17 @@ export async function followOutput(
           offset = attempt !== undefined && attempt === shown.get(stream) ? size : 0;
           shown.set(stream, attempt);
         }
+        // The attempt is looked up before the read: looked up after, it could be that
+        // of a new attempt begun meanwhile, and the new attempt's log would then pass
+        // for a cut of the old one's, and not be shown.
+        const attemptBefore = shown.get(stream) === undefined ? await attemptOf(layout, id) : undefined;
         const slice = await readOutput(layout, id, stream, { offset });
         if (slice.source === 'log') fromLog.add(stream);
         // The record's copy stands in only for a log that never existed.
         if (slice.source === 'log' || (slice.source === 'record' && !fromLog.has(stream))) {
           if (slice.text !== '') onData(stream, slice.text);
           offsets.set(stream, slice.next_offset);
-          if (slice.text !== '' && shown.get(stream) === undefined) shown.set(stream, await attemptOf(layout, id));
+          if (slice.text !== '' && shown.get(stream) === undefined) shown.set(stream, attemptBefore ?? (await attemptOf(layout, id)));
         }
       }
       if (record !== undefined) return record;
