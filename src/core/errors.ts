@@ -16,14 +16,25 @@ export const ExitCode = Object.freeze({
 });
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
+// What to do about an error, in the words of the surface the user is on: a command
+// to type at the CLI, a tool to call over MCP.
+export interface NextStep {
+  readonly cli: string;
+  readonly mcp: string;
+}
+
 export class McpqError extends Error {
   override readonly name = 'McpqError';
+  // The message for an agent using the MCP tools (`message` is the CLI's).
+  readonly forAgents: string;
   constructor(
     message: string,
     readonly exitCode: number = ExitCode.failure,
     readonly code: string = 'EMCPQ',
+    next?: NextStep,
   ) {
-    super(message);
+    super(next === undefined ? message : `${message}; ${next.cli}`);
+    this.forAgents = next === undefined ? message : `${message}; ${next.mcp}`;
   }
 }
 

@@ -90,7 +90,10 @@ export async function awaitCancelled(layout: QueueLayout, id: string, request: s
         if (cancelled !== undefined) return finished(id, cancelled, 'pending');
       }
       if (Date.now() >= deadline) {
-        throw new McpqError(`job ${id} was not stopped within ${Math.round(options.timeoutMs / 1_000)}s: is the daemon that runs it alive? (mcpq status)`, ExitCode.failure);
+        throw new McpqError(`job ${id} was not stopped within ${Math.round(options.timeoutMs / 1_000)}s`, ExitCode.failure, undefined, {
+          cli: 'is the daemon that runs it alive? mcpq status tells',
+          mcp: 'is the daemon that runs it alive? queue_status tells',
+        });
       }
     }
   } finally {

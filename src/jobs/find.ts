@@ -56,7 +56,7 @@ export async function locate(layout: QueueLayout, ref: string): Promise<Located>
     const only = matches[0]!;
     return only.state === 'pending' ? ((await confirmPending(layout, only)) ?? only) : only;
   }
-  if (matches.length === 0) throw new McpqError(`no job "${ref}" in ${layout.root} (mcpq list shows the jobs)`, ExitCode.notFound);
+  if (matches.length === 0) throw new McpqError(`no job "${ref}" in ${layout.root}`, ExitCode.notFound, undefined, { cli: 'mcpq list shows the jobs', mcp: 'list_jobs shows the jobs' });
   const shown = matches
     .sort((a, b) => (a.id < b.id ? -1 : 1))
     .slice(0, SHOWN_CANDIDATES)

@@ -28,10 +28,13 @@ const RETRY_SUFFIX = /-r\d+$/;
 export async function retryJob(layout: QueueLayout, ref: string, now = Date.now()): Promise<RetryResult> {
   const job = await locate(layout, ref);
   if (job.state === 'pending' || job.state === 'running') {
-    throw new McpqError(`job ${job.id} is ${job.state}; only a finished job can be retried (mcpq cancel stops it)`, ExitCode.usage);
+    throw new McpqError(`job ${job.id} is ${job.state}; only a finished job can be retried`, ExitCode.usage, undefined, { cli: 'mcpq cancel stops it', mcp: 'cancel_job stops it' });
   }
   if (job.state === 'completed') {
-    throw new McpqError(`job ${job.id} completed; only failed jobs are retried (to run it again: mcpq show --json ${job.id}, then submit)`, ExitCode.usage);
+    throw new McpqError(`job ${job.id} completed; only failed jobs are retried`, ExitCode.usage, undefined, {
+      cli: `to run it again: mcpq show --json ${job.id}, then submit`,
+      mcp: `to run it again: get_job, then submit_job with its command`,
+    });
   }
   const record = await readRecord(layout, job.id);
   if (record === undefined) throw new McpqError(`job ${job.id}: its record is gone (cleaned?)`, ExitCode.notFound);

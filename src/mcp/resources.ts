@@ -27,7 +27,7 @@ export function registerJobResources(server: McpServer, { layout }: McpContext):
         const detail = await getJob(layout, decodeURIComponent(id));
         return { contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(detail, null, 2) }] };
       } catch (error) {
-        if (error instanceof McpqError) throw new ResourceNotFoundError(uri.href, error.message);
+        if (error instanceof McpqError) throw new ResourceNotFoundError(uri.href, error.forAgents);
         throw error;
       }
     },

@@ -2,7 +2,8 @@
 // that only read text (a one-line summary, then the data as JSON). Failure: a tool
 // result with isError and one message an agent can act on ("no job x; list_jobs
 // shows the jobs"), never a protocol error or a crash: the agent reads it and tries
-// again. McpqError messages are written for that already (they are the CLI's too).
+// again. An McpqError carries its message for agents (`forAgents`): the same as the
+// CLI's, except that a hint names a tool to call instead of a command to type.
 import type { CallToolResult, ServerContext } from '@modelcontextprotocol/server';
 import { McpqError } from '../core/errors.js';
 import { logError } from './log.js';
@@ -29,7 +30,7 @@ export function guarded<A>(body: (args: A, ctx: ServerContext) => Promise<CallTo
     try {
       return await body(args, ctx);
     } catch (error) {
-      if (error instanceof McpqError) return failure(error.message);
+      if (error instanceof McpqError) return failure(error.forAgents);
       logError(`${ctx.mcpReq.method} failed`, error);
       return failure(`mcpq: unexpected error (please report it): ${error instanceof Error ? error.message : String(error)}`);
     }

@@ -25,7 +25,7 @@ export interface Submission {
 
 export async function submit(layout: QueueLayout, submission: Submission): Promise<string> {
   const taken = await whereIsId(layout, submission.id);
-  if (taken !== undefined) throw new McpqError(`job id "${submission.id}" is already used (${taken}); choose another --id`, ExitCode.usage);
+  if (taken !== undefined) throw new McpqError(`job id "${submission.id}" is already used (${taken})`, ExitCode.usage, undefined, { cli: 'choose another --id', mcp: 'choose another id' });
   await publishFile(layout.pending, `${submission.id}${submission.extension}`, submission.content);
   return submission.id;
 }

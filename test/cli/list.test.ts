@@ -188,7 +188,7 @@ describe('mcpq show', () => {
     expect(ambiguous.stderr).toBe('mcpq: "ab" matches 2 jobs: abc123 (failed), abd999 (completed); give more of the id\n');
     const unknown = await mcpq(['show', '-q', q.root, 'zzz']);
     expect(unknown.exitCode).toBe(4);
-    expect(unknown.stderr).toMatch(/^mcpq: no job "zzz" in .*\n$/);
+    expect(unknown.stderr).toMatch(/^mcpq: no job "zzz" in .*; mcpq list shows the jobs\n$/);
   });
 
   it('shows a pending job with its position, and finds it by the id it asks for', async () => {

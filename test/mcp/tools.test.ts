@@ -109,13 +109,14 @@ describe('mcpq mcp: without a daemon', () => {
   it('answers mistakes with an error result that says what to do', async () => {
     const q = tempQueue();
     const { call, fail } = await connect(q);
-    expect(await fail('get_job', { id: 'nope' })).toMatch(/no job "nope"/);
+    // Hints name tools, not the CLI's commands.
+    expect(await fail('get_job', { id: 'nope' })).toMatch(/no job "nope" in .*; list_jobs shows the jobs$/);
     expect(await fail('submit_job', { command: 'x', priority: 'urgent' })).toMatch(/priority/);
     expect(await fail('submit_job', { args: ['no command'] })).toMatch(/command: is required/);
     expect(await fail('submit_job', { command: 'true', after: ['missing'] })).toMatch(/after: no job "missing"/);
     await call('submit_job', { command: 'true', id: 'taken' });
-    expect(await fail('submit_job', { command: 'true', id: 'taken' })).toMatch(/"taken" is already used \(pending\)/);
-    expect(await fail('retry_job', { id: 'taken' })).toMatch(/pending; only a finished job can be retried/);
+    expect(await fail('submit_job', { command: 'true', id: 'taken' })).toMatch(/"taken" is already used \(pending\); choose another id$/);
+    expect(await fail('retry_job', { id: 'taken' })).toMatch(/pending; only a finished job can be retried; cancel_job stops it$/);
     expect(await fail('list_plugins', { name: 'nope' })).toMatch(/no plugin named "nope"/);
     // The session survived all of that.
     expect((await call('queue_status')).counts.pending).toBe(1);
