@@ -2,7 +2,8 @@
 // DIR, then the config file's "plugins" list (relative paths there are relative to the
 // config file). The first folder to hold a name owns it.
 import { dirname, join, resolve } from 'node:path';
-import type { RegistryOptions } from '../plugins/registry.js';
+import type { PluginParallel } from '../core/schedule-hints.js';
+import type { PluginRegistry, RegistryOptions } from '../plugins/registry.js';
 import type { QueueLayout } from '../queue/layout.js';
 import { configPath, expandHome, readConfig } from './queue-root.js';
 
@@ -16,4 +17,14 @@ export function pluginRoots(layout: QueueLayout, flagDirs: readonly string[] | u
 // What a registry needs for this queue: the roots, and the queue's help cache.
 export function registryOptions(layout: QueueLayout, flagDirs: readonly string[] | undefined, env: NodeJS.ProcessEnv): RegistryOptions {
   return { roots: pluginRoots(layout, flagDirs, env), cacheDir: join(layout.plugins, '.cache') };
+}
+
+// Whether a plugin's jobs may run at the same time, for commands that show why a job
+// waits (list, show): the registry is made only if a job names a plugin.
+export function pluginParallelOf(layout: QueueLayout, env: NodeJS.ProcessEnv): PluginParallel {
+  let registry: Promise<PluginRegistry> | undefined;
+  return async (name) => {
+    registry ??= import('../plugins/registry.js').then(({ PluginRegistry }) => new PluginRegistry(registryOptions(layout, undefined, env)));
+    return (await registry).isParallel(name);
+  };
 }

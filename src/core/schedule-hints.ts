@@ -23,6 +23,17 @@ export interface ScheduleHints {
 
 const NONE: readonly string[] = Object.freeze([]);
 
+// Whether a plugin's jobs may overlap (its plugin.json says "parallel": true).
+export type PluginParallel = (plugin: string) => Promise<boolean>;
+export const noParallelPlugins: PluginParallel = async () => false;
+
+// The group a job holds while it runs: the one it names, else its plugin's, unless
+// that plugin's jobs may run at the same time.
+export async function heldGroup(hints: Pick<ScheduleHints, 'group' | 'plugin' | 'explicitGroup'>, pluginParallel: PluginParallel): Promise<string | undefined> {
+  if (hints.plugin === undefined || hints.explicitGroup) return hints.group;
+  return (await pluginParallel(hints.plugin)) ? undefined : hints.group;
+}
+
 export function scheduleHints(name: string, bytes: Uint8Array, submittedAt: number): ScheduleHints {
   const { stem } = parsePendingName(name);
   const plain: ScheduleHints = { wantedId: stem, waitStable: false, priority: 0, after: NONE, notBefore: undefined, group: undefined, plugin: undefined, explicitGroup: false };

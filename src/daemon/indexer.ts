@@ -9,34 +9,31 @@ import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { errnoCode } from '../core/errors.js';
-import { scheduleHints, type ScheduleHints } from '../core/schedule-hints.js';
+import { heldGroup, noParallelPlugins, scheduleHints, type PluginParallel } from '../core/schedule-hints.js';
 import type { PendingEntry } from './pending-index.js';
-
-// Whether a plugin's jobs may overlap (its plugin.json says so); such a job is not held
-// back by the plugin's group unless it names a group itself.
-export type PluginParallel = (plugin: string) => Promise<boolean>;
-const noParallel: PluginParallel = async () => false;
 
 // One file, on a watch event. Most events are for files that just left pending/ (our
 // own claims): existsSync answers those without the cost of an ENOENT exception.
-export async function readEntry(pendingDir: string, name: string, pluginParallel: PluginParallel = noParallel): Promise<PendingEntry | undefined> {
+export async function readEntry(pendingDir: string, name: string, pluginParallel: PluginParallel = noParallelPlugins): Promise<PendingEntry | undefined> {
   const path = join(pendingDir, name);
   if (!existsSync(path)) return undefined;
   const file = readSmallFileSync(path);
   return file === undefined ? undefined : indexEntry(name, file.mtimeMs, file.bytes, pluginParallel);
 }
 
-async function indexEntry(name: string, mtimeMs: number, bytes: Buffer, pluginParallel: PluginParallel): Promise<PendingEntry> {
+// The index entry of a pending file already read (also used by `mcpq list`).
+export async function indexEntry(name: string, mtimeMs: number, bytes: Uint8Array, pluginParallel: PluginParallel): Promise<PendingEntry> {
+  // `bytes` may be the reused buffer: everything is taken from it before the await.
   const hints = scheduleHints(name, bytes, mtimeMs);
-  const entry = entryOf(name, mtimeMs, bytes.length, hints);
-  const ungrouped = hints.plugin !== undefined && !hints.explicitGroup && (await pluginParallel(hints.plugin));
-  return ungrouped ? { ...entry, group: undefined } : entry;
+  const { wantedId, waitStable, priority, after, notBefore } = hints;
+  const size = bytes.length;
+  return { name, mtimeMs, size, wantedId, waitStable, priority, after, notBefore, group: await heldGroup(hints, pluginParallel) };
 }
 
 const SLICE = 2_000; // files read between two yields to the event loop
 
 // The entries of many pending files (those that vanished meanwhile are left out).
-export async function readEntries(pendingDir: string, names: readonly string[], pluginParallel: PluginParallel = noParallel): Promise<PendingEntry[]> {
+export async function readEntries(pendingDir: string, names: readonly string[], pluginParallel: PluginParallel = noParallelPlugins): Promise<PendingEntry[]> {
   const entries: PendingEntry[] = [];
   for (let start = 0; start < names.length; start += SLICE) {
     if (start > 0) await yieldToEventLoop();
@@ -76,10 +73,4 @@ function readSmallFileSync(path: string): { bytes: Buffer; mtimeMs: number } | u
   } finally {
     closeSync(fd);
   }
-}
-
-// The index entry of a pending file already read (also used by `mcpq list`).
-export function entryOf(name: string, mtimeMs: number, size: number, hints: ScheduleHints): PendingEntry {
-  const { wantedId, waitStable, priority, after, notBefore, group } = hints;
-  return { name, mtimeMs, size, wantedId, waitStable, priority, after, notBefore, group };
 }

@@ -11,6 +11,7 @@ import { groupOf, readRunning, runningJobOf } from './running.js';
 import { JOB_STATES, type JobState, type Listing, type PendingJob } from './types.js';
 import { waitingOf, type WaitingView } from './waiting.js';
 import { pauseState } from '../queue/pause.js';
+import { noParallelPlugins, type PluginParallel } from '../core/schedule-hints.js';
 
 export const DEFAULT_LIST_LIMIT = 20;
 
@@ -18,6 +19,8 @@ export interface ListOptions {
   readonly states?: readonly JobState[]; // default: all
   readonly limit?: number; // finished jobs shown; 0: all (default 20)
   readonly now?: number;
+  // Whether a plugin's jobs may run at the same time: they then wait for no group.
+  readonly pluginParallel?: PluginParallel;
 }
 
 export async function listJobs(layout: QueueLayout, options: ListOptions = {}): Promise<Listing> {
@@ -25,8 +28,9 @@ export async function listJobs(layout: QueueLayout, options: ListOptions = {}): 
   const now = options.now ?? Date.now();
   const limit = options.limit ?? DEFAULT_LIST_LIMIT;
   const ids = { completed: recordIds(layout, 'completed'), failed: recordIds(layout, 'failed') };
+  const pluginParallel = options.pluginParallel ?? noParallelPlugins;
   const running = await readRunning(layout);
-  const pending = states.has('pending') ? await readPending(layout) : undefined;
+  const pending = states.has('pending') ? await readPending(layout, pluginParallel) : undefined;
 
   const finishedStates = (['completed', 'failed'] as const).filter((s) => states.has(s));
   const newest = newestFirst(finishedStates.flatMap((s) => statRecords(layout, s, ids[s])));
@@ -37,7 +41,7 @@ export async function listJobs(layout: QueueLayout, options: ListOptions = {}): 
   const failed = new Set(ids.failed);
   const view: WaitingView = {
     now,
-    busyGroups: new Set(running.map(groupOf).filter((g) => g !== undefined)),
+    busyGroups: new Set((await Promise.all(running.map((f) => groupOf(f, pluginParallel)))).filter((g) => g !== undefined)),
     paused: (await pauseState(layout)) !== undefined,
     dependency: (id) => (completed.has(id) ? 'completed' : failed.has(id) ? 'failed' : 'waiting'),
   };

@@ -7,8 +7,8 @@ import { errnoCode } from '../core/errors.js';
 import { DEFAULT_TIMEOUT_SECONDS } from '../core/job-rules.js';
 import { loadJobFile, type LoadedJob } from '../core/job-file.js';
 import { compareOrder } from '../core/order.js';
-import { entryOf } from '../daemon/indexer.js';
-import { scheduleHints } from '../core/schedule-hints.js';
+import { indexEntry } from '../daemon/indexer.js';
+import { noParallelPlugins, type PluginParallel } from '../core/schedule-hints.js';
 import type { PendingEntry } from '../daemon/pending-index.js';
 import type { QueueLayout } from '../queue/layout.js';
 import { isIgnoredName } from '../queue/names.js';
@@ -28,26 +28,27 @@ export async function pendingNames(layout: QueueLayout): Promise<string[]> {
   }
 }
 
-export async function readPendingFile(layout: QueueLayout, name: string): Promise<PendingFile | undefined> {
+export async function readPendingFile(layout: QueueLayout, name: string, pluginParallel: PluginParallel = noParallelPlugins): Promise<PendingFile | undefined> {
   const path = join(layout.pending, name);
   try {
     const st = await stat(path);
     if (!st.isFile()) return undefined;
     const bytes = await readFile(path);
     const loaded = loadJobFile(name, bytes, { timeoutSeconds: DEFAULT_TIMEOUT_SECONDS, submittedAt: st.mtimeMs });
-    return { entry: entryOf(name, st.mtimeMs, bytes.length, scheduleHints(name, bytes, st.mtimeMs)), loaded, id: loaded.wantedId };
+    return { entry: await indexEntry(name, st.mtimeMs, bytes, pluginParallel), loaded, id: loaded.wantedId };
   } catch (error) {
     if (errnoCode(error) === 'ENOENT') return undefined;
     throw error;
   }
 }
 
-// Every pending job, first to run first.
-export async function readPending(layout: QueueLayout): Promise<PendingFile[]> {
+// Every pending job, first to run first. `pluginParallel` matters only for the groups
+// (and so the waiting reasons) of plugin jobs.
+export async function readPending(layout: QueueLayout, pluginParallel: PluginParallel = noParallelPlugins): Promise<PendingFile[]> {
   const names = await pendingNames(layout);
   const files: PendingFile[] = [];
   for (let i = 0; i < names.length; i += 256) {
-    const batch = await Promise.all(names.slice(i, i + 256).map((n) => readPendingFile(layout, n)));
+    const batch = await Promise.all(names.slice(i, i + 256).map((n) => readPendingFile(layout, n, pluginParallel)));
     for (const file of batch) if (file !== undefined) files.push(file);
   }
   return files.sort((a, b) => compareOrder(a.entry, b.entry));

@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEFAULT_TIMEOUT_SECONDS } from '../core/job-rules.js';
+import { heldGroup, type PluginParallel } from '../core/schedule-hints.js';
 import { loadJobFile, type LoadedJob } from '../core/job-file.js';
 import type { Claim } from '../queue/claims.js';
 import { runningClaims } from '../queue/inventory.js';
@@ -52,6 +53,9 @@ export function runningJobOf(file: RunningFile, now: number): RunningJob {
 }
 
 // The group a running job holds (plugin jobs default to the plugin's name).
-export function groupOf(file: RunningFile): string | undefined {
-  return file.loaded?.ok ? file.loaded.spec.group : undefined;
+export async function groupOf(file: RunningFile, pluginParallel: PluginParallel): Promise<string | undefined> {
+  if (!file.loaded?.ok) return undefined;
+  const { spec, object } = file.loaded;
+  const plugin = spec.run.kind === 'plugin' ? spec.run.plugin : undefined;
+  return heldGroup({ group: spec.group, plugin, explicitGroup: object.group !== undefined }, pluginParallel);
 }

@@ -6,7 +6,7 @@ import { recordPath, type QueueLayout } from '../queue/layout.js';
 import { listDaemons } from '../queue/owner.js';
 import { finishedJobOf, readRecordSafely } from './finished.js';
 import { locate, locateExact, type Located } from './find.js';
-import { listJobs } from './list.js';
+import { listJobs, type ListOptions } from './list.js';
 import { readPendingFile } from './pending.js';
 import { retriesOf } from './retry.js';
 import { readClaimedJob, runningJobOf } from './running.js';
@@ -14,10 +14,12 @@ import type { JobDetail } from './types.js';
 
 const LOOKS = 3;
 
-export async function getJob(layout: QueueLayout, ref: string, now = Date.now()): Promise<JobDetail> {
+// `pluginParallel`: see ListOptions.
+export async function getJob(layout: QueueLayout, ref: string, options: Pick<ListOptions, 'pluginParallel'> = {}): Promise<JobDetail> {
+  const now = Date.now();
   let located = await locate(layout, ref);
   for (let look = 1; ; look += 1) {
-    const detail = await detailOf(layout, located, now);
+    const detail = await detailOf(layout, located, now, options);
     if (detail !== undefined) return detail;
     const moved = look < LOOKS ? await locateExact(layout, located.id) : undefined;
     if (moved === undefined) throw new McpqError(`job ${located.id} vanished while it was read (cleaned?)`, ExitCode.notFound);
@@ -25,10 +27,10 @@ export async function getJob(layout: QueueLayout, ref: string, now = Date.now())
   }
 }
 
-async function detailOf(layout: QueueLayout, job: Located, now: number): Promise<JobDetail | undefined> {
+async function detailOf(layout: QueueLayout, job: Located, now: number, options: Pick<ListOptions, 'pluginParallel'>): Promise<JobDetail | undefined> {
   switch (job.state) {
     case 'pending': {
-      const [listing, file] = await Promise.all([listJobs(layout, { states: ['pending'], now }), readPendingFile(layout, job.name)]);
+      const [listing, file] = await Promise.all([listJobs(layout, { states: ['pending'], now, ...options }), readPendingFile(layout, job.name)]);
       const item = listing.pending.find((p) => p.name === job.name);
       if (item === undefined || file === undefined) return undefined;
       return { ...item, of: listing.pending.length, job: file.loaded.object ?? null, error: file.loaded.ok ? null : file.loaded.error };

@@ -9,10 +9,10 @@ import { jobLine } from './describe.js';
 
 const LISTED = 50;
 
-export function registerJobResources(server: McpServer, { layout }: McpContext): void {
+export function registerJobResources(server: McpServer, { layout, plugins }: McpContext): void {
   const template = new ResourceTemplate('mcpq://jobs/{id}', {
     list: async () => {
-      const listing = await listJobs(layout, { limit: LISTED });
+      const listing = await listJobs(layout, { limit: LISTED, pluginParallel: plugins.isParallel });
       const jobs = [...listing.running, ...listing.pending, ...listing.finished].slice(0, LISTED);
       return { resources: jobs.map((job) => ({ uri: `mcpq://jobs/${job.id}`, name: job.id, description: jobLine(job), mimeType: 'application/json' })) };
     },
@@ -24,7 +24,7 @@ export function registerJobResources(server: McpServer, { layout }: McpContext):
     async (uri, variables) => {
       const id = String(variables.id);
       try {
-        const detail = await getJob(layout, decodeURIComponent(id));
+        const detail = await getJob(layout, decodeURIComponent(id), { pluginParallel: plugins.isParallel });
         return { contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(detail, null, 2) }] };
       } catch (error) {
         if (error instanceof McpqError) throw new ResourceNotFoundError(uri.href, error.forAgents);

@@ -75,10 +75,10 @@ export class PluginRegistry {
   }
 
   // May jobs of this plugin run at the same time? Unknown plugins, and any doubt, say no.
-  async isParallel(name: string): Promise<boolean> {
+  isParallel = async (name: string): Promise<boolean> => {
     const plugin = await this.find(name).catch(() => undefined);
     return plugin?.status === 'ok' && plugin.spec.parallel;
-  }
+  };
 
   // The daemon's hook (daemon/command.ts): a plugin job to the command line to run.
   resolve: PluginResolver = async (run: Extract<RunSpec, { kind: 'plugin' }>) => {

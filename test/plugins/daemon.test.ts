@@ -1,9 +1,9 @@
 // Plugin jobs through a real daemon: argument mapping, JSON output in the record,
 // invalid jobs, one-at-a-time per plugin, and plugins that appear while it runs.
-import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startDaemon, tempQueue, waitForRecord, type TempQueue } from '../helpers/mcpq.js';
+import { mcpq, startDaemon, tempQueue, waitFor, waitForRecord, type TempQueue } from '../helpers/mcpq.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
 const FAST = ['--kill-grace', '1', '--grace', '2', '--settle', '300', '--rescan', '200', '--lease', '2'];
@@ -131,5 +131,28 @@ describe('plugin serialization', () => {
     await daemon(q, '--concurrency', '4');
     const [a, b] = await pair(q, ['a', 'par'], ['b', 'par'], 15_000);
     expect([a!.met, b!.met]).toEqual([true, true]);
+  });
+
+  it('says why a plugin job waits as the daemon sees it: for its plugin, unless the plugin is parallel', async () => {
+    const q = tempQueue();
+    const slow = { args: { name: { required: true }, dir: { required: true }, peer: {}, 'wait-ms': { type: 'integer' } } };
+    addPlugin(q, 'par', { parallel: true, commands: { slow } });
+    addPlugin(q, 'tg');
+    await daemon(q, '--concurrency', '2');
+    const marks = join(q.dir, 'marks');
+    mkdirSync(marks);
+    // One job of each plugin runs (each waits in vain for a peer that never comes).
+    q.drop('par-1.json', job('par-1', 'par', 'slow', { name: 'par-1', dir: marks, peer: 'none', 'wait-ms': 20_000 }));
+    q.drop('tg-1.json', job('tg-1', 'tg', 'slow', { name: 'tg-1', dir: marks, peer: 'none', 'wait-ms': 20_000 }));
+    await waitFor(() => existsSync(join(marks, 'par-1.start')) && existsSync(join(marks, 'tg-1.start')), { what: 'both first jobs to start' });
+    q.drop('par-2.json', job('par-2', 'par', 'slow', { name: 'par-2', dir: marks }));
+    q.drop('tg-2.json', job('tg-2', 'tg', 'slow', { name: 'tg-2', dir: marks }));
+
+    const env = { XDG_CONFIG_HOME: q.dir };
+    const listed = await mcpq(['list', '-q', q.root, '--json'], { env });
+    const waiting = Object.fromEntries(JSON.parse(listed.stdout).pending.map((p: { id: string; waiting: unknown }) => [p.id, p.waiting]));
+    expect(waiting).toEqual({ 'par-2': { reason: 'ready' }, 'tg-2': { reason: 'group', group: 'tg' } });
+    const shown = await mcpq(['show', '-q', q.root, 'par-2', '--json'], { env });
+    expect(JSON.parse(shown.stdout).waiting).toEqual({ reason: 'ready' });
   });
 });

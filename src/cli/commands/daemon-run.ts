@@ -33,7 +33,7 @@ export async function runDaemonCommand(queue: string | undefined, flags: DaemonF
     version: VERSION,
     supervisor: supervisorOf(process.env),
     resolvePlugin: plugins.resolve,
-    pluginParallel: (name) => plugins.isParallel(name),
+    pluginParallel: plugins.isParallel,
     ...(flags.verbose ? { echoLog: process.stderr } : {}),
   });
   const found = await scanning;

@@ -26,7 +26,7 @@ import {
 
 const READ_ONLY = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false } as const;
 
-export function registerJobTools(server: McpServer, { layout }: McpContext): void {
+export function registerJobTools(server: McpServer, { layout, plugins }: McpContext): void {
   server.registerTool(
     'get_job',
     {
@@ -38,7 +38,7 @@ export function registerJobTools(server: McpServer, { layout }: McpContext): voi
       annotations: READ_ONLY,
     },
     guarded(async ({ id }: z.infer<typeof getJobInput>) => {
-      const detail = await getJob(layout, id);
+      const detail = await getJob(layout, id, { pluginParallel: plugins.isParallel });
       const data: Described<z.infer<typeof jobOutput>> = detail;
       return answer(jobLine(detail), data);
     }),
@@ -54,7 +54,7 @@ export function registerJobTools(server: McpServer, { layout }: McpContext): voi
       annotations: READ_ONLY,
     },
     guarded(async ({ state, limit = DEFAULT_LIST_LIMIT }: z.infer<typeof listJobsInput>) => {
-      const listing = await listJobs(layout, { ...(state === undefined ? {} : { states: parseStates(state) }), limit });
+      const listing = await listJobs(layout, { ...(state === undefined ? {} : { states: parseStates(state) }), limit, pluginParallel: plugins.isParallel });
       const data: Described<z.infer<typeof listOutput>> = {
         ...listing,
         pending: listing.pending.slice(0, limit),
