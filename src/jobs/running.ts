@@ -52,7 +52,7 @@ export function runningJobOf(file: RunningFile, now: number): RunningJob {
   };
 }
 
-// The group a running job holds (plugin jobs default to the plugin's name).
+// The group a running job holds (see heldGroup).
 export async function groupOf(file: RunningFile, pluginParallel: PluginParallel): Promise<string | undefined> {
   if (!file.loaded?.ok) return undefined;
   const { spec, object } = file.loaded;
