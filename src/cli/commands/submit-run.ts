@@ -1,9 +1,7 @@
 // The submit command's body. `mcpq submit -- CMD` is the hot path: everything it
 // does not need (zod, plugins, pipelines, waiting) is imported only when used.
-import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { ExitCode, McpqError, errnoCode } from '../../core/errors.js';
 import { newJobId } from '../../core/ids.js';
 import { DEFAULT_TIMEOUT_SECONDS } from '../../core/job-rules.js';
@@ -137,7 +135,9 @@ export async function report(layout: QueueLayout, record: JobRecord): Promise<nu
   return exitCodeOf(result);
 }
 
+// Loaded here, not at the top: only --wait prints output.
 async function copyOut(path: string, fallback: string, to: NodeJS.WritableStream): Promise<void> {
+  const [{ createReadStream }, { pipeline }] = await Promise.all([import('node:fs'), import('node:stream/promises')]);
   try {
     await pipeline(createReadStream(path), to, { end: false });
   } catch (error) {
