@@ -3,7 +3,6 @@
 // run has a short timeout; any failure is returned as a message for the listing,
 // never thrown, so one broken plugin cannot break discovery.
 import { readFile } from 'node:fs/promises';
-import { execa } from 'execa';
 import { errorMessage } from '../core/errors.js';
 import { stopGroup } from '../daemon/process-group.js';
 import type { Command } from '../daemon/runner.js';
@@ -62,6 +61,9 @@ async function fromManifest(path: string, name: string): Promise<Introspection> 
 // that leaves a child holding its stdout) stops everything it started.
 async function helpText(plugin: Introspectable, words: readonly string[], timeoutMs: number): Promise<{ ok: true; text: string } | { ok: false; error: string }> {
   const shown = ['cli', ...words, '--help'].join(' ');
+  // Imported here: most lookups are answered by plugin.json or the help cache, and
+  // `mcpq list` asks about plugins without ever running one.
+  const { execa } = await import('execa');
   const subprocess = execa(plugin.program.file, [...plugin.program.args, ...words, '--help'], {
     cwd: plugin.dir,
     detached: true,
