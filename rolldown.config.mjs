@@ -7,7 +7,8 @@
 import { defineConfig } from 'rolldown';
 
 export default defineConfig({
-  input: { mcpq: 'src/cli/main.ts' },
+  // index-reader: the worker that helps index a deep pending/ (daemon/indexer.ts).
+  input: { mcpq: 'src/cli/main.ts', 'index-reader': 'src/daemon/index-reader.ts' },
   platform: 'node',
   external: (id) => /^[^./]/.test(id) && id !== 'commander', // node: built-ins and packages
   output: { dir: 'dist', format: 'esm', sourcemap: true, cleanDir: true, chunkFileNames: 'chunks/[name]-[hash].js' },

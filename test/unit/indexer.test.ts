@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readEntries, readEntry } from '../../src/daemon/indexer.js';
+import { readEntries, readEntry, readInWorker } from '../../src/daemon/indexer.js';
+import { GONE, READ } from '../../src/daemon/small-file.js';
 
 // The indexer reads every file into one reused buffer: each entry must come from its
 // own file's bytes, whatever was read before it, and a file larger than the buffer
@@ -44,5 +45,45 @@ describe('indexing pending files', () => {
 
     expect((await readEntry(dir, 'whole.json'))?.group).toBe('g');
     expect(await readEntry(dir, 'half.json')).toMatchObject({ name: 'half.json', waitStable: true, group: undefined, size: '{"command": "tr'.length });
+  });
+});
+
+// From 20,000 files on, a worker thread (the build's dist/index-reader.js) reads half
+// of them: the entries must be the same as those read one by one.
+describe('indexing a deep pending/', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'mcpq-indexer-deep-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('reads 20,000 files in two threads into the same entries as one by one, leaving out what is gone or not a file', async () => {
+    const names: string[] = [];
+    for (let i = 0; i < 20_000; i += 1) {
+      const name = `job-${String(i).padStart(5, '0')}.json`;
+      const job = i % 3 === 0 ? { command: 'true', priority: i % 7, after: [`dep-${i}`] } : i % 3 === 1 ? { command: 'true', group: `g${i % 5}` } : { command: 'x'.repeat(i % 300) };
+      writeFileSync(join(dir, name), JSON.stringify(job));
+      names.push(name);
+    }
+    mkdirSync(join(dir, 'folder.json')); // in the worker's half: not a file
+    writeFileSync(join(dir, 'cut.json'), '{"command": "tr'); // not readable as a job yet
+    const all = [...names.slice(0, 10_000), 'gone-1.json', ...names.slice(10_000), 'folder.json', 'cut.json', 'gone-2.json'];
+
+    const entries = await readEntries(dir, all);
+
+    expect(entries.map((e) => e.name)).toEqual([...names, 'cut.json']);
+    const oneByOne = await Promise.all([...names, 'cut.json'].map((n) => readEntry(dir, n)));
+    expect(entries).toEqual(oneByOne);
+  });
+
+  it('has a worker that reads a batch (the build is there) and says which files it read', async () => {
+    writeFileSync(join(dir, 'a.json'), '{"command":"a"}');
+    mkdirSync(join(dir, 'b.json'));
+    writeFileSync(join(dir, 'c.json'), '{"command":"ccc"}');
+    const batch = await readInWorker(dir, ['a.json', 'b.json', 'gone.json', 'c.json']);
+    expect(batch).toBeDefined();
+    expect([...batch!.state]).toEqual([READ, GONE, GONE, READ]);
+    expect(Buffer.from(batch!.data).toString()).toBe('{"command":"a"}{"command":"ccc"}');
+    expect([...batch!.offsets]).toEqual([0, 15, 15, 15, 32]);
   });
 });
