@@ -54,7 +54,8 @@ describe('mcpq cancel', () => {
     expect(pidAlive(shell)).toBe(false);
     await waitFor(() => !pidAlive(child), { what: `background child ${child} to be gone` });
     expect(q.files('control')).toEqual([]);
-    expect(q.files('running')).toEqual([]);
+    // The record comes first; the claim and the claimed file go right after it.
+    await waitFor(() => q.files('running').length === 0, { what: 'the claim to go' });
     // The daemon carries on with the next job.
     q.drop('next.json', JSON.stringify({ command: 'echo next' }));
     expect((await waitForRecord(q, 'next')).result.status).toBe('completed');

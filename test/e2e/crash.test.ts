@@ -28,7 +28,8 @@ describe('kill -9 of the daemon while a job runs', () => {
     expect(rec.result.earlier_attempts).toMatchObject([{ attempt: 1, status: 'interrupted' }]);
     expect(readFileSync(counter, 'utf8')).toBe('run\nrun\n');
     await waitFor(() => !pidAlive(claim.pgid!), { what: 'the orphaned job to be stopped' });
-    expect(q.files('running')).toEqual([]);
+    // The record comes first; the claim and the claimed file go right after it.
+    await waitFor(() => q.files('running').length === 0, { what: 'the claim to go' });
     expect(q.files('completed')).toEqual(['job.json']);
     expect(q.files('failed')).toEqual([]);
   });

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startDaemon, tempQueue, waitForRecord } from '../helpers/mcpq.js';
+import { startDaemon, tempQueue, waitFor, waitForRecord } from '../helpers/mcpq.js';
 
 describe('JSON jobs', () => {
   it('runs the exec form and records the job object plus its result', async () => {
@@ -16,7 +16,8 @@ describe('JSON jobs', () => {
     expect(rec.result.duration_ms).toBeGreaterThanOrEqual(0);
     expect(existsSync(q.path('completed', 'my_job.json'))).toBe(true);
     expect(q.files('pending')).toEqual([]);
-    expect(q.files('running')).toEqual([]);
+    // The record comes first; the claim and the claimed file go right after it.
+    await waitFor(() => q.files('running').length === 0, { what: 'the claim to go' });
   });
 
   it('runs the shell form under the id given by task_id', async () => {
