@@ -48,6 +48,11 @@ export type LoadedJob =
       readonly wantedId: string;
     };
 
+// A pending name whose file could not be read as bytes at all (not a regular file).
+export function unreadableJob(name: string, error: string): LoadedJob {
+  return { ok: false, incomplete: false, error, object: undefined, wantedId: parsePendingName(name).stem };
+}
+
 export function loadJobFile(name: string, bytes: Uint8Array, defaults: JobDefaults): LoadedJob {
   const { stem, attempt: markedAttempt } = parsePendingName(name);
   const wantedFromName = stem;

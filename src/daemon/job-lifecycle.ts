@@ -7,12 +7,11 @@
 //
 // A record is always written before the claim goes, so recovery (recovery.ts) either
 // finds the record and only tidies up, or finds no record and puts the job back.
-import { readFileSync } from 'node:fs';
 import { copyFile, mkdir, readFile, rename } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errnoCode, errorMessage } from '../core/errors.js';
-import { META_KEY, loadJobFile, recordLinks, type LoadedJob } from '../core/job-file.js';
+import { META_KEY, loadJobFile, recordLinks, unreadableJob, type LoadedJob } from '../core/job-file.js';
 import { isRetryable, type Outcome } from '../core/outcome.js';
 import { redactArgs, redactEnv, redactFlags, redactShellLine } from '../core/redact.js';
 import type { RunSpec } from '../core/job-schema.js';
@@ -25,6 +24,7 @@ import { jsonOutput } from '../plugins/output.js';
 import { commandFor } from './command.js';
 import type { DaemonContext } from './context.js';
 import { startJob, type RunResult, type RunningJob, type StopReason } from './runner.js';
+import { readSmallFileSync } from './small-file.js';
 
 export interface Started {
   readonly id: string;
@@ -81,7 +81,11 @@ async function claimAndLoad(ctx: DaemonContext, name: string): Promise<{ claim: 
   const file = claimFile(ctx.layout, name, ctx.tag, (claimSeq += 1));
   if (file === undefined) return undefined;
   const path = join(ctx.layout.running, file);
-  const loaded = loadJobFile(name, readFileSync(path), { timeoutSeconds: ctx.settings.defaultTimeoutSeconds, submittedAt: Date.now() });
+  const read = readSmallFileSync(path, false);
+  const loaded =
+    read === undefined
+      ? unreadableJob(name, 'not a regular file (a FIFO, a device or a folder took its place after it was queued)')
+      : loadJobFile(name, read.bytes, { timeoutSeconds: ctx.settings.defaultTimeoutSeconds, submittedAt: Date.now() });
   const attempt = loaded.ok ? loaded.attempt : 1;
   const claim = reserveId(ctx.layout, loaded.wantedId, {
     file,

@@ -1,6 +1,7 @@
 // Bad input never stops the daemon and never loses data: each bad file ends in
 // failed/ as `invalid`, with an error naming the problem and its original bytes kept.
-import { existsSync, readFileSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { mcpq, startDaemon, tempQueue, waitFor, waitForRecord } from '../helpers/mcpq.js';
 
@@ -74,5 +75,20 @@ describe('invalid job files', () => {
     await waitForRecord(q, 'marker');
     expect(q.files('pending').sort()).toEqual(['job.json.part', 'job.json.tmp']);
     expect(q.files('failed')).toEqual([]);
+  });
+
+  it('leaves a FIFO or a folder in pending/ alone, and is not held by one, at start or while it runs', async () => {
+    const q = tempQueue();
+    q.drop('first.json', '{"command": "echo", "args": ["first"]}');
+    execFileSync('mkfifo', [q.path('pending', 'before.json')]);
+    mkdirSync(q.path('pending', 'folder.json'));
+    const daemon = await startDaemon(q.root, FAST);
+    expect((await waitForRecord(q, 'first')).result.stdout).toBe('first\n');
+    execFileSync('mkfifo', [q.path('pending', 'after.json')]);
+    q.drop('second.json', '{"command": "echo", "args": ["second"]}');
+    expect((await waitForRecord(q, 'second')).result.stdout).toBe('second\n');
+    expect(q.files('pending').sort()).toEqual(['after.json', 'before.json', 'folder.json']);
+    // Its one thread was never stuck on a FIFO: it stops at once when asked.
+    expect(await daemon.stop()).toBe(0);
   });
 });
