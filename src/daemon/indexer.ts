@@ -7,7 +7,7 @@
 // 100,000 jobs indexed in about 1 s instead of 6 s of event-loop time). From
 // PARALLEL_FROM files on, a worker thread (index-reader.ts) reads half of them
 // meanwhile.
-import { existsSync } from 'node:fs';
+import { existsSync, lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
@@ -17,12 +17,26 @@ import type { PendingEntry } from './pending-index.js';
 import { READ, RETRY, readSmallFileSync, type FileBatch } from './small-file.js';
 
 // One file, on a watch event. Most events are for files that just left pending/ (our
-// own claims): existsSync answers those without the cost of an ENOENT exception.
+// own claims): an lstat that does not throw answers those without the cost of an
+// ENOENT exception (and, unlike existsSync, still sees a link that cannot be followed).
 export async function readEntry(pendingDir: string, name: string, pluginParallel: PluginParallel = noParallelPlugins): Promise<PendingEntry | undefined> {
   const path = join(pendingDir, name);
-  if (!existsSync(path)) return undefined;
-  const file = readSmallFileSync(path);
+  if (lstatSync(path, { throwIfNoEntry: false }) === undefined) return undefined;
+  const file = readOrMark(path);
   return file === undefined ? undefined : indexEntry(name, file.mtimeMs, file.bytes, pluginParallel);
+}
+
+const NOTHING = new Uint8Array(0);
+
+// A file that is there but cannot be read is indexed as not readable yet (no bytes):
+// once the settle period has passed it is claimed and fails as invalid, saying why
+// (job-lifecycle.ts), instead of staying in pending/ unseen.
+function readOrMark(path: string): { bytes: Uint8Array; mtimeMs: number } | undefined {
+  try {
+    return readSmallFileSync(path);
+  } catch {
+    return { bytes: NOTHING, mtimeMs: Date.now() };
+  }
 }
 
 // The index entry of a pending file already read (also used by `mcpq list`).
@@ -63,7 +77,7 @@ async function readHere(pendingDir: string, names: readonly string[], pluginPara
   for (let start = 0; start < names.length; start += SLICE) {
     if (start > 0) await yieldToEventLoop();
     for (const name of names.slice(start, start + SLICE)) {
-      const file = readSmallFileSync(join(pendingDir, name));
+      const file = readOrMark(join(pendingDir, name));
       if (file !== undefined) entries.push(await indexEntry(name, file.mtimeMs, file.bytes, pluginParallel));
     }
   }

@@ -24,7 +24,7 @@ import { jsonOutput } from '../plugins/output.js';
 import { commandFor } from './command.js';
 import type { DaemonContext } from './context.js';
 import { startJob, type RunResult, type RunningJob, type StopReason } from './runner.js';
-import { readSmallFileSync } from './small-file.js';
+import { readError, readSmallFileSync } from './small-file.js';
 
 export interface Started {
   readonly id: string;
@@ -81,11 +81,7 @@ async function claimAndLoad(ctx: DaemonContext, name: string): Promise<{ claim: 
   const file = claimFile(ctx.layout, name, ctx.tag, (claimSeq += 1));
   if (file === undefined) return undefined;
   const path = join(ctx.layout.running, file);
-  const read = readSmallFileSync(path, false);
-  const loaded =
-    read === undefined
-      ? unreadableJob(name, 'not a regular file (a FIFO, a device or a folder took its place after it was queued)')
-      : loadJobFile(name, read.bytes, { timeoutSeconds: ctx.settings.defaultTimeoutSeconds, submittedAt: Date.now() });
+  const loaded = loadClaimed(name, path, ctx.settings.defaultTimeoutSeconds);
   const attempt = loaded.ok ? loaded.attempt : 1;
   const claim = reserveId(ctx.layout, loaded.wantedId, {
     file,
@@ -99,6 +95,19 @@ async function claimAndLoad(ctx: DaemonContext, name: string): Promise<{ claim: 
   });
   ctx.log.info({ event: 'claim', id: claim.id, source: name, attempt }, 'claimed');
   return { claim, loaded, path };
+}
+
+// The claimed file as a job. One that cannot be read at all is an invalid job too,
+// with the reason as its error.
+function loadClaimed(name: string, path: string, timeoutSeconds: number): LoadedJob {
+  let read: ReturnType<typeof readSmallFileSync>;
+  try {
+    read = readSmallFileSync(path, false);
+  } catch (error) {
+    return unreadableJob(name, readError(error));
+  }
+  if (read === undefined) return unreadableJob(name, 'no longer a regular file once claimed (a FIFO, a folder or a symbolic link to nothing)');
+  return loadJobFile(name, read.bytes, { timeoutSeconds, submittedAt: Date.now() });
 }
 
 async function run(ctx: DaemonContext, claim: Claim, loaded: Extract<LoadedJob, { ok: true }>, command: { file: string; args: readonly string[] }, hooks: Hooks): Promise<Settled> {

@@ -3,7 +3,7 @@
 // thread and in index-reader.ts.
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
-import { errnoCode } from '../core/errors.js';
+import { errnoCode, errorMessage } from '../core/errors.js';
 
 // Job files are small: unless `reuse` is false, they are read into one buffer, reused
 // from file to file, so that indexing a deep queue allocates no buffer per file
@@ -16,7 +16,8 @@ const scratch = Buffer.allocUnsafe(64 * 1024);
 // seen not to be a regular file and left alone, like a folder.
 const READ_NOW = constants.O_RDONLY | constants.O_NONBLOCK;
 
-// Undefined when the file is gone or is not a regular file.
+// Undefined when the file is gone or is not a regular file; throws when it is there
+// but cannot be read (permissions, a symbolic link loop).
 export function readSmallFileSync(path: string, reuse = true): { bytes: Buffer; mtimeMs: number } | undefined {
   let fd: number;
   try {
@@ -85,4 +86,10 @@ export function readBatch(dir: string, names: readonly string[]): FileBatch {
   });
   offsets[names.length] = used;
   return { data: data.slice(0, used), offsets, mtimes, state };
+}
+
+// Why a file that is there could not be read, without its path (which names the
+// claimed copy in running/, not the file the user dropped): "EACCES: permission denied".
+export function readError(error: unknown): string {
+  return `cannot be read: ${errorMessage(error).replace(/, \w+ '.*'$/, '')}`;
 }

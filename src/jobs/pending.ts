@@ -5,9 +5,10 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errnoCode } from '../core/errors.js';
 import { DEFAULT_TIMEOUT_SECONDS } from '../core/job-rules.js';
-import { loadJobFile, type LoadedJob } from '../core/job-file.js';
+import { loadJobFile, unreadableJob, type LoadedJob } from '../core/job-file.js';
 import { compareOrder } from '../core/order.js';
 import { indexEntry } from '../daemon/indexer.js';
+import { readError } from '../daemon/small-file.js';
 import { noParallelPlugins, type PluginParallel } from '../core/schedule-hints.js';
 import type { PendingEntry } from '../daemon/pending-index.js';
 import type { QueueLayout } from '../queue/layout.js';
@@ -38,7 +39,9 @@ export async function readPendingFile(layout: QueueLayout, name: string, pluginP
     return { entry: await indexEntry(name, st.mtimeMs, bytes, pluginParallel), loaded, id: loaded.wantedId };
   } catch (error) {
     if (errnoCode(error) === 'ENOENT') return undefined;
-    throw error;
+    // There but unreadable: shown as the daemon sees it (indexer.ts), with why.
+    const loaded = unreadableJob(name, readError(error));
+    return { entry: await indexEntry(name, Date.now(), new Uint8Array(0), pluginParallel), loaded, id: loaded.wantedId };
   }
 }
 

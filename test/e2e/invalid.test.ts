@@ -1,7 +1,7 @@
 // Bad input never stops the daemon and never loses data: each bad file ends in
 // failed/ as `invalid`, with an error naming the problem and its original bytes kept.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { mcpq, startDaemon, tempQueue, waitFor, waitForRecord } from '../helpers/mcpq.js';
 
@@ -90,5 +90,17 @@ describe('invalid job files', () => {
     expect(q.files('pending').sort()).toEqual(['after.json', 'before.json', 'folder.json']);
     // Its one thread was never stuck on a FIFO: it stops at once when asked.
     expect(await daemon.stop()).toBe(0);
+  });
+
+  it('is not held up by a file it cannot read (a symbolic link loop): list says why, the daemon fails it and runs the rest', async () => {
+    const q = tempQueue();
+    q.drop('good.json', '{"command": "echo", "args": ["ran"]}');
+    symlinkSync('loop.json', q.path('pending', 'loop.json'));
+    const listed = await mcpq(['list', '-q', q.root, '--json']);
+    expect(listed.exitCode).toBe(0);
+    expect(JSON.parse(listed.stdout).pending.find((p: { id: string }) => p.id === 'loop').waiting).toEqual({ reason: 'unreadable', error: 'cannot be read: ELOOP: too many symbolic links encountered' });
+    await startDaemon(q.root, FAST);
+    expect((await waitForRecord(q, 'good')).result.stdout).toBe('ran\n');
+    expect((await waitForRecord(q, 'loop')).result).toMatchObject({ status: 'invalid', original_file: 'loop.original' });
   });
 });

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -45,6 +45,19 @@ describe('indexing pending files', () => {
 
     expect((await readEntry(dir, 'whole.json'))?.group).toBe('g');
     expect(await readEntry(dir, 'half.json')).toMatchObject({ name: 'half.json', waitStable: true, group: undefined, size: '{"command": "tr'.length });
+  });
+
+  it('indexes a file it cannot read as not readable yet, and the others as usual', async () => {
+    write('a.json', '{"command":"true","priority":5}', 1_000);
+    symlinkSync('loop.json', join(dir, 'loop.json'));
+    write('z.json', '{"command":"true","group":"g"}', 2_000);
+    const entries = await readEntries(dir, ['a.json', 'loop.json', 'z.json']);
+    expect(entries.map((e) => [e.name, e.waitStable, e.priority, e.group])).toEqual([
+      ['a.json', false, 5, undefined],
+      ['loop.json', true, 0, undefined],
+      ['z.json', false, 0, 'g'],
+    ]);
+    expect(await readEntry(dir, 'loop.json')).toMatchObject({ waitStable: true });
   });
 });
 
