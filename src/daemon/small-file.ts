@@ -16,8 +16,13 @@ const scratch = Buffer.allocUnsafe(64 * 1024);
 // seen not to be a regular file and left alone, like a folder.
 const READ_NOW = constants.O_RDONLY | constants.O_NONBLOCK;
 
+// A job file is a command line and its settings, or a script: far below this. A larger
+// file (a log or an archive dropped by mistake) is not read, so that it cannot swell
+// the daemon's memory: it fails as invalid, its bytes kept as they are.
+export const MAX_JOB_FILE_BYTES = 4 * 2 ** 20;
+
 // Undefined when the file is gone or is not a regular file; throws when it is there
-// but cannot be read (permissions, a symbolic link loop).
+// but cannot be read (permissions, a symbolic link loop, over MAX_JOB_FILE_BYTES).
 export function readSmallFileSync(path: string, reuse = true): { bytes: Buffer; mtimeMs: number } | undefined {
   let fd: number;
   try {
@@ -29,6 +34,9 @@ export function readSmallFileSync(path: string, reuse = true): { bytes: Buffer; 
   try {
     const st = fstatSync(fd);
     if (!st.isFile()) return undefined;
+    if (st.size > MAX_JOB_FILE_BYTES) {
+      throw Object.assign(new Error(`EFBIG: too large for a job file (${st.size} bytes; at most ${MAX_JOB_FILE_BYTES / 2 ** 20} MiB)`), { code: 'EFBIG' });
+    }
     const bytes = reuse && st.size <= scratch.length ? scratch : Buffer.allocUnsafe(st.size);
     let read = 0;
     while (read < st.size) {

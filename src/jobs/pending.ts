@@ -1,14 +1,14 @@
 // pending/ as the daemon sees it: every job file read once, loaded, and sorted in run
 // order (core/order.ts), each with the index entry the scheduler would build for it.
 // Files that vanish while we read (claimed meanwhile) are simply left out.
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errnoCode } from '../core/errors.js';
 import { DEFAULT_TIMEOUT_SECONDS } from '../core/job-rules.js';
 import { loadJobFile, unreadableJob, type LoadedJob } from '../core/job-file.js';
 import { compareOrder } from '../core/order.js';
 import { indexEntry } from '../daemon/indexer.js';
-import { readError } from '../daemon/small-file.js';
+import { readError, readSmallFileSync } from '../daemon/small-file.js';
 import { noParallelPlugins, type PluginParallel } from '../core/schedule-hints.js';
 import type { PendingEntry } from '../daemon/pending-index.js';
 import type { QueueLayout } from '../queue/layout.js';
@@ -30,19 +30,17 @@ export async function pendingNames(layout: QueueLayout): Promise<string[]> {
 }
 
 export async function readPendingFile(layout: QueueLayout, name: string, pluginParallel: PluginParallel = noParallelPlugins): Promise<PendingFile | undefined> {
-  const path = join(layout.pending, name);
+  let file: ReturnType<typeof readSmallFileSync>;
   try {
-    const st = await stat(path);
-    if (!st.isFile()) return undefined;
-    const bytes = await readFile(path);
-    const loaded = loadJobFile(name, bytes, { timeoutSeconds: DEFAULT_TIMEOUT_SECONDS, submittedAt: st.mtimeMs });
-    return { entry: await indexEntry(name, st.mtimeMs, bytes, pluginParallel), loaded, id: loaded.wantedId };
+    file = readSmallFileSync(join(layout.pending, name), false);
   } catch (error) {
-    if (errnoCode(error) === 'ENOENT') return undefined;
     // There but unreadable: shown as the daemon sees it (indexer.ts), with why.
     const loaded = unreadableJob(name, readError(error));
     return { entry: await indexEntry(name, Date.now(), new Uint8Array(0), pluginParallel), loaded, id: loaded.wantedId };
   }
+  if (file === undefined) return undefined;
+  const loaded = loadJobFile(name, file.bytes, { timeoutSeconds: DEFAULT_TIMEOUT_SECONDS, submittedAt: file.mtimeMs });
+  return { entry: await indexEntry(name, file.mtimeMs, file.bytes, pluginParallel), loaded, id: loaded.wantedId };
 }
 
 // Every pending job, first to run first. `pluginParallel` matters only for the groups

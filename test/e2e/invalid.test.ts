@@ -3,6 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { MAX_JOB_FILE_BYTES } from '../../src/daemon/small-file.js';
 import { mcpq, startDaemon, tempQueue, waitFor, waitForRecord } from '../helpers/mcpq.js';
 
 const FAST = ['--settle', '300', '--rescan', '200'];
@@ -102,5 +103,16 @@ describe('invalid job files', () => {
     await startDaemon(q.root, FAST);
     expect((await waitForRecord(q, 'good')).result.stdout).toBe('ran\n');
     expect((await waitForRecord(q, 'loop')).result).toMatchObject({ status: 'invalid', original_file: 'loop.original' });
+  });
+
+  it('does not read a file too large to be a job: it fails as invalid, its bytes kept', async () => {
+    const q = tempQueue();
+    const big = Buffer.alloc(MAX_JOB_FILE_BYTES + 1, 'a');
+    q.drop('huge.json', big);
+    await startDaemon(q.root, FAST);
+    const rec = await waitForRecord(q, 'huge');
+    expect(rec.result).toMatchObject({ status: 'invalid', error: `cannot be read: EFBIG: too large for a job file (${big.length} bytes; at most 4 MiB)` });
+    await waitFor(() => existsSync(q.path('failed', 'huge.original')), { what: 'the original file' });
+    expect(readFileSync(q.path('failed', 'huge.original')).equals(big)).toBe(true);
   });
 });
