@@ -14,7 +14,7 @@ import { Worker } from 'node:worker_threads';
 import { heldGroup, noParallelPlugins, scheduleHints, type PluginParallel } from '../core/schedule-hints.js';
 import { PACKAGE_ROOT } from '../package-root.js';
 import type { PendingEntry } from './pending-index.js';
-import { READ, RETRY, readSmallFileSync, type FileBatch } from './small-file.js';
+import { READ, RETRY, isFileProblem, readSmallFileSync, type FileBatch } from './small-file.js';
 
 // One file, on a watch event. Most events are for files that just left pending/ (our
 // own claims): an lstat that does not throw answers those without the cost of an
@@ -30,11 +30,13 @@ const NOTHING = new Uint8Array(0);
 
 // A file that is there but cannot be read is indexed as not readable yet (no bytes):
 // once the settle period has passed it is claimed and fails as invalid, saying why
-// (job-lifecycle.ts), instead of staying in pending/ unseen.
+// (job-lifecycle.ts), instead of staying in pending/ unseen. A fault of the system
+// (too many open files) is thrown: the next rescan tries again.
 function readOrMark(path: string): { bytes: Uint8Array; mtimeMs: number } | undefined {
   try {
     return readSmallFileSync(path);
-  } catch {
+  } catch (error) {
+    if (!isFileProblem(error)) throw error;
     return { bytes: NOTHING, mtimeMs: Date.now() };
   }
 }

@@ -96,6 +96,14 @@ export function readBatch(dir: string, names: readonly string[]): FileBatch {
   return { data: data.slice(0, used), offsets, mtimes, state };
 }
 
+// Whether a read failed because of the file itself (so reading it again will fail
+// again), not because of the system at that moment (EMFILE, EIO: try again later).
+const FILE_PROBLEMS = new Set(['EACCES', 'EPERM', 'ELOOP', 'EFBIG', 'ENAMETOOLONG', 'ENXIO', 'EISDIR', 'ENOTDIR']);
+
+export function isFileProblem(error: unknown): boolean {
+  return FILE_PROBLEMS.has(errnoCode(error) ?? '');
+}
+
 // Why a file that is there could not be read, without its path (which names the
 // claimed copy in running/, not the file the user dropped): "EACCES: permission denied".
 export function readError(error: unknown): string {

@@ -8,7 +8,7 @@ import { DEFAULT_TIMEOUT_SECONDS } from '../core/job-rules.js';
 import { loadJobFile, unreadableJob, type LoadedJob } from '../core/job-file.js';
 import { compareOrder } from '../core/order.js';
 import { indexEntry } from '../daemon/indexer.js';
-import { readError, readSmallFileSync } from '../daemon/small-file.js';
+import { isFileProblem, readError, readSmallFileSync } from '../daemon/small-file.js';
 import { noParallelPlugins, type PluginParallel } from '../core/schedule-hints.js';
 import type { PendingEntry } from '../daemon/pending-index.js';
 import type { QueueLayout } from '../queue/layout.js';
@@ -34,6 +34,7 @@ export async function readPendingFile(layout: QueueLayout, name: string, pluginP
   try {
     file = readSmallFileSync(join(layout.pending, name), false);
   } catch (error) {
+    if (!isFileProblem(error)) throw error;
     // There but unreadable: shown as the daemon sees it (indexer.ts), with why.
     const loaded = unreadableJob(name, readError(error));
     return { entry: await indexEntry(name, Date.now(), new Uint8Array(0), pluginParallel), loaded, id: loaded.wantedId };

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readEntries, readEntry, readInWorker } from '../../src/daemon/indexer.js';
-import { GONE, READ } from '../../src/daemon/small-file.js';
+import { GONE, READ, isFileProblem } from '../../src/daemon/small-file.js';
 
 // The indexer reads every file into one reused buffer: each entry must come from its
 // own file's bytes, whatever was read before it, and a file larger than the buffer
@@ -98,5 +98,19 @@ describe('indexing a deep pending/', () => {
     expect([...batch!.state]).toEqual([READ, GONE, GONE, READ]);
     expect(Buffer.from(batch!.data).toString()).toBe('{"command":"a"}{"command":"ccc"}');
     expect([...batch!.offsets]).toEqual([0, 15, 15, 15, 32]);
+  });
+});
+
+describe('isFileProblem', () => {
+  it.each([
+    ['EACCES', true],
+    ['ELOOP', true],
+    ['EFBIG', true],
+    ['ENXIO', true],
+    ['EMFILE', false],
+    ['EIO', false],
+    [undefined, false],
+  ])('%s: %s (a fault of the file fails the job; a fault of the system is tried again)', (code, expected) => {
+    expect(isFileProblem(Object.assign(new Error('x'), { code }))).toBe(expected);
   });
 });
