@@ -79,13 +79,21 @@ export async function run(ctx) {
   return result;
 }
 
-export function rows(r, { stat, ratio, target }) {
+// `all`: the whole run's results; with the floor section, the durable minimum (a bare
+// Node loop keeping mcpq's promises) is set against task-spooler too, to show how much
+// of the target any Node daemon writing a record per job could reach here.
+export function rows(r, { stat, ratio, target }, all = {}) {
   const out = [];
   for (const c of [1, 4]) {
     const row = r[`c${c}`];
     const peers = c === 1 ? 'tsp, nq' : 'tsp -S 4';
     out.push([`drain ${r.n} × true, c=${c} (jobs/s; ${peers})`, stat(row.mcpq.rate, 0), row.tsp ? stat(row.tsp.rate, 0) : 'skipped', row.nq ? stat(row.nq.rate, 0) : '—', ratio(row.vsTsp), target(row.vsTsp === undefined ? undefined : row.vsTsp >= 0.8, '≥ 0.8× tsp')]);
     out.push([`  same, from first job started (jobs/s)`, stat(row.mcpq.steadyRate, 0), '', '', ratio(row.steadyVsTsp), '']);
+    const durable = all.floor?.durable?.[`c${c}`];
+    if (durable && row.tsp) {
+      const reach = durable.median / row.tsp.rate.median;
+      out.push([`  floor: durable minimum, same c (jobs/s)`, stat(durable, 0), '', '', ratio(reach), reach < 0.8 ? '0.8× tsp: out of reach for Node here' : '']);
+    }
     out.push([`  daemon spawn → serving / → first job (ms)`, `${stat(row.mcpq.readyMs, 0)} / ${stat(row.mcpq.firstJobMs, 0)}`, '', '', '', '']);
   }
   if (r.tspN !== r.n) out.push([`  (tsp drains ${r.tspN}: task-spooler 1.0 cannot hold more queued jobs; rates compare)`, '', '', '', '', '']);

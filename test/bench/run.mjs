@@ -113,7 +113,7 @@ async function measure(opts) {
 function print({ meta, results }, files) {
   const rows = Object.keys(SECTIONS)
     .filter((name) => results[name] !== undefined)
-    .flatMap((name) => SECTIONS[name].rows(results[name], format));
+    .flatMap((name) => SECTIONS[name].rows(results[name], format, results));
   const loads = Object.entries(results).map(([name, r]) => `${name} ${r.load.start}→${r.load.end}`).join(', ');
   process.stdout.write(`\nmcpq bench, ${meta.date}: ${meta.machine.nproc} × ${meta.machine.cpu}, Node ${meta.machine.node}${meta.quick ? ' (quick)' : ''}\n`);
   process.stdout.write(`load average (1 min) per section: ${loads}\n`);
