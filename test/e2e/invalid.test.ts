@@ -19,6 +19,7 @@ describe('invalid job files', () => {
     ['empty.json', '', /empty file/],
     ['garbage.json', Buffer.from([0x00, 0xff, 0xfe, 0x13, 0x37, 0x00, 0x80]), /not a text file/],
     ['garbage.sh', Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x00, 0x01]), /not a text file/],
+    ['deep.json', `{"command": "true", "x": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`, /job: nested more than 64 levels deep/],
   ])('%s fails as invalid and keeps its bytes', async (name, content, error) => {
     const q = tempQueue();
     const daemon = await startDaemon(q.root, FAST);

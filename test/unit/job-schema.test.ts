@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseJobObject, scriptSpec } from '../../src/core/job-schema.js';
-import { loadJobFile } from '../../src/core/job-file.js';
+import { MAX_JSON_DEPTH, loadJobFile } from '../../src/core/job-file.js';
 
 const defaults = { timeoutSeconds: 300, submittedAt: Date.parse('2026-01-01T00:00:00Z') };
 
@@ -103,5 +103,15 @@ describe('loadJobFile', () => {
   it('keeps the job object without the _mcpq bookkeeping', () => {
     const loaded = loadJobFile('f.json', bytes('{"command":"x","extra":[1],"_mcpq":{"attempt":2}}'), defaults);
     expect(loaded.ok && loaded.object).toEqual({ command: 'x', extra: [1] });
+  });
+});
+
+describe('loadJobFile: nesting', () => {
+  const nested = (levels: number) => `{"command": "true", "x": ${'['.repeat(levels - 1)}${']'.repeat(levels - 1)}}`;
+
+  it(`accepts a job nested ${MAX_JSON_DEPTH} levels deep and refuses one level more, keeping no object for the record`, () => {
+    expect(loadJobFile('ok.json', Buffer.from(nested(MAX_JSON_DEPTH)), defaults).ok).toBe(true);
+    const deep = loadJobFile('deep.json', Buffer.from(nested(MAX_JSON_DEPTH + 1)), defaults);
+    expect(deep).toMatchObject({ ok: false, error: `job: nested more than ${MAX_JSON_DEPTH} levels deep`, object: undefined });
   });
 });
