@@ -53,7 +53,14 @@ export function table(header: readonly string[], rows: readonly Row[], style: St
 }
 
 export function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
+  return printable(text.replace(/\s+/g, ' ').trim());
+}
+
+// Control characters a job's fields may carry (an escape sequence in a description
+// could clear the screen or retitle the terminal of whoever lists the queue) are shown
+// as \xNN; newlines and tabs stay.
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 export function cut(text: string, width: number): string {

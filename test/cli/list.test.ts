@@ -165,6 +165,20 @@ describe('mcpq list', () => {
   });
 });
 
+describe('control characters in a job', () => {
+  it('reach neither list nor show raw: an escape sequence in a description is shown as \\x1b', async () => {
+    const q = tempQueue();
+    ensureFolders(q);
+    q.drop('sneaky.json', JSON.stringify({ command: 'true', description: 'clear \u001b[2J\u001b]0;title\u0007 done' }));
+    for (const args of [['list'], ['show', 'sneaky']]) {
+      const result = await mcpq([...args, '-q', q.root], { env: { NO_COLOR: '1' } });
+      expect(result.exitCode).toBe(0);
+      expect(result.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f]/);
+      expect(result.stdout).toContain('clear \\x1b[2J\\x1b]0;title\\x07 done');
+    }
+  });
+});
+
 describe('mcpq show', () => {
   it('shows a finished job, its raw record with --json, and resolves unique prefixes', async () => {
     const q = tempQueue();

@@ -1,6 +1,6 @@
 // The table renderer: widths, cutting to the terminal, color only when allowed.
 import { describe, expect, it } from 'vitest';
-import { age, cut, styleFor, table } from '../../src/cli/render.js';
+import { age, cut, printable, styleFor, table } from '../../src/cli/render.js';
 
 const plain = { color: false, width: undefined };
 
@@ -47,5 +47,12 @@ describe('small formats', () => {
   it('cut leaves short text alone', () => {
     expect(cut('abc', 3)).toBe('abc');
     expect(cut('abcd', 3)).toBe('ab…');
+  });
+});
+
+describe('printable', () => {
+  it('shows control characters as \\xNN, keeping newlines and tabs, in cells too', () => {
+    expect(printable('a\u001b[2Jb\tc\nd\u0007\r\u009b')).toBe('a\\x1b[2Jb\tc\nd\\x07\\x0d\\x9b');
+    expect(table(['JOB'], [['ok \u001b]0;pwned\u0007']], plain)).toBe('  JOB\n  ok \\x1b]0;pwned\\x07');
   });
 });

@@ -6,7 +6,7 @@ import { layoutOf, type QueueLayout } from '../../queue/layout.js';
 import { join } from 'node:path';
 import { pluginParallelOf } from '../plugin-roots.js';
 import { resolveQueueRoot } from '../queue-root.js';
-import { age, duration, paint, statusColor, styleFor, type Style } from '../render.js';
+import { age, duration, paint, printable, statusColor, styleFor, type Style } from '../render.js';
 import { waitingText } from './list-run.js';
 import { pipelineProgress, type PipelineProgress } from '../../pipelines/progress.js';
 
@@ -41,8 +41,9 @@ export async function runShow(queue: string | undefined, ref: string, flags: { j
 
 export function renderDetail(job: JobDetail, style: Style, now: number, layout: QueueLayout): string {
   const rows: [string, string][] = [];
-  const add = (key: string, value: string | number | null | undefined): void => {
-    if (value !== null && value !== undefined && value !== '') rows.push([key, String(value)]);
+  // Values come from the job (or are painted here): shown with control characters escaped.
+  const add = (key: string, value: string | number | null | undefined, painted = false): void => {
+    if (value !== null && value !== undefined && value !== '') rows.push([key, painted ? String(value) : printable(String(value))]);
   };
   add('id', job.id);
   switch (job.state) {
@@ -66,7 +67,7 @@ export function renderDetail(job: JobDetail, style: Style, now: number, layout: 
     case 'completed':
     case 'failed':
       add('state', job.state);
-      add('status', paint(style, statusColor(job.status), job.status));
+      add('status', paint(style, statusColor(job.status), job.status), true);
       add('exit code', job.returncode ?? (job.signal ? `none (${job.signal})` : null));
       add('error', job.error);
       add('started', job.started_at);
