@@ -23,19 +23,51 @@ export function formatOf(name: string): JobFormat {
 }
 
 export interface PendingName {
-  readonly stem: string; // the name without extension and attempt marker
+  // The name without extension and attempt marker: the job's id unless it asks for one.
+  // A stem longer than an id may be is cut, with a hash of the whole, so that the
+  // files named after the id (<id>.claim, <id>.original…) fit in a file name.
+  readonly stem: string;
   readonly attempt: number | undefined; // from an `~N` marker
 }
+
+const MAX_STEM_BYTES = 128; // as for ids (core/ids.ts), in bytes: names may be UTF-8
 
 export function parsePendingName(name: string): PendingName {
   const ext = extname(name);
   const base = ext === '' ? name : name.slice(0, -ext.length);
   const marker = /^(.*)~(\d+)$/.exec(base);
-  return marker ? { stem: marker[1]!, attempt: Number(marker[2]) } : { stem: base, attempt: undefined };
+  const stem = marker ? marker[1]! : base;
+  return { stem: Buffer.byteLength(stem) <= MAX_STEM_BYTES ? stem : shortened(stem), attempt: marker ? Number(marker[2]) : undefined };
 }
 
+function shortened(stem: string): string {
+  let start = stem.slice(0, MAX_STEM_BYTES - 9);
+  while (Buffer.byteLength(start) > MAX_STEM_BYTES - 9) start = start.slice(0, -1);
+  return `${start}-${fnv1a(stem)}`;
+}
+
+// 32-bit FNV-1a, as 8 hex digits: enough to tell long names apart that share a start.
+function fnv1a(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i += 1) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return (hash >>> 0).toString(16).padStart(8, '0');
+}
+
+const NAME_MAX = 255; // bytes in one file name, on the filesystems mcpq runs on
+
+// The claimed name fits in a file name: a long name is cut in the middle, keeping its
+// extension (its format). The claim records the name as it was (`source`).
 export function claimedName(name: string, tag: string, seq: number): string {
-  return `${name}@${tag}-${seq}`;
+  const suffix = `@${tag}-${seq}`;
+  return `${fitName(name, NAME_MAX - suffix.length)}${suffix}`;
+}
+
+function fitName(name: string, bytes: number): string {
+  if (Buffer.byteLength(name) <= bytes) return name;
+  const ext = extname(name);
+  let base = name.slice(0, name.length - ext.length);
+  while (base !== '' && Buffer.byteLength(`${base}_${ext}`) > bytes) base = base.slice(0, -1);
+  return `${base}_${ext}`;
 }
 
 export interface ClaimedName {

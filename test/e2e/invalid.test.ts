@@ -116,4 +116,16 @@ describe('invalid job files', () => {
     await waitFor(() => existsSync(q.path('failed', 'huge.original')), { what: 'the original file' });
     expect(readFileSync(q.path('failed', 'huge.original')).equals(big)).toBe(true);
   });
+
+  it('runs a job whose file name is too long to be its id or to be claimed as it is', async () => {
+    const q = tempQueue();
+    const name = `${'x'.repeat(245)}.json`;
+    const daemon = await startDaemon(q.root, FAST);
+    q.drop(name, '{"command": "echo", "args": ["long name"]}');
+    const id = await waitFor(() => q.files('completed').find((f) => f.startsWith('xxx'))?.replace(/\.json$/, ''), { what: 'its record' });
+    expect(id).toMatch(/^x{119}-[0-9a-f]{8}$/);
+    expect((await waitForRecord(q, id)).result).toMatchObject({ status: 'completed', stdout: 'long name\n', source: name });
+    expect(q.files('pending')).toEqual([]);
+    expect(daemon.output()).not.toMatch(/job_error/);
+  });
 });

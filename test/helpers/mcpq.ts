@@ -23,6 +23,8 @@ export interface TempQueue {
   record(id: string): Record<string, any> | undefined;
 }
 
+let drops = 0;
+
 export function tempQueue(): TempQueue {
   const dir = mkdtempSync(join(tmpdir(), 'mcpq-test-'));
   const root = join(dir, 'queue');
@@ -32,7 +34,7 @@ export function tempQueue(): TempQueue {
     dir,
     path: (...parts) => join(root, ...parts),
     drop(name, content) {
-      const temp = join(dir, `.drop-${name}`);
+      const temp = join(dir, `.drop-${(drops += 1)}`); // not named after `name`, which may be as long as a name can be
       writeFileSync(temp, content);
       mkdirSync(join(root, 'pending'), { recursive: true });
       renameSync(temp, join(root, 'pending', name));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatDuration, parseDuration } from '../../src/core/duration.js';
 import { redactArgs, redactEnv, redactShellLine, REDACTED } from '../../src/core/redact.js';
-import { isIgnoredName, parseClaimedName, parsePendingName, formatOf } from '../../src/queue/names.js';
+import { claimedName, isIgnoredName, parseClaimedName, parsePendingName, formatOf } from '../../src/queue/names.js';
 import { exitCodeOf } from '../../src/core/outcome.js';
 import { fieldsFromFlags } from '../../src/cli/job-flags.js';
 import { isSafeId, newJobId } from '../../src/core/ids.js';
@@ -66,6 +66,23 @@ describe('file names', () => {
     expect(parsePendingName('a.b.json')).toEqual({ stem: 'a.b', attempt: undefined });
     expect(parseClaimedName('x@y.json@abc123-7')).toEqual({ name: 'x@y.json', tag: 'abc123' });
     expect(parseClaimedName('plain.json')).toBeUndefined();
+  });
+  it('cuts a stem too long for an id to 128 bytes, telling long names with one start apart', () => {
+    const long = `${'a'.repeat(200)}.json`;
+    const other = `${'a'.repeat(199)}b.json`;
+    const { stem } = parsePendingName(long);
+    expect(Buffer.byteLength(stem)).toBeLessThanOrEqual(128);
+    expect(stem).toMatch(/^a{119}-[0-9a-f]{8}$/);
+    expect(parsePendingName(other).stem).not.toBe(stem);
+    expect(parsePendingName(`${'é'.repeat(100)}~2.sh`)).toEqual({ stem: expect.stringMatching(/^é{59}-[0-9a-f]{8}$/), attempt: 2 });
+    expect(parsePendingName(`${'a'.repeat(128)}.json`).stem).toBe('a'.repeat(128));
+  });
+  it('keeps a claimed name within 255 bytes, its extension and owner kept', () => {
+    const claimed = claimedName(`${'ü'.repeat(200)}.json`, 'abc123', 7);
+    expect(Buffer.byteLength(claimed)).toBeLessThanOrEqual(255);
+    expect(claimed).toMatch(/^ü+_\.json@abc123-7$/);
+    expect(parseClaimedName(claimed)).toMatchObject({ tag: 'abc123' });
+    expect(claimedName('short.json', 'abc123', 7)).toBe('short.json@abc123-7');
   });
   it('makes safe, unique ids', () => {
     const ids = new Set(Array.from({ length: 1000 }, () => newJobId()));
