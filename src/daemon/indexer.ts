@@ -14,7 +14,7 @@ import { Worker } from 'node:worker_threads';
 import { heldGroup, noParallelPlugins, scheduleHints, type PluginParallel } from '../core/schedule-hints.js';
 import { PACKAGE_ROOT } from '../package-root.js';
 import type { PendingEntry } from './pending-index.js';
-import { READ, RETRY, isFileProblem, readSmallFileSync, type FileBatch } from './small-file.js';
+import { READ, RETRY, isFileProblem, readError, readSmallFileSync, type FileBatch } from './small-file.js';
 
 // One file, on a watch event. Most events are for files that just left pending/ (our
 // own claims): an lstat that does not throw answers those without the cost of an
@@ -22,22 +22,23 @@ import { READ, RETRY, isFileProblem, readSmallFileSync, type FileBatch } from '.
 export async function readEntry(pendingDir: string, name: string, pluginParallel: PluginParallel = noParallelPlugins): Promise<PendingEntry | undefined> {
   const path = join(pendingDir, name);
   if (lstatSync(path, { throwIfNoEntry: false }) === undefined) return undefined;
-  const file = readOrMark(path);
+  const file = readPendingBytes(path);
   return file === undefined ? undefined : indexEntry(name, file.mtimeMs, file.bytes, pluginParallel);
 }
 
 const NOTHING = new Uint8Array(0);
 
-// A file that is there but cannot be read is indexed as not readable yet (no bytes):
-// once the settle period has passed it is claimed and fails as invalid, saying why
-// (job-lifecycle.ts), instead of staying in pending/ unseen. A fault of the system
-// (too many open files) is thrown: the next rescan tries again.
-function readOrMark(path: string): { bytes: Uint8Array; mtimeMs: number } | undefined {
+// A file that is there but cannot be read is indexed as not readable yet (no bytes,
+// and `problem` says why): once the settle period has passed it is claimed and fails
+// as invalid (job-lifecycle.ts), instead of staying in pending/ unseen. A fault of the
+// system (too many open files) is thrown: the next rescan tries again. Also used by
+// `mcpq list`, which shows such a file as the daemon sees it.
+export function readPendingBytes(path: string, reuse = true): { bytes: Uint8Array; mtimeMs: number; problem?: string } | undefined {
   try {
-    return readSmallFileSync(path);
+    return readSmallFileSync(path, reuse);
   } catch (error) {
     if (!isFileProblem(error)) throw error;
-    return { bytes: NOTHING, mtimeMs: Date.now() };
+    return { bytes: NOTHING, mtimeMs: Date.now(), problem: readError(error) };
   }
 }
 
@@ -79,7 +80,7 @@ async function readHere(pendingDir: string, names: readonly string[], pluginPara
   for (let start = 0; start < names.length; start += SLICE) {
     if (start > 0) await yieldToEventLoop();
     for (const name of names.slice(start, start + SLICE)) {
-      const file = readOrMark(join(pendingDir, name));
+      const file = readPendingBytes(join(pendingDir, name));
       if (file !== undefined) entries.push(await indexEntry(name, file.mtimeMs, file.bytes, pluginParallel));
     }
   }

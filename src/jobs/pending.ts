@@ -7,8 +7,7 @@ import { errnoCode } from '../core/errors.js';
 import { DEFAULT_TIMEOUT_SECONDS } from '../core/job-rules.js';
 import { loadJobFile, unreadableJob, type LoadedJob } from '../core/job-file.js';
 import { compareOrder } from '../core/order.js';
-import { indexEntry } from '../daemon/indexer.js';
-import { isFileProblem, readError, readSmallFileSync } from '../daemon/small-file.js';
+import { indexEntry, readPendingBytes } from '../daemon/indexer.js';
 import { noParallelPlugins, type PluginParallel } from '../core/schedule-hints.js';
 import type { PendingEntry } from '../daemon/pending-index.js';
 import type { QueueLayout } from '../queue/layout.js';
@@ -30,17 +29,9 @@ export async function pendingNames(layout: QueueLayout): Promise<string[]> {
 }
 
 export async function readPendingFile(layout: QueueLayout, name: string, pluginParallel: PluginParallel = noParallelPlugins): Promise<PendingFile | undefined> {
-  let file: ReturnType<typeof readSmallFileSync>;
-  try {
-    file = readSmallFileSync(join(layout.pending, name), false);
-  } catch (error) {
-    if (!isFileProblem(error)) throw error;
-    // There but unreadable: shown as the daemon sees it (indexer.ts), with why.
-    const loaded = unreadableJob(name, readError(error));
-    return { entry: await indexEntry(name, Date.now(), new Uint8Array(0), pluginParallel), loaded, id: loaded.wantedId };
-  }
+  const file = readPendingBytes(join(layout.pending, name), false);
   if (file === undefined) return undefined;
-  const loaded = loadJobFile(name, file.bytes, { timeoutSeconds: DEFAULT_TIMEOUT_SECONDS, submittedAt: file.mtimeMs });
+  const loaded = file.problem === undefined ? loadJobFile(name, file.bytes, { timeoutSeconds: DEFAULT_TIMEOUT_SECONDS, submittedAt: file.mtimeMs }) : unreadableJob(name, file.problem);
   return { entry: await indexEntry(name, file.mtimeMs, file.bytes, pluginParallel), loaded, id: loaded.wantedId };
 }
 
