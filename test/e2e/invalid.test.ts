@@ -122,7 +122,7 @@ describe('invalid job files', () => {
     const name = `${'x'.repeat(245)}.json`;
     const daemon = await startDaemon(q.root, FAST);
     q.drop(name, '{"command": "echo", "args": ["long name"]}');
-    const id = await waitFor(() => q.files('completed').find((f) => f.startsWith('xxx'))?.replace(/\.json$/, ''), { what: 'its record' });
+    const id = await waitFor(() => q.files('completed').find((f) => f.startsWith('xxx') && f.endsWith('.json'))?.replace(/\.json$/, ''), { what: 'its record' });
     expect(id).toMatch(/^x{119}-[0-9a-f]{8}$/);
     expect((await waitForRecord(q, id)).result).toMatchObject({ status: 'completed', stdout: 'long name\n', source: name });
     expect(q.files('pending')).toEqual([]);
