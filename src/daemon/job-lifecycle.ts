@@ -24,7 +24,7 @@ import { jsonOutput } from '../plugins/output.js';
 import { commandFor } from './command.js';
 import type { DaemonContext } from './context.js';
 import { startJob, type RunResult, type RunningJob, type StopReason } from './runner.js';
-import { isFileProblem, readError, readSmallFileSync } from './small-file.js';
+import { readPendingBytes } from './indexer.js';
 
 export interface Started {
   readonly id: string;
@@ -101,14 +101,9 @@ async function claimAndLoad(ctx: DaemonContext, name: string): Promise<{ claim: 
 // with the reason as its error; a fault of the system (EMFILE, EIO) is thrown, and
 // the claim is left for recovery.
 function loadClaimed(name: string, path: string, timeoutSeconds: number): LoadedJob {
-  let read: ReturnType<typeof readSmallFileSync>;
-  try {
-    read = readSmallFileSync(path, false);
-  } catch (error) {
-    if (!isFileProblem(error)) throw error;
-    return unreadableJob(name, readError(error));
-  }
+  const read = readPendingBytes(path, false);
   if (read === undefined) return unreadableJob(name, 'no longer a regular file once claimed (a FIFO, a folder or a symbolic link to nothing)');
+  if (read.problem !== undefined) return unreadableJob(name, read.problem);
   return loadJobFile(name, read.bytes, { timeoutSeconds, submittedAt: Date.now() });
 }
 
