@@ -16,6 +16,10 @@ export { sleep };
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const BIN = join(ROOT, 'bin/mcpq.js');
 
+// The daemon is measured as its service runs it: with the node flags of the systemd
+// unit's ExecStart (the launchd agent and `npm start` pass the same ones).
+export const DAEMON_NODE_FLAGS = /^ExecStart=\{\{NODE\}\}(.*?)\{\{MCPQ\}\}/m.exec(readFileSync(join(ROOT, 'systemd/mcpq.service'), 'utf8'))[1].split(' ').filter(Boolean);
+
 export const now = () => performance.timeOrigin + performance.now();
 
 // ---- statistics -------------------------------------------------------------------
@@ -262,7 +266,8 @@ export { cleanEnv };
 // Starts `mcpq daemon` on a queue. `ready` resolves when it says it is serving (the
 // pending index is loaded by then). `profileName` names its CPU profile under --profile.
 export function startDaemon(root, args = [], { profileName } = {}) {
-  const nodeArgs = profileDir === undefined || profileName === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${profileName}.cpuprofile`];
+  const profiling = profileDir === undefined || profileName === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${profileName}.cpuprofile`];
+  const nodeArgs = [...DAEMON_NODE_FLAGS, ...profiling];
   const spawnedAt = now();
   const child = spawn(process.execPath, [...nodeArgs, BIN, 'daemon', '--queue', root, ...args], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';

@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { TRUE_JOB } from './drain.mjs';
-import { BIN, cleanEnv, cleanUpAll, makeQueue, scratchDir, watchRecords, which, writeJobs } from './lib.mjs';
+import { BIN, DAEMON_NODE_FLAGS, cleanEnv, cleanUpAll, makeQueue, scratchDir, watchRecords, which, writeJobs } from './lib.mjs';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { concurrency: { type: 'string', default: '1' } } });
 const n = Number(positionals[0] ?? 200);
@@ -24,7 +24,7 @@ try {
   const queue = makeQueue(dir);
   writeJobs(queue.pending, n, TRUE_JOB);
   const records = watchRecords(queue);
-  const tracer = spawn('strace', ['-ff', '-ttt', '-o', traces, process.execPath, BIN, 'daemon', '--queue', queue.root, '--concurrency', values.concurrency], { env: cleanEnv(), stdio: 'ignore' });
+  const tracer = spawn('strace', ['-ff', '-ttt', '-o', traces, process.execPath, ...DAEMON_NODE_FLAGS, BIN, 'daemon', '--queue', queue.root, '--concurrency', values.concurrency], { env: cleanEnv(), stdio: 'ignore' });
   await records.waitFor(n, 600_000);
   records.close();
   // The daemon is strace's child; stop it (not strace) so that its exit is traced.

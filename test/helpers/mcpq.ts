@@ -85,8 +85,8 @@ export interface RunningDaemon {
   stop(signal?: NodeJS.Signals): Promise<number | undefined>;
 }
 
-export async function startDaemon(root: string, args: readonly string[] = [], env: Record<string, string> = {}): Promise<RunningDaemon> {
-  const child = execa('node', [BIN, 'daemon', '--queue', root, ...args], {
+export async function startDaemon(root: string, args: readonly string[] = [], env: Record<string, string> = {}, nodeFlags: readonly string[] = []): Promise<RunningDaemon> {
+  const child = execa('node', [...nodeFlags, BIN, 'daemon', '--queue', root, ...args], {
     reject: false,
     env,
     stdin: 'ignore',

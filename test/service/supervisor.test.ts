@@ -18,11 +18,13 @@ async function rendered(platform: 'linux' | 'darwin', queue: string): Promise<st
   return /<<'MCPQ_EOF'\n([\s\S]*?)MCPQ_EOF\n/.exec(result.stdout)![1]!;
 }
 
-// Starts the daemon with exactly the argument vector of the service file.
+// Starts the daemon with exactly the argument vector of the service file (node's own
+// flags included).
 async function startAs(argv: readonly string[], queue: string, env: Record<string, string>) {
   expect(realpathSync(argv[0]!)).toBe(realpathSync(process.execPath));
-  expect(argv.slice(1, 5)).toEqual([BIN, 'daemon', '--queue', queue]);
-  return startDaemon(queue, argv.slice(5), env);
+  const entry = argv.indexOf(BIN);
+  expect(argv.slice(entry, entry + 4)).toEqual([BIN, 'daemon', '--queue', queue]);
+  return startDaemon(queue, argv.slice(entry + 4), env, argv.slice(1, entry));
 }
 
 async function supervisorOnStatus(queue: string): Promise<{ json: string; text: string }> {
