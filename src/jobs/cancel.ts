@@ -82,7 +82,7 @@ export async function awaitCancelled(layout: QueueLayout, id: string, request: s
   try {
     for (;;) {
       const slice = Math.max(0, Math.min(1_000, deadline - Date.now()));
-      const record = await waitForRecord(layout, id, { signal: AbortSignal.timeout(slice), ...(options.pollMs ? { pollMs: options.pollMs } : {}) });
+      const record = await waitForRecord(layout, id, { timeoutMs: slice, ...(options.pollMs ? { pollMs: options.pollMs } : {}) });
       if (record !== undefined) return finished(id, record, 'running');
       const now = await locateExact(layout, id);
       if (now?.state === 'pending') {

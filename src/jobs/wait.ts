@@ -10,16 +10,23 @@ import { wakeOnChange } from './wake.js';
 export interface WaitOptions {
   readonly pollMs?: number;
   readonly signal?: AbortSignal; // stop waiting: resolves undefined
+  // Give up after this long: resolves undefined. A deadline of its own, not an
+  // AbortSignal.timeout() combined with `signal` by AbortSignal.any(): Node 20 holds
+  // such a timeout signal only weakly, a garbage collection can take it before it
+  // fires, and the wait then never ends (nodejs/node#57736).
+  readonly timeoutMs?: number;
 }
 
 export async function waitForRecord(layout: QueueLayout, id: string, options: WaitOptions = {}): Promise<JobRecord | undefined> {
+  const deadline = options.timeoutMs === undefined ? Infinity : Date.now() + options.timeoutMs;
   const wake = wakeOnChange([layout.completed, layout.failed]);
   try {
     for (;;) {
       const record = await readRecord(layout, id);
       if (record !== undefined) return record;
-      if (options.signal?.aborted) return undefined;
-      await wake.next(options.pollMs ?? 500, options.signal);
+      const left = deadline - Date.now();
+      if (options.signal?.aborted || left <= 0) return undefined;
+      await wake.next(Math.min(options.pollMs ?? 500, left), options.signal);
     }
   } finally {
     wake.close();

@@ -13,10 +13,10 @@ type Unfinished = { readonly id: string; readonly state: 'unfinished'; readonly 
 export async function runWait(queue: string | undefined, refs: readonly string[], flags: { json?: boolean; timeout?: number }): Promise<number> {
   const layout = layoutOf(resolveQueueRoot(queue, process.env));
   const ids = await locateIds(layout, refs);
-  const signal = flags.timeout === undefined ? undefined : AbortSignal.timeout(flags.timeout * 1_000);
+  const deadline = flags.timeout === undefined ? undefined : Date.now() + flags.timeout * 1_000;
   const results = await Promise.all(
     ids.map(async (id): Promise<WaitResult | Unfinished> => {
-      const record = await waitForRecord(layout, id, { signal });
+      const record = await waitForRecord(layout, id, deadline === undefined ? {} : { timeoutMs: deadline - Date.now() });
       const result = record === undefined ? ({ id, state: 'unfinished', exit_code: ExitCode.timeout } as const) : waitResultOf(id, record);
       if (!flags.json) process.stdout.write(`${id} ${lineOf(result, flags.timeout)}\n`);
       return result;

@@ -119,7 +119,7 @@ async function waitWithProgress(layout: QueueLayout, id: string, seconds: number
   const token = request.mcpReq._meta?.progressToken;
   for (;;) {
     const slice = Math.max(0, Math.min(PROGRESS_EVERY_MS, deadline - Date.now()));
-    const record = await waitForRecord(layout, id, { signal: AbortSignal.any([stop, AbortSignal.timeout(slice)]) });
+    const record = await waitForRecord(layout, id, { signal: stop, timeoutMs: slice });
     if (record !== undefined || stop.aborted || Date.now() >= deadline) return record;
     if (token !== undefined) {
       const state = (await locateExact(layout, id))?.state ?? 'pending';
