@@ -3,6 +3,7 @@
 // quick command (submit, status) does not pay for the daemon's dependencies.
 import { Command, Option } from 'commander';
 import { VERSION } from '../version.js';
+import { nonEmpty } from './parse-options.js';
 import { registerDaemon } from './commands/daemon.js';
 import { registerCancel } from './commands/cancel.js';
 import { registerClean } from './commands/clean.js';
@@ -47,7 +48,7 @@ export function buildProgram(argv: readonly string[] = []): Command {
   const program = new Command('mcpq')
     .description('A job queue that lives in a directory: drop a job file into pending/, get a record in completed/ or failed/.')
     .version(VERSION, '-V, --version', 'print the mcpq version')
-    .addOption(new Option('-q, --queue <dir>', 'queue directory (default: $MCPQ_QUEUE, config file, ~/.mcpq/queue)'))
+    .addOption(newQueueOption())
     .enablePositionalOptions()
     .showSuggestionAfterError(true)
     .exitOverride()
@@ -88,7 +89,13 @@ export function examples(command: Command, lines: readonly string[]): Command {
 
 // Every command takes --queue (also accepted before the command name).
 export function queueOption(command: Command): Command {
-  return command.addOption(new Option('-q, --queue <dir>', 'queue directory (default: $MCPQ_QUEUE, config file, ~/.mcpq/queue)'));
+  return command.addOption(newQueueOption());
+}
+
+// Before the command or after it. Not empty: `-q "$UNSET"` would make the current
+// folder a queue.
+function newQueueOption(): Option {
+  return new Option('-q, --queue <dir>', 'queue directory (default: $MCPQ_QUEUE, config file, ~/.mcpq/queue)').argParser(nonEmpty);
 }
 
 // The --queue given to the command, or before it.

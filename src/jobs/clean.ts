@@ -6,8 +6,8 @@
 // never know its dependency completed.
 import { constants } from 'node:fs';
 import { copyFile, mkdir, stat, unlink } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
-import { errnoCode } from '../core/errors.js';
+import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { ExitCode, McpqError, errnoCode } from '../core/errors.js';
 import { moveNoClobber, unlinkIfExists } from '../queue/files.js';
 import type { QueueLayout } from '../queue/layout.js';
 import { recordFiles, type RecordFile } from './finished.js';
@@ -26,6 +26,11 @@ export interface CleanOptions {
 export async function cleanJobs(layout: QueueLayout, options: CleanOptions): Promise<CleanReport> {
   const now = options.now ?? Date.now();
   const archive = options.archive === undefined ? undefined : resolve(options.archive);
+  // Archived inside the queue, records would land among the queue's own folders (or
+  // be renamed <id>-2 beside themselves).
+  if (archive !== undefined && isWithin(resolve(layout.root), archive)) {
+    throw new McpqError(`the archive folder must be outside the queue: ${archive} is in ${layout.root}`, ExitCode.usage);
+  }
   const old = recordFiles(layout, options.states ?? ['completed', 'failed'])
     .filter((f) => f.mtimeMs <= now - options.olderThanMs)
     .reverse(); // oldest first
@@ -92,4 +97,9 @@ async function moveInto(path: string, dir: string): Promise<void> {
     await copyFile(path, join(dir, basename(path)), constants.COPYFILE_EXCL);
     await unlink(path);
   }
+}
+
+function isWithin(folder: string, path: string): boolean {
+  const rel = relative(folder, path);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
 }

@@ -1,7 +1,7 @@
 // The data the job commands compute, in one place (and nothing that costs an import:
 // command definitions load this at every start). These are also the exact `--json`
 // shapes of `mcpq list`, `show`, `logs`, `cancel`, `retry`, `clean` and `wait`
-// (documented in docs/cli.md) and what the MCP server returns: plain, serialisable
+// (documented in the README, under each command) and what the MCP server returns: plain, serialisable
 // values, snake_case like the records. Change them only by adding fields.
 import type { Claim } from '../queue/claims.js';
 import type { JobRecord } from '../queue/records.js';

@@ -58,6 +58,17 @@ describe('mcpq clean', () => {
     expect(readFileSync(join(archive, 'logs', 'a.out'), 'utf8')).toBe('out\n');
   });
 
+  it('refuses to archive into the queue itself, and keeps every record', async () => {
+    const q = tempQueue();
+    finishedJob(q, 'a', 'completed', 3);
+    for (const inside of [q.root, q.path('archive')]) {
+      const result = await mcpq(['clean', '-q', q.root, '--older-than', '0', '--archive', inside]);
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr).toBe(`mcpq: the archive folder must be outside the queue: ${inside} is in ${q.root}\n`);
+    }
+    expect(q.files('completed')).toEqual(['a.json']);
+  });
+
   it('keeps a record that a pending job still waits for', async () => {
     const q = tempQueue();
     finishedJob(q, 'base', 'completed', 30);

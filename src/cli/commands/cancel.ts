@@ -17,7 +17,7 @@ export function registerCancel(program: Command): void {
     .argument('<ids...>', 'job ids or unique prefixes')
     .option('--no-wait', 'for running jobs: only ask their daemon, do not wait for the record')
     .addOption(new Option('--timeout <sec>', 'how long to wait for a running job to be stopped').argParser(seconds).default(60))
-    .option('--json', 'print one result per job as JSON (see docs/cli.md)')
+    .option('--json', 'print one result per job as JSON (its fields: README, "mcpq cancel")')
     .action(async (ids: string[], flags: CancelFlags, cmd: Command) => {
       const { runCancel } = await import('./cancel-run.js');
       process.exitCode = await runCancel(queueFlag(cmd), ids, flags);

@@ -2,7 +2,7 @@
 import { Option, type Command } from 'commander';
 import type { FinishedState } from '../../jobs/types.js';
 import { examples, queueFlag, queueOption } from '../program.js';
-import { durationMs } from '../parse-options.js';
+import { durationMs, nonEmpty } from '../parse-options.js';
 
 export interface CleanFlags {
   olderThan: number;
@@ -20,8 +20,8 @@ export function registerClean(program: Command): void {
     .addOption(new Option('--older-than <age>', 'records written at least this long ago: 90s, 12h, 7d, 0 for all').argParser(durationMs).makeOptionMandatory())
     .addOption(new Option('-s, --state <state>', 'only completed or only failed jobs').choices(['completed', 'failed']))
     .option('-n, --dry-run', 'only say what would be removed')
-    .option('--archive <dir>', 'move the files into DIR/completed, DIR/failed, DIR/logs instead of deleting them')
-    .option('--json', 'print the report as JSON (see docs/cli.md)')
+    .addOption(new Option('--archive <dir>', 'move the files into DIR/completed, DIR/failed, DIR/logs instead of deleting them').argParser(nonEmpty))
+    .option('--json', 'print the report as JSON (its fields: README, "mcpq clean")')
     .action(async (flags: CleanFlags, cmd: Command) => {
       const { runClean } = await import('./clean-run.js');
       process.exitCode = await runClean(queueFlag(cmd), flags);

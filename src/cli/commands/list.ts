@@ -24,7 +24,7 @@ export function registerList(program: Command): void {
     .description('the queue: pending jobs in run order (and why they wait), running jobs, the newest finished jobs'))
     .addOption(new Option('-s, --state <states>', 'only these: pending, running, completed, failed, finished (repeatable, comma-separated)').argParser(states))
     .addOption(new Option('-n, --limit <n>', 'finished jobs shown, newest first (0: all)').argParser(integerAtLeast(0)).default(20))
-    .option('--json', 'print as JSON (see docs/cli.md)')
+    .option('--json', 'print as JSON (its fields: README, "mcpq list")')
     .action(async (flags: ListFlags, cmd: Command) => {
       const { runList } = await import('./list-run.js');
       process.exitCode = await runList(queueFlag(cmd), flags);

@@ -21,7 +21,7 @@ export function registerLogs(program: Command): void {
     .option('--stdout', "only the job's stdout")
     .option('--stderr', "only the job's stderr, printed on stdout (to pipe it)")
     .addOption(new Option('-t, --tail <lines>', 'only the last lines of each stream').argParser(integerAtLeast(0)))
-    .option('--json', 'print {"id", "state", "stdout", "stderr"} as JSON (see docs/cli.md)')
+    .option('--json', 'print {"id", "state", "stdout", "stderr"} as JSON')
     .action(async (id: string, flags: LogsFlags, cmd: Command) => {
       const { runLogs } = await import('./logs-run.js');
       process.exitCode = await runLogs(queueFlag(cmd), id, flags);
