@@ -1,6 +1,7 @@
 // mcpq's entry point, and the one place where errors become stderr text and exit
-// codes: an McpqError or a usage mistake is one line; anything else is a bug and
-// keeps its stack.
+// codes: an McpqError, a usage mistake or a fault of the machine (a full disk, a
+// folder that cannot be written) is one line; anything else is a bug and keeps its
+// stack.
 import { CommanderError } from 'commander';
 import { ExitCode, McpqError, errnoCode } from '../core/errors.js';
 import { buildProgram } from './program.js';
@@ -19,6 +20,9 @@ export async function main(argv: readonly string[]): Promise<void> {
   }
 }
 
+// Errors of the filesystem at hand, not of mcpq: the message names the call and path.
+const MACHINE_FAULTS = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EACCES', 'EPERM', 'ENOTDIR', 'EISDIR', 'EIO', 'EMFILE', 'ENFILE', 'ELOOP', 'ENAMETOOLONG']);
+
 function exitCodeFor(error: unknown): number {
   if (error instanceof CommanderError) {
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return ExitCode.ok;
@@ -29,6 +33,10 @@ function exitCodeFor(error: unknown): number {
   if (error instanceof McpqError) {
     process.stderr.write(`mcpq: ${error.message}\n`);
     return error.exitCode;
+  }
+  if (MACHINE_FAULTS.has(errnoCode(error) ?? '')) {
+    process.stderr.write(`mcpq: ${(error as Error).message}\n`); // "ENOSPC: no space left on device, write"
+    return ExitCode.failure;
   }
   process.stderr.write(`mcpq: unexpected error (please report it): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   return ExitCode.failure;

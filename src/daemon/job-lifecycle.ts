@@ -7,7 +7,7 @@
 //
 // A record is always written before the claim goes, so recovery (recovery.ts) either
 // finds the record and only tidies up, or finds no record and puts the job back.
-import { copyFile, mkdir, readFile, rename } from 'node:fs/promises';
+import { copyFile, readFile, rename } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errnoCode, errorMessage } from '../core/errors.js';
@@ -25,6 +25,7 @@ import { commandFor } from './command.js';
 import type { DaemonContext } from './context.js';
 import { startJob, type RunResult, type RunningJob, type StopReason } from './runner.js';
 import { readPendingBytes } from './indexer.js';
+import { makeDirs } from '../queue/make-dirs.js';
 
 export interface Started {
   readonly id: string;
@@ -295,7 +296,7 @@ export async function requeue(ctx: DaemonContext, claim: Claim, change?: Requeue
 async function writeResultFile(ctx: DaemonContext, id: string, resultFile: string, stdout: StreamTail): Promise<Record<string, unknown>> {
   const target = isAbsolute(resultFile) ? resultFile : join(ctx.layout.results, resultFile);
   try {
-    await mkdir(dirname(target), { recursive: true });
+    await makeDirs(dirname(target), 0o777); // the user's own folder: their umask decides
     const log = logPath(ctx.layout, id, 'out');
     if (stdout.bytes > 0 && (await exists(log))) {
       const temp = `${target}.${process.pid}.tmp`;

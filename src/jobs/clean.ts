@@ -5,7 +5,7 @@
 // A record that a pending job depends on (`after`) is kept: without it that job could
 // never know its dependency completed.
 import { constants } from 'node:fs';
-import { copyFile, mkdir, stat, unlink } from 'node:fs/promises';
+import { copyFile, stat, unlink } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { ExitCode, McpqError, errnoCode } from '../core/errors.js';
 import { moveNoClobber, unlinkIfExists } from '../queue/files.js';
@@ -14,6 +14,7 @@ import { recordFiles, type RecordFile } from './finished.js';
 import { outputPath } from './output.js';
 import { readPending } from './pending.js';
 import type { CleanReport, CleanedJob, FinishedState } from './types.js';
+import { makeDirs } from '../queue/make-dirs.js';
 
 export interface CleanOptions {
   readonly olderThanMs: number;
@@ -89,7 +90,7 @@ async function filesOf(layout: QueueLayout, record: RecordFile): Promise<OwnedFi
 // Into `dir` under the same name, never replacing a file there; across filesystems
 // by copy then unlink.
 async function moveInto(path: string, dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await makeDirs(dir, 0o700);
   try {
     await moveNoClobber(path, dir, basename(path));
   } catch (error) {

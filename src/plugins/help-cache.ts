@@ -3,12 +3,13 @@
 // plugin's help again; valid while the entry file's fingerprint (path, mtime, size)
 // is the same. Stored as a manifest, so reading it back is the manifest's validation.
 // A cache that cannot be read or written is simply not used.
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { writeAtomic } from '../queue/files.js';
 import { manifestOf, specFromManifest } from './manifest.js';
 import type { PluginSpec } from './spec.js';
+import { makeDirs } from '../queue/make-dirs.js';
 
 const cacheFileSchema = z.object({ fingerprint: z.string(), manifest: z.unknown() });
 
@@ -29,7 +30,7 @@ export async function readCachedSpec(dir: string, name: string, fingerprint: str
 
 export async function writeCachedSpec(dir: string, name: string, fingerprint: string, spec: PluginSpec): Promise<void> {
   try {
-    await mkdir(dir, { recursive: true, mode: 0o700 });
+    await makeDirs(dir, 0o700);
     await writeAtomic(cachePath(dir, name), `${JSON.stringify({ fingerprint, manifest: manifestOf(spec) }, null, 2)}\n`, false);
   } catch {
     // read-only queue, full disk: introspection just runs again next time

@@ -53,12 +53,12 @@ export async function publishFile(dir: string, name: string, data: string | Uint
   }
 }
 
-// Replaces a file's content atomically (temp file, fsync, rename). No chmod: new
-// files take the umask's mode (the queue folder itself is 0700).
+// Replaces a file's content atomically (temp file, fsync, rename). Mode 0600 whatever
+// the umask: records and result files hold a job's env and output, which may be secret.
 export async function writeAtomic(path: string, data: string | Uint8Array, fsync = true): Promise<void> {
   // Imported on first use: `mcpq submit` never needs it and starts faster without it.
   const { default: writeFileAtomic } = await import('write-file-atomic');
-  await writeFileAtomic(path, typeof data === 'string' ? data : Buffer.from(data), { fsync });
+  await writeFileAtomic(path, typeof data === 'string' ? data : Buffer.from(data), { fsync, mode: 0o600 });
 }
 
 export async function exists(path: string): Promise<boolean> {

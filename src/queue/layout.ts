@@ -1,8 +1,9 @@
 // The on-disk contract (design.md section 1). A job file is in exactly one state
 // folder at a time; moving it between folders is a rename, so a crash can never leave
 // it in two places or none.
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ExitCode, McpqError, errorMessage } from '../core/errors.js';
+import { makeDirs } from './make-dirs.js';
 import { CLAIM_SUFFIX } from './names.js';
 
 export const StateDir = Object.freeze({
@@ -47,12 +48,16 @@ export function layoutOf(root: string): QueueLayout {
 
 // Creates the queue (mode 0700: jobs may carry secrets in their env) if missing.
 export async function ensureQueue(layout: QueueLayout): Promise<void> {
-  await mkdir(layout.root, { recursive: true, mode: 0o700 });
-  await Promise.all(
-    [layout.pending, layout.running, layout.completed, layout.failed, layout.logs, layout.results, layout.plugins, layout.daemons, layout.control].map(
-      (dir) => mkdir(dir, { recursive: true, mode: 0o700 }),
-    ),
-  );
+  try {
+    await makeDirs(layout.root, 0o700);
+    await Promise.all(
+      [layout.pending, layout.running, layout.completed, layout.failed, layout.logs, layout.results, layout.plugins, layout.daemons, layout.control].map(
+        (dir) => makeDirs(dir, 0o700),
+      ),
+    );
+  } catch (error) {
+    throw new McpqError(`cannot make a queue in ${layout.root}: ${errorMessage(error)}`, ExitCode.failure);
+  }
 }
 
 export function recordPath(layout: QueueLayout, state: 'completed' | 'failed', id: string): string {

@@ -1,11 +1,12 @@
 // Carries out a plan's steps in order, printing each as the command it amounts to
 // before it runs, with the command's own output indented below it. The first step
 // that fails stops the run with one line saying what failed and what was done.
-import { mkdir, rm, writeFile, chmod } from 'node:fs/promises';
+import { rm, writeFile, chmod } from 'node:fs/promises';
 import { execa } from 'execa';
 import { ExitCode, McpqError, errnoCode, errorMessage } from '../core/errors.js';
 import type { Plan, Step } from './plan.js';
 import { commandLine, stepLine } from './shell.js';
+import { makeDirs } from '../queue/make-dirs.js';
 
 export interface Captured {
   readonly exitCode: number | undefined; // undefined: could not be started at all
@@ -45,7 +46,7 @@ export async function runPlan(plan: Plan, write: (text: string) => void): Promis
 async function runStep(step: Step, write: (text: string) => void): Promise<void> {
   switch (step.kind) {
     case 'mkdir':
-      return fsStep('create', step.path, () => mkdir(step.path, { recursive: true, mode: step.mode }).then(() => undefined));
+      return fsStep('create', step.path, () => makeDirs(step.path, step.mode));
     case 'write':
       return fsStep('write', step.path, async () => {
         await writeFile(step.path, step.content, { mode: step.mode });

@@ -1,7 +1,8 @@
 // Every command explains itself (--help with examples), and every usage mistake is one
 // line on stderr plus the usage hint, exit 2.
 import { execa } from 'execa';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, mcpq, tempQueue } from '../helpers/mcpq.js';
 
@@ -45,6 +46,23 @@ describe('the command line', () => {
     const result = await mcpq([...args, ...(args[0] === 'schema' ? [] : ['-q', q.root])]);
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toBe(`${line}\n${HINT}`);
+  });
+});
+
+describe('a queue path that cannot be a queue', () => {
+  // Node's recursive mkdir spun for ever under /proc and behind a dangling link; a file
+  // in the way gave a stack trace. (Reading a queue that is not there shows it empty.)
+  const WRITERS = [['submit', '--', 'true'], ['daemon']];
+  it.each([
+    ['a file', (dir: string) => (writeFileSync(join(dir, 'file'), ''), join(dir, 'file')), 'ENOTDIR', [...WRITERS, ['status'], ['list']]],
+    ['behind a dangling link', (dir: string) => (symlinkSync(join(dir, 'nowhere'), join(dir, 'link')), join(dir, 'link', 'queue')), 'ENOENT', WRITERS],
+  ])('%s: one line and exit 1', async (_, make, code, commands) => {
+    const root = make(tempQueue().dir);
+    for (const args of commands) {
+      const result = await mcpq(['-q', root, ...args], { timeout: 20_000 });
+      expect(result.exitCode, args.join(' ')).toBe(1);
+      expect(result.stderr, args.join(' ')).toMatch(new RegExp(`^mcpq: [^\\n]*${code}: [^\\n]*\\n$`));
+    }
   });
 });
 

@@ -1,5 +1,5 @@
 // Jobs of every form end with a record that holds the job and its result.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startDaemon, tempQueue, waitFor, waitForRecord } from '../helpers/mcpq.js';
@@ -18,6 +18,18 @@ describe('JSON jobs', () => {
     expect(q.files('pending')).toEqual([]);
     // The record comes first; the claim and the claimed file go right after it.
     await waitFor(() => q.files('running').length === 0, { what: 'the claim to go' });
+  });
+
+  it('keeps records, logs and result files private (mode 0600) under a umask of 022', async () => {
+    const q = tempQueue();
+    await startDaemon(q.root);
+    q.drop('secret.json', JSON.stringify({ command: 'echo', args: ['s3cr3t'], env: { API_TOKEN: 'x' }, result_file: 'secret.txt' }));
+    q.drop('broken.json', '{ not json');
+    await waitForRecord(q, 'secret');
+    await waitForRecord(q, 'broken');
+    for (const path of [q.path('completed', 'secret.json'), q.path('logs', 'secret.out'), q.path('results', 'secret.txt'), q.path('failed', 'broken.json')]) {
+      expect((statSync(path).mode & 0o777).toString(8), path).toBe('600');
+    }
   });
 
   it('runs the shell form under the id given by task_id', async () => {
