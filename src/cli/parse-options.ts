@@ -29,9 +29,15 @@ export function jobIds(value: string, previous: string[] = []): string[] {
 }
 
 export function seconds(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`expected a number of seconds >= 0, got "${value}"`);
-  return n;
+  return secondsAtLeast(0)(value);
+}
+
+export function secondsAtLeast(min: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || n < min) throw new InvalidArgumentError(`expected a number of seconds >= ${min}, got "${value}"`);
+    return n;
+  };
 }
 
 export function durationMs(value: string): number {

@@ -39,6 +39,7 @@ describe('the command line', () => {
     [['retry'], "mcpq: missing required argument 'ids'"],
     [['wait', '--bogus', 'x'], "mcpq: unknown option '--bogus'"],
     [['schema', 'extra'], "mcpq: too many arguments for 'schema'. Expected 0 arguments but got 1."],
+    [['daemon', '--lease', '0'], "mcpq: option '--lease <sec>' argument '0' is invalid. expected a number of seconds >= 1, got \"0\""], // claims would lapse while their jobs run
     [['list', '-q', ''], "mcpq: option '-q, --queue <dir>' argument '' is invalid. must not be empty"], // -q "$UNSET": not the current folder
     [['clean', '--older-than', '0', '--archive', ''], "mcpq: option '--archive <dir>' argument '' is invalid. must not be empty"], // not a delete
   ])('%j: one line plus the hint, exit 2', async (args, line) => {

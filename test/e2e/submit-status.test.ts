@@ -2,7 +2,7 @@
 import { readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { mcpq, startDaemon, tempQueue, waitForRecord } from '../helpers/mcpq.js';
+import { mcpq, startDaemon, tempQueue, waitFor, waitForRecord } from '../helpers/mcpq.js';
 
 describe('mcpq submit', () => {
   it('queues the exec form and prints the id', async () => {
@@ -79,6 +79,16 @@ describe('mcpq submit', () => {
     const again = await mcpq(['submit', '-q', q.root, '--id', 'dup', '--', 'true']);
     expect(again.exitCode).toBe(2);
     expect(again.stderr).toMatch(/job id "dup" is already used \(pending\)/);
+  });
+});
+
+describe('the daemon\'s banner', () => {
+  it('suggests commands for the queue it serves: with --queue, they carry it', async () => {
+    const q = tempQueue();
+    const daemon = await startDaemon(q.root);
+    await waitFor(() => daemon.output().includes('follow it:'), { what: 'the banner' });
+    expect(daemon.output()).toContain(`submit a job:  mcpq -q ${q.root} submit -- echo hello`);
+    expect(daemon.output()).toContain(`follow it:     mcpq -q ${q.root} status`);
   });
 });
 

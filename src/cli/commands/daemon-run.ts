@@ -1,4 +1,5 @@
 // The daemon command's body: loaded only when the daemon starts.
+import { shellQuote } from '../../core/job-schema.js';
 import { DEFAULT_SETTINGS, type DaemonSettings } from '../../daemon/context.js';
 import { startDaemon } from '../../daemon/daemon.js';
 import { layoutOf } from '../../queue/layout.js';
@@ -37,11 +38,13 @@ export async function runDaemonCommand(queue: string | undefined, flags: DaemonF
     ...(flags.verbose ? { echoLog: process.stderr } : {}),
   });
   const found = await scanning;
+  // With --queue, the commands the banner suggests need it too.
+  const mcpq = queue === undefined ? 'mcpq' : `mcpq -q ${shellQuote(layout.root)}`;
   process.stdout.write(
     `mcpq ${VERSION}: daemon ${daemon.tag} (pid ${process.pid}) serving ${layout.root}, ${settings.concurrency} job(s) at a time\n` +
-      `  submit a job:  mcpq submit -- echo hello   (or drop a .json/.sh file into ${layout.pending})\n` +
-      `  follow it:     mcpq status   ·   log: ${layout.daemonLog}\n` +
-      `  plugins:       ${found.length === 0 ? `none yet (add folders to ${layout.plugins})` : found.map((p) => (p.status === 'ok' ? p.name : `${p.name} (broken: mcpq plugins ${p.name})`)).join(', ')}\n`,
+      `  submit a job:  ${mcpq} submit -- echo hello   (or drop a .json/.sh file into ${layout.pending})\n` +
+      `  follow it:     ${mcpq} status   ·   log: ${layout.daemonLog}\n` +
+      `  plugins:       ${found.length === 0 ? `none yet (add folders to ${layout.plugins})` : found.map((p) => (p.status === 'ok' ? p.name : `${p.name} (broken: ${mcpq} plugins ${p.name})`)).join(', ')}\n`,
   );
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals): void => {

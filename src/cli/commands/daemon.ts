@@ -1,7 +1,7 @@
 // `mcpq daemon`: run the daemon in the foreground until SIGTERM/SIGINT.
 import { Option, type Command } from 'commander';
 import { examples, queueFlag, queueOption } from '../program.js';
-import { integerAtLeast, seconds } from '../parse-options.js';
+import { integerAtLeast, seconds, secondsAtLeast } from '../parse-options.js';
 import { pluginsDirOption } from './plugins.js';
 
 interface DaemonFlags {
@@ -29,7 +29,9 @@ export function registerDaemon(program: Command): void {
     .addOption(new Option('--grace <sec>', 'on SIGTERM, how long running jobs may finish before they are stopped and put back').argParser(seconds).default(10))
     .addOption(new Option('--kill-grace <sec>', 'SIGTERM → SIGKILL delay when a job is stopped').argParser(seconds).default(5))
     .addOption(new Option('--poll [ms]', 'watch by polling (network filesystems); default interval 1000 ms').argParser(integerAtLeast(10)))
-    .addOption(new Option('--lease <sec>', 'how long a silent daemon keeps its claims').argParser(seconds).default(15))
+    // At least 1 s: a lease that lapses between two heartbeats would let another daemon
+    // take over the jobs this one is running, and run them again.
+    .addOption(new Option('--lease <sec>', 'how long a silent daemon keeps its claims').argParser(secondsAtLeast(1)).default(15))
     .addOption(new Option('--settle <ms>', 'how long an unreadable file must stay unchanged before it fails').argParser(integerAtLeast(0)).default(3000).hideHelp())
     .addOption(new Option('--rescan <ms>', 'full rescan of pending/ every this many ms').argParser(integerAtLeast(50)).default(5000).hideHelp())
     .addOption(new Option('--no-fsync', 'do not fsync records (faster, less durable)').hideHelp())
