@@ -6,7 +6,7 @@
 // bookkeeping on a job that was put back (attempt count, earlier attempts, id).
 import { z } from 'zod';
 import { formatOf, parsePendingName } from '../queue/names.js';
-import { describeIssues, parseJobObject, scriptSpec, type JobDefaults, type JobSpec } from './job-schema.js';
+import { depthProblem, describeIssues, parseJobObject, scriptSpec, type JobDefaults, type JobSpec } from './job-schema.js';
 
 export const META_KEY = '_mcpq';
 
@@ -53,22 +53,6 @@ export function unreadableJob(name: string, error: string): LoadedJob {
   return { ok: false, incomplete: false, error, object: undefined, wantedId: parsePendingName(name).stem };
 }
 
-// No job needs deeper JSON, and much deeper JSON (about 10,000 levels) makes
-// JSON.stringify overflow the stack when the record is written: the job would run and
-// never be recorded.
-export const MAX_JSON_DEPTH = 64;
-
-function nestedDeeperThan(value: unknown, max: number): boolean {
-  const stack: [unknown, number][] = [[value, 1]];
-  while (stack.length > 0) {
-    const [item, depth] = stack.pop()!;
-    if (typeof item !== 'object' || item === null) continue;
-    if (depth > max) return true;
-    for (const child of Object.values(item)) stack.push([child, depth + 1]);
-  }
-  return false;
-}
-
 export function loadJobFile(name: string, bytes: Uint8Array, defaults: JobDefaults): LoadedJob {
   const { stem, attempt: markedAttempt } = parsePendingName(name);
   const wantedFromName = stem;
@@ -108,10 +92,8 @@ export function loadJobFile(name: string, bytes: Uint8Array, defaults: JobDefaul
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return fail(`job: must be a JSON object, got ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}`, false);
   }
-  if (nestedDeeperThan(value, MAX_JSON_DEPTH)) {
-    // Not kept in the record either: writing it back would hit the same limit.
-    return fail(`job: nested more than ${MAX_JSON_DEPTH} levels deep`, false);
-  }
+  const tooDeep = depthProblem(value);
+  if (tooDeep !== undefined) return fail(tooDeep, false); // not kept in the record either: writing it back would hit the same limit
   const { [META_KEY]: rawMeta, ...object } = value as Record<string, unknown>;
   const meta = queueMetaSchema.safeParse(rawMeta ?? {});
   if (!meta.success) return fail(`${META_KEY}: ${describeIssues(meta.error.issues)}`, false, object);

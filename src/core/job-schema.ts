@@ -127,10 +127,34 @@ export interface JobDefaults {
 }
 
 // Validates a parsed JSON value as a job and normalises it.
+// No job needs deeper JSON, and much deeper JSON (about 10,000 levels) makes
+// JSON.stringify overflow the stack when the record is written: the job would run and
+// never be recorded.
+export const MAX_JSON_DEPTH = 64;
+
+// Why a job is too deep to take, or undefined. Checked by parseJobObject for every way
+// in (a file, the CLI, MCP), and by the daemon before anything else of a job file.
+export function depthProblem(value: unknown): string | undefined {
+  return nestedDeeperThan(value, MAX_JSON_DEPTH) ? `job: nested more than ${MAX_JSON_DEPTH} levels deep` : undefined;
+}
+
+function nestedDeeperThan(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop()!;
+    if (typeof item !== 'object' || item === null) continue;
+    if (depth > max) return true;
+    for (const child of Object.values(item)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 export function parseJobObject(value: unknown, defaults: JobDefaults): ParseResult<JobSpec> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { ok: false, error: `job: must be a JSON object, got ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}` };
   }
+  const tooDeep = depthProblem(value);
+  if (tooDeep !== undefined) return { ok: false, error: tooDeep };
   const parsed = jobFileSchema.safeParse(value);
   if (!parsed.success) return { ok: false, error: describeIssues(parsed.error.issues) };
   const job = parsed.data;

@@ -73,6 +73,16 @@ describe('mcpq submit', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
 
+  it('refuses a job file the daemon would fail (nested too deep), and queues nothing', async () => {
+    const q = tempQueue();
+    const file = join(q.dir, 'deep.json');
+    writeFileSync(file, `{"command": "true", "x": ${'['.repeat(70)}${']'.repeat(70)}}`);
+    const result = await mcpq(['submit', '-q', q.root, file]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toBe('mcpq: invalid job: job: nested more than 64 levels deep\n');
+    expect(q.files('pending')).toEqual([]);
+  });
+
   it('refuses an id that is already used', async () => {
     const q = tempQueue();
     expect((await mcpq(['submit', '-q', q.root, '--id', 'dup', '--', 'true'])).exitCode).toBe(0);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseJobObject, scriptSpec } from '../../src/core/job-schema.js';
-import { MAX_JSON_DEPTH, loadJobFile } from '../../src/core/job-file.js';
+import { loadJobFile } from '../../src/core/job-file.js';
+import { MAX_JSON_DEPTH, parseJobObject, scriptSpec } from '../../src/core/job-schema.js';
 
 const defaults = { timeoutSeconds: 300, submittedAt: Date.parse('2026-01-01T00:00:00Z') };
 
@@ -113,5 +113,10 @@ describe('loadJobFile: nesting', () => {
     expect(loadJobFile('ok.json', Buffer.from(nested(MAX_JSON_DEPTH)), defaults).ok).toBe(true);
     const deep = loadJobFile('deep.json', Buffer.from(nested(MAX_JSON_DEPTH + 1)), defaults);
     expect(deep).toMatchObject({ ok: false, error: `job: nested more than ${MAX_JSON_DEPTH} levels deep`, object: undefined });
+  });
+
+  it('is the schema\'s rule too, so mcpq submit FILE and MCP refuse such a job before it is queued', () => {
+    expect(parseJobObject(JSON.parse(nested(MAX_JSON_DEPTH)), defaults).ok).toBe(true);
+    expect(parseJobObject(JSON.parse(nested(MAX_JSON_DEPTH + 1)), defaults)).toEqual({ ok: false, error: `job: nested more than ${MAX_JSON_DEPTH} levels deep` });
   });
 });
