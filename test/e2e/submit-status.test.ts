@@ -30,6 +30,14 @@ describe('mcpq submit', () => {
     expect(timeout.stderr).toMatch(/timeout: timed out after 0.3s/);
   });
 
+  it('--json --wait prints one JSON object, parseable, and exits with the job exit code', async () => {
+    const q = tempQueue();
+    await startDaemon(q.root);
+    const result = await mcpq(['submit', '-q', q.root, '--json', '--wait', '--id', 'seven', '--shell', 'echo out; exit 7']);
+    expect(result.exitCode).toBe(7);
+    expect(JSON.parse(result.stdout)).toEqual({ id: 'seven', queue: q.root, state: 'failed', status: 'failed', returncode: 7, exit_code: 7 });
+  });
+
   it.each([
     ['json', 'job.json', JSON.stringify({ command: 'echo', args: ['from json'] }), 'from json\n'],
     ['sh', 'job.sh', 'echo from sh\n', 'from sh\n'],

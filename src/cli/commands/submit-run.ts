@@ -32,16 +32,21 @@ export async function runSubmit(queue: string | undefined, words: readonly strin
     }
   }
   const id = await submit(layout, built);
-  if (flags.json) process.stdout.write(`${JSON.stringify({ id, queue: layout.root })}\n`);
-  else if (!flags.wait) process.stdout.write(`${id}\n`);
-  if (!flags.wait) return ExitCode.ok;
+  if (!flags.wait) {
+    process.stdout.write(flags.json ? `${JSON.stringify({ id, queue: layout.root })}\n` : `${id}\n`);
+    return ExitCode.ok;
+  }
   process.stderr.write(`mcpq: submitted ${id}; waiting for it to finish\n`);
-  const [{ listDaemons }, { waitForRecord }] = await Promise.all([import('../../queue/owner.js'), import('../wait.js')]);
+  const [{ listDaemons }, { waitForRecord }, { waitResultOf }] = await Promise.all([import('../../queue/owner.js'), import('../wait.js'), import('../../jobs/wait.js')]);
   if (!(await listDaemons(layout)).some((d) => d.alive)) {
     process.stderr.write(`mcpq: no daemon is serving ${layout.root}; the job waits until one starts (mcpq daemon)\n`);
   }
   const record = await waitForRecord(layout, id);
-  return report(layout, record);
+  if (!flags.json) return report(layout, record);
+  // One JSON object on stdout, as `mcpq wait --json` gives it; the output: mcpq logs ID.
+  const result = waitResultOf(id, record);
+  process.stdout.write(`${JSON.stringify({ ...result, queue: layout.root })}\n`);
+  return result.exit_code;
 }
 
 // `findPlugin` lets a plugin job be checked and typed against the plugin's description.

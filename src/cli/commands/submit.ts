@@ -45,7 +45,7 @@ export function registerSubmit(program: Command): void {
     .addOption(new Option('-g, --group <name>', 'jobs of one group never run at the same time').argParser(nonEmpty))
     .addOption(new Option('-o, --result-file <path>', "write the job's stdout here when it ends (relative: results/)").argParser(nonEmpty))
     .option('-w, --wait', "wait for the job, print its output, exit with its exit code")
-    .option('--json', 'print {"id": …} as JSON')
+    .option('--json', 'print {"id", "queue"} as JSON; with --wait, {"id", "queue", "state", "status", "returncode", "exit_code"} once it ends')
     .option('--plugin <name>', 'run a plugin command: --plugin NAME COMMAND --arg key=value … (see mcpq plugins)')
     .addOption(new Option('--arg <key=value>', 'a plugin argument (repeatable; "--arg flag" alone means true)').argParser(collect))
     .passThroughOptions()
