@@ -35,7 +35,9 @@ export async function readOutput(layout: QueueLayout, id: string, stream: LogStr
   const finished = record !== undefined;
   const log = await readRange(outputPath(layout, id, stream), offset, options.limit);
   if (log !== undefined) {
-    return { id, stream, source: 'log', text: log.text, offset, next_offset: offset + log.bytes, size: log.size, truncated: false, finished };
+    // A finished job's log holds only the first --max-log bytes of what it wrote.
+    const cut = record !== undefined && writtenBytes(record, stream) > log.size;
+    return { id, stream, source: 'log', text: log.text, offset, next_offset: offset + log.bytes, size: log.size, truncated: cut, finished };
   }
   if (record === undefined) return { id, stream, source: 'none', text: '', offset, next_offset: offset, size: 0, truncated: false, finished };
   const kept = recordCopy(record, stream);
@@ -46,8 +48,13 @@ export async function readOutput(layout: QueueLayout, id: string, stream: LogStr
 
 function recordCopy(record: JobRecord, stream: LogStream): { text: string; truncated: boolean } {
   const text = typeof record.result[stream] === 'string' ? (record.result[stream] as string) : '';
+  return { text, truncated: writtenBytes(record, stream) > Buffer.byteLength(text) };
+}
+
+// How many bytes the job wrote to the stream, as its record counts them.
+function writtenBytes(record: JobRecord, stream: LogStream): number {
   const total = record.result[`${stream}_bytes`];
-  return { text, truncated: typeof total === 'number' && total > Buffer.byteLength(text) };
+  return typeof total === 'number' ? total : 0;
 }
 
 async function readRange(path: string, offset: number, limit: number | undefined): Promise<{ text: string; bytes: number; size: number } | undefined> {

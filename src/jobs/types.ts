@@ -110,7 +110,7 @@ export interface OutputSlice {
   readonly offset: number; // byte offset of `text` in the stream
   readonly next_offset: number; // where the next read starts (ends on a character boundary)
   readonly size: number; // bytes available now
-  readonly truncated: boolean; // the record kept only the end of a longer stream
+  readonly truncated: boolean; // the stream is longer: the record kept only its end, or the log only its first --max-log bytes
   readonly finished: boolean; // the job has its record: the stream will not grow
 }
 

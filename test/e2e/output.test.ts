@@ -68,6 +68,20 @@ describe('job output', () => {
     expect(rec.result.stdout.endsWith('\n399999\n400000\n')).toBe(true);
   });
 
+  it('logs and submit --wait say when a log was cut at --max-log, and where its end is', async () => {
+    const q = tempQueue();
+    await startDaemon(q.root, ['--max-log', String(CAP)]);
+    const waited = await mcpq(['submit', '-q', q.root, '--wait', '--id', 'long', '--', 'seq', '1', '400000']);
+    const written = Buffer.byteLength(seq(400_000));
+    expect(waited.stdout).toBe(seq(400_000).slice(0, CAP));
+    expect(waited.stderr).toContain(`mcpq: long's stdout was cut at ${CAP} of ${written} bytes (mcpq daemon --max-log); the record keeps its end: mcpq show --json long\n`);
+    const logs = await mcpq(['logs', '-q', q.root, 'long']);
+    expect(logs.stdout).toBe(seq(400_000).slice(0, CAP));
+    expect(logs.stderr).toBe(`mcpq: long's stdout was cut at ${CAP} bytes (mcpq daemon --max-log); the record keeps its end: mcpq show --json long\n`);
+    const json = JSON.parse((await mcpq(['logs', '-q', q.root, '--json', 'long'])).stdout);
+    expect(json.stdout).toMatchObject({ source: 'log', size: CAP, truncated: true });
+  });
+
   it('cuts a log back to the cap while the job runs; the record keeps what came after the cut', async () => {
     const q = tempQueue();
     await startDaemon(q.root, ['--max-log', String(CAP)]);

@@ -30,6 +30,7 @@ export async function runLogs(queue: string | undefined, ref: string, flags: Log
     if (flags.tail !== undefined) out(stream).write(last.text);
     from[stream] = last.next_offset;
     if (last.source === 'record' && last.truncated) process.stderr.write(`mcpq: the log of ${job.id}'s ${stream} is gone; this is the end the record kept\n`);
+    if (last.source === 'log' && last.truncated) process.stderr.write(`mcpq: ${job.id}'s ${stream} was cut at ${last.size} bytes (mcpq daemon --max-log); the record keeps its end: mcpq show --json ${job.id}\n`);
     if (!flags.follow && !last.finished && last.size === 0 && streams.length === 1) process.stderr.write(`mcpq: ${job.id} is ${job.state}; no ${stream} yet (mcpq logs -f follows it)\n`);
   }
   if (!flags.follow) return ExitCode.ok;

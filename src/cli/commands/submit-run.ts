@@ -131,8 +131,13 @@ function findPluginNoting(layout: QueueLayout): FindPlugin {
 // exit code that stands for its outcome.
 export async function report(layout: QueueLayout, record: JobRecord): Promise<number> {
   const result = record.result as { id: string; status: string; returncode?: number | null; signal?: string | null; error?: string | null; stdout?: string; stderr?: string };
-  await copyOut(logPath(layout, result.id, 'out'), result.stdout ?? '', process.stdout);
-  await copyOut(logPath(layout, result.id, 'err'), result.stderr ?? '', process.stderr);
+  for (const [stream, to] of [['stdout', process.stdout], ['stderr', process.stderr]] as const) {
+    const copied = await copyOut(logPath(layout, result.id, stream === 'stdout' ? 'out' : 'err'), result[stream] ?? '', to);
+    const written = record.result[`${stream}_bytes`];
+    if (copied !== undefined && typeof written === 'number' && written > copied) {
+      process.stderr.write(`mcpq: ${result.id}'s ${stream} was cut at ${copied} of ${written} bytes (mcpq daemon --max-log); the record keeps its end: mcpq show --json ${result.id}\n`);
+    }
+  }
   if (result.status !== 'completed') {
     const detail = result.error ?? (typeof result.returncode === 'number' ? `exit code ${result.returncode}` : result.signal ?? '');
     process.stderr.write(`mcpq: job ${result.id} ${result.status}${detail ? `: ${detail}` : ''}\n`);
@@ -140,13 +145,17 @@ export async function report(layout: QueueLayout, record: JobRecord): Promise<nu
   return exitCodeOf(result);
 }
 
-// Loaded here, not at the top: only --wait prints output.
-async function copyOut(path: string, fallback: string, to: NodeJS.WritableStream): Promise<void> {
+// Loaded here, not at the top: only --wait prints output. Returns the bytes copied from
+// the log, or undefined when there was none (the record's copy was printed instead).
+async function copyOut(path: string, fallback: string, to: NodeJS.WritableStream): Promise<number | undefined> {
   const [{ createReadStream }, { pipeline }] = await Promise.all([import('node:fs'), import('node:stream/promises')]);
+  const file = createReadStream(path);
   try {
-    await pipeline(createReadStream(path), to, { end: false });
+    await pipeline(file, to, { end: false });
+    return file.bytesRead;
   } catch (error) {
     if (errnoCode(error) !== 'ENOENT') throw error;
     to.write(fallback);
+    return undefined;
   }
 }
