@@ -79,7 +79,7 @@ export function finishedJobOf(file: Pick<RecordFile, 'id' | 'state' | 'mtimeMs'>
     started_at: str(r.started_at),
     completed_at: str(r.completed_at),
     duration_ms: num(r.duration_ms),
-    age_ms: Math.max(0, now - file.mtimeMs),
+    age_ms: Math.max(0, Math.round(now - file.mtimeMs)), // mtimes have fractions of a millisecond
     retry_of: str(r.retry_of),
     ...summaryOf(job),
   };

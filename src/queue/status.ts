@@ -47,7 +47,7 @@ export async function collectStatus(root: string, now = Date.now()): Promise<Sta
       concurrency: d.info.concurrency,
       supervisor: d.info.supervisor ?? 'manual',
       last_heartbeat: new Date(d.heartbeatAt).toISOString(),
-      heartbeat_age_ms: Math.max(0, now - d.heartbeatAt),
+      heartbeat_age_ms: Math.max(0, Math.round(now - d.heartbeatAt)),
       alive: d.alive,
       running: claims.filter((c) => c.tag === d.info.tag).length,
     })),

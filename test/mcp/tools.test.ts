@@ -127,7 +127,7 @@ describe('mcpq mcp: with a daemon', () => {
   it('submits a job the daemon runs; get_job (by prefix) and get_job_output show its record and output', async () => {
     const q = tempQueue();
     await daemon(q);
-    const { call, logs } = await connect(q);
+    const { call, client, logs } = await connect(q);
     expect(await call('queue_status')).toMatchObject({ alive: true, daemons: [expect.objectContaining({ alive: true })] });
 
     const { id } = await call('submit_job', { command: 'echo', args: ['hello from mcp'], description: 'greeting', cwd: '.' });
@@ -139,6 +139,8 @@ describe('mcpq mcp: with a daemon', () => {
 
     const output = await call('get_job_output', { id, offset: 6, limit: 4 });
     expect(output).toMatchObject({ text: 'from', offset: 6, next_offset: 10, size: 15, finished: true });
+    const past = await client.callTool({ name: 'get_job_output', arguments: { id, offset: 100 } });
+    expect((past.content as { text: string }[])[0]!.text).toBe(`stdout of job ${id} has 15 bytes: offset 100 is past its end`);
 
     // The session is told when a job it submitted finishes.
     const told = await waitFor(() => logs.find((l) => l.data?.id === id), { what: 'the job_finished notification' });

@@ -82,10 +82,13 @@ export function registerJobTools(server: McpServer, { layout, plugins }: McpCont
       const data: Described<z.infer<typeof outputSliceOutput>> = slice;
       const end = slice.next_offset;
       const more = end < slice.size ? `; more from offset ${end}` : slice.finished ? '; the end' : '; the job is still running, more may come';
+      const cut = !slice.truncated ? '' : slice.source === 'log' ? ' (the log kept only the first bytes; the record keeps the end: get_job)' : ' (only the end was kept)';
       const summary =
         slice.source === 'none'
           ? `job ${job.id} has no ${stream} yet (${job.state})`
-          : `${stream} of job ${job.id}: bytes ${slice.offset}-${end} of ${slice.size}${more}${slice.truncated ? ' (only the end was kept)' : ''}`;
+          : slice.offset > slice.size
+            ? `${stream} of job ${job.id} has ${slice.size} bytes: offset ${slice.offset} is past its end`
+            : `${stream} of job ${job.id}: bytes ${slice.offset}-${end} of ${slice.size}${more}${cut}`;
       return answer(summary, data, slice.text);
     }),
   );
