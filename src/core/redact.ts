@@ -1,8 +1,9 @@
-// What may reach daemon.log: values whose names look secret are replaced. Applied to
-// env maps, argument lists ("--token X", "--token=X", "API_KEY=X"), plugin flags and
-// shell lines; inside any argument, shell word or value, also to headers whose names
-// look secret ("Authorization: Bearer X", "Cookie: sid=X") and to a URL's password
-// ("https://user:PW@host").
+// What mcpq may show of a job, in daemon.log, listings and MCP results: values whose
+// names look secret are replaced. Applied to env maps, argument lists ("--token X",
+// "--token=X", "API_KEY=X"), plugin flags and shell lines; inside any argument, shell
+// word or value, also to headers whose names look secret ("Authorization: Bearer X",
+// "Cookie: sid=X") and to a URL's password ("https://user:PW@host"). Redaction makes
+// copies: what a job runs with (its file, its record) is never touched.
 
 export const REDACTED = '[redacted]';
 const SECRET_NAME = /(token|secret|passw|pwd|api[-_]?key|private[-_]?key|access[-_]?key|(^|[-_])key$|auth|credential|cookie|session)/i;
@@ -82,4 +83,28 @@ export function redactShellLine(line: string): string {
       double !== undefined ? `"${redactWord(double)}"` : single !== undefined ? `'${redactWord(single)}'` : redactWord(bare!),
     )
     .replace(SCHEME_TOKEN, `$1 ${REDACTED}`); // "Bearer X" unquoted is two words
+}
+
+// A job object as submitted, or its record (a job plus `result`, kept as it is), as it
+// may be shown: env, arguments (exec form) or plugin flags, and a shell line (a
+// script's text is one too) redacted as daemon.log has them. Not a valid job
+// perhaps: only fields of the expected types are read.
+export function redactJob<T extends Readonly<Record<string, unknown>>>(job: T): T {
+  const shown: Record<string, unknown> = { ...job };
+  if (isMap(job.env)) shown.env = redactNamed(job.env);
+  if (Array.isArray(job.args)) shown.args = redactArgList(job.args);
+  else if (isMap(job.args)) shown.args = redactFlags(job.args);
+  const shellLine = job.plugin === undefined && (job.shell === true || !Array.isArray(job.args));
+  if (typeof job.command === 'string' && shellLine) shown.command = redactShellLine(job.command);
+  return shown as T;
+}
+
+// Arguments that may not all be strings: those left as they were keep their type.
+function redactArgList(args: readonly unknown[]): unknown[] {
+  const redacted = redactArgs(args.map(String));
+  return args.map((arg, i) => (redacted[i] === String(arg) ? arg : redacted[i]));
+}
+
+function isMap(value: unknown): value is Readonly<Record<string, unknown>> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

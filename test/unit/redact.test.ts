@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redactArgs, redactEnv, redactFlags, redactShellLine, REDACTED } from '../../src/core/redact.js';
+import { redactArgs, redactEnv, redactFlags, redactJob, redactShellLine, REDACTED } from '../../src/core/redact.js';
 
 const R = REDACTED;
 
@@ -72,5 +72,27 @@ describe('redactFlags', () => {
       tag: ['a', `Bearer ${R}`],
       n: 12,
     });
+  });
+});
+
+describe('redactJob', () => {
+  it.each([
+    [
+      'exec form',
+      { command: 'curl', args: ['--token', 't1', '-H', 'Authorization: Bearer t2'], env: { API_TOKEN: 't3', HOME: '/h' }, cwd: '/x' },
+      { command: 'curl', args: ['--token', R, '-H', `Authorization: Bearer ${R}`], env: { API_TOKEN: R, HOME: '/h' }, cwd: '/x' },
+    ],
+    ['shell form', { command: 'TOKEN=t1 make --password t2' }, { command: `TOKEN=${R} make --password ${R}` }],
+    ['args in shell form', { command: 'API_KEY=t1 curl', args: ['--token', 't2'], shell: true }, { command: `API_KEY=${R} curl`, args: ['--token', R], shell: true }],
+    ['a plugin job', { plugin: 'vault', command: 'get', args: { 'api-token': 't1', password: 't2', name: 'n' } }, { plugin: 'vault', command: 'get', args: { 'api-token': R, password: R, name: 'n' } }],
+    ['a script', { command: '#!/bin/sh\nexport TOKEN=t1\ncurl -H "Cookie: sid=t2" x\n' }, { command: `#!/bin/sh\nexport TOKEN=${R}\ncurl -H "Cookie: ${R}" x\n` }],
+    ['arguments that are not strings', { command: 'x', args: ['--token', 12, 7] }, { command: 'x', args: ['--token', R, 7] }],
+    ['an env that is not a map', { command: 'x', env: 'API_TOKEN=t1' }, { command: 'x', env: 'API_TOKEN=t1' }],
+  ])('redacts %s', (_, job, expected) => expect(redactJob(job)).toEqual(expected));
+
+  it('keeps a record\'s result and leaves the record it was given untouched', () => {
+    const record = { command: 'x', args: ['--token', 't1'], result: { status: 'completed', stdout: 'out' } };
+    expect(redactJob(record)).toEqual({ command: 'x', args: ['--token', R], result: { status: 'completed', stdout: 'out' } });
+    expect(record.args).toEqual(['--token', 't1']);
   });
 });
