@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import { ExitCode, McpqError } from '../core/errors.js';
 import { DEFAULT_TIMEOUT_SECONDS } from '../core/job-rules.js';
 import { loadJobFile, recordLinks } from '../core/job-file.js';
+import { redactJob } from '../core/redact.js';
 import { claim, releaseClaim, reserveId } from '../queue/claims.js';
 import { requestCancel, removeRequest } from '../queue/control.js';
 import { moveNoClobber, unlinkIfExists } from '../queue/files.js';
@@ -64,7 +65,7 @@ async function cancelLocated(layout: QueueLayout, job: Located, by: string): Pro
       return { id: job.id, outcome: 'requested', request: await requestCancel(layout, job.id, by) };
     case 'pending': {
       const record = await cancelPending(layout, job.name, by);
-      return record === undefined ? undefined : { id: String(record.result.id), outcome: 'cancelled', was: 'pending', record };
+      return record === undefined ? undefined : finished(String(record.result.id), record, 'pending');
     }
   }
 }
@@ -101,9 +102,10 @@ export async function awaitCancelled(layout: QueueLayout, id: string, request: s
   }
 }
 
+// The result of a cancel that has its record; the record shown is redacted.
 function finished(id: string, record: JobRecord, was: 'pending' | 'running'): CancelResult {
   const status = String(record.result.status);
-  return status === 'cancelled' ? { id, outcome: 'cancelled', was, record } : { id, outcome: 'already_finished', status };
+  return status === 'cancelled' ? { id, outcome: 'cancelled', was, record: redactJob(record) } : { id, outcome: 'already_finished', status };
 }
 
 // Claims pending/<name> under a lease of our own and records it cancelled. Undefined

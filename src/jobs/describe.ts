@@ -1,13 +1,15 @@
 // What a listing says about a job object (a pending file, a running job or a record
-// minus its result): its description and its command on one line. Pure.
+// minus its result): its description and its command on one line, secrets redacted
+// (core/redact.ts). Pure.
 import { shellQuote } from '../core/job-schema.js';
+import { redactJob } from '../core/redact.js';
 import { argvFor, type ArgValue } from '../plugins/argv.js';
 import type { JobSummary } from './types.js';
 
 export function summaryOf(job: Readonly<Record<string, unknown>> | null | undefined): JobSummary {
   if (job === null || job === undefined) return { description: null, command: '' };
   const description = text(job.description) ?? text(job.purpose) ?? null;
-  return { description, command: commandLine(job) };
+  return { description, command: commandLine(redactJob(job)) };
 }
 
 // The command as a user would type it: exec form quoted, plugin jobs as

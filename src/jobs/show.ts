@@ -1,7 +1,9 @@
 // `mcpq show` (and MCP get_job): one job in whatever state it is. A job may move on
-// while we look (claimed, finished); then we look again where it went.
+// while we look (claimed, finished); then we look again where it went. The job object
+// or record shown is redacted (core/redact.ts): the files keep what was submitted.
 import { stat } from 'node:fs/promises';
 import { ExitCode, McpqError } from '../core/errors.js';
+import { redactJob } from '../core/redact.js';
 import { recordPath, type QueueLayout } from '../queue/layout.js';
 import { listDaemons } from '../queue/owner.js';
 import { finishedJobOf, readRecordSafely } from './finished.js';
@@ -33,12 +35,12 @@ async function detailOf(layout: QueueLayout, job: Located, now: number, options:
       const [listing, file] = await Promise.all([listJobs(layout, { states: ['pending'], now, ...options }), readPendingFile(layout, job.name)]);
       const item = listing.pending.find((p) => p.name === job.name);
       if (item === undefined || file === undefined) return undefined;
-      return { ...item, of: listing.pending.length, job: file.loaded.object ?? null, error: file.loaded.ok ? null : file.loaded.error };
+      return { ...item, of: listing.pending.length, job: shown(file.loaded.object), error: file.loaded.ok ? null : file.loaded.error };
     }
     case 'running': {
       const [file, daemons] = await Promise.all([readClaimedJob(layout, job.claim), listDaemons(layout)]);
       const alive = daemons.some((d) => d.alive && d.info.tag === job.claim.tag);
-      return { ...runningJobOf(file, now), claim: job.claim, daemon_alive: alive, job: file.loaded?.object ?? null };
+      return { ...runningJobOf(file, now), claim: job.claim, daemon_alive: alive, job: shown(file.loaded?.object) };
     }
     case 'completed':
     case 'failed': {
@@ -46,7 +48,11 @@ async function detailOf(layout: QueueLayout, job: Located, now: number, options:
       const [record, st] = await Promise.all([readRecordSafely(layout, job.id), stat(path).catch(() => undefined)]);
       if (st === undefined) return undefined;
       if (record === undefined) throw new McpqError(`${path} is not a valid record (JSON with a "result" object)`, ExitCode.failure);
-      return { ...finishedJobOf({ id: job.id, state: job.state, mtimeMs: st.mtimeMs }, record, now), record, retried_as: await retriesOf(layout, job.id) };
+      return { ...finishedJobOf({ id: job.id, state: job.state, mtimeMs: st.mtimeMs }, record, now), record: redactJob(record), retried_as: await retriesOf(layout, job.id) };
     }
   }
+}
+
+function shown(job: Readonly<Record<string, unknown>> | undefined): Readonly<Record<string, unknown>> | null {
+  return job === undefined ? null : redactJob(job);
 }

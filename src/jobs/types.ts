@@ -1,8 +1,10 @@
 // The data the job commands compute, in one place (and nothing that costs an import:
 // command definitions load this at every start). These are also the exact `--json`
 // shapes of `mcpq list`, `show`, `logs`, `cancel`, `retry`, `clean` and `wait`
-// (documented in the README, under each command) and what the MCP server returns: plain, serialisable
-// values, snake_case like the records. Change them only by adding fields.
+// (documented in the README, under each command) and what the MCP server returns:
+// plain, serialisable values, snake_case like the records. Change them only by adding
+// fields. A job's command, args and env appear in them redacted (core/redact.ts), as
+// in daemon.log.
 import type { Claim } from '../queue/claims.js';
 import type { JobRecord } from '../queue/records.js';
 

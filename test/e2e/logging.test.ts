@@ -35,6 +35,21 @@ describe('daemon.log', () => {
     expect(log).toContain('fine');
   });
 
+  it('redacts secret headers and URL passwords, in exec form and in shell lines', async () => {
+    const q = tempQueue();
+    const daemon = await startDaemon(q.root);
+    const exec = ['-H', 'Authorization: Bearer hdr123', '--header=Cookie: sid=ck456', '-H', 'X-Api-Key: key789', 'https://me:pw012@localhost/x'];
+    q.drop('h1.json', JSON.stringify({ command: 'echo', args: exec }));
+    q.drop('h2.json', JSON.stringify({ command: 'echo -H "Authorization: Bearer sh345" http://after/ https://me:pw678@localhost/x' }));
+    for (const id of ['h1', 'h2']) await waitForRecord(q, id);
+    await daemon.stop();
+    const log = readFileSync(q.path('daemon.log'), 'utf8');
+    for (const secret of ['hdr123', 'ck456', 'key789', 'pw012', 'sh345', 'pw678']) expect(log).not.toContain(secret);
+    const start = (id: string) => logLines(q.path('daemon.log')).find((l) => l.event === 'start' && l.id === id)!;
+    expect(start('h1').run.args).toEqual(['-H', 'Authorization: Bearer [redacted]', '--header=Cookie: [redacted]', '-H', 'X-Api-Key: [redacted]', 'https://me:[redacted]@localhost/x']);
+    expect(start('h2').run.command).toBe('echo -H "Authorization: Bearer [redacted]" http://after/ https://me:[redacted]@localhost/x');
+  });
+
   it('rotates by size', async () => {
     const q = tempQueue();
     const daemon = await startDaemon(q.root, ['--max-daemon-log', '4096']);

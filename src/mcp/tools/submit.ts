@@ -11,6 +11,7 @@ import { ExitCode, McpqError } from '../../core/errors.js';
 import { newJobId } from '../../core/ids.js';
 import { DEFAULT_TIMEOUT_SECONDS } from '../../core/job-rules.js';
 import { parseJobObject } from '../../core/job-schema.js';
+import { redactJob } from '../../core/redact.js';
 import { locateExact } from '../../jobs/find.js';
 import { waitForRecord, waitResultOf } from '../../jobs/wait.js';
 import type { JobState } from '../../jobs/types.js';
@@ -66,7 +67,7 @@ export function registerSubmit(server: McpServer, context: McpContext): void {
         daemon_alive: daemonAlive,
         status: record === undefined ? null : String(record.result.status),
         exit_code: record === undefined ? null : waitResultOf(id, record).exit_code,
-        record: record ?? null,
+        record: record === undefined ? null : redactJob(record),
       };
       return answer(record !== undefined ? outcomeLine(id, record.result) : pendingLine(id, state, waitSeconds, daemonAlive), data);
     }),
