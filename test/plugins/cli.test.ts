@@ -71,6 +71,15 @@ describe('mcpq plugins', () => {
     expect(out.plugins.map((p: { name: string }) => p.name)).toEqual(['broken', 'tg', 'flagged', 'configured']);
   });
 
+  it("gives the last line of a plugin's traceback as the reason it cannot be used", async () => {
+    const q = setUp();
+    mkdirSync(q.path('plugins', 'syntax'), { recursive: true });
+    writeFileSync(q.path('plugins', 'syntax', 'cli.py'), 'import argparse\nprint(\n');
+    const { stdout, exitCode } = await mcpq(['plugins', '-q', q.root, 'syntax'], { env: q.env });
+    expect(exitCode).toBe(1);
+    expect(stdout.split('\n').slice(0, 2)).toEqual(['syntax  (cannot be used)', `  "cli --help" exited with code 1: SyntaxError: '(' was never closed`]);
+  });
+
   it('--stats counts jobs and times per plugin and command, from the records', async () => {
     const q = setUp();
     await startDaemon(q.root, FAST, q.env);
