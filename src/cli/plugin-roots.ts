@@ -2,6 +2,7 @@
 // DIR, then the config file's "plugins" list (relative paths there are relative to the
 // config file). The first folder to hold a name owns it.
 import { dirname, join, resolve } from 'node:path';
+import { ExitCode, McpqError } from '../core/errors.js';
 import type { PluginParallel } from '../core/schedule-hints.js';
 import type { PluginRegistry, RegistryOptions } from '../plugins/registry.js';
 import type { QueueLayout } from '../queue/layout.js';
@@ -14,9 +15,21 @@ export function pluginRoots(layout: QueueLayout, flagDirs: readonly string[] | u
   return [...new Set([layout.plugins, ...fromFlags, ...fromConfig])];
 }
 
-// What a registry needs for this queue: the roots, and the queue's help cache.
+// What a registry needs for this queue: the roots, the queue's help cache, and how
+// long a plugin's --help may take.
 export function registryOptions(layout: QueueLayout, flagDirs: readonly string[] | undefined, env: NodeJS.ProcessEnv): RegistryOptions {
-  return { roots: pluginRoots(layout, flagDirs, env), cacheDir: join(layout.plugins, '.cache') };
+  const timeout = helpTimeoutMs(env);
+  return { roots: pluginRoots(layout, flagDirs, env), cacheDir: join(layout.plugins, '.cache'), ...(timeout === undefined ? {} : { helpTimeoutMs: timeout }) };
+}
+
+// $MCPQ_PLUGIN_HELP_TIMEOUT: the seconds a plugin's --help may take, for one slow to
+// start (heavy imports); unset, the registry's default.
+export function helpTimeoutMs(env: NodeJS.ProcessEnv): number | undefined {
+  const text = env.MCPQ_PLUGIN_HELP_TIMEOUT;
+  if (text === undefined || text === '') return undefined;
+  const seconds = Number(text);
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new McpqError(`MCPQ_PLUGIN_HELP_TIMEOUT: expected a number of seconds > 0, got "${text}"`, ExitCode.usage);
+  return seconds * 1_000;
 }
 
 // Whether a plugin's jobs may run at the same time, for commands that show why a job

@@ -80,6 +80,25 @@ describe('mcpq plugins', () => {
     expect(stdout.split('\n').slice(0, 2)).toEqual(['syntax  (cannot be used)', `  "cli --help" exited with code 1: SyntaxError: '(' was never closed`]);
   });
 
+  it('remembers a plugin whose help hangs between runs, and asks it again after 30 s', async () => {
+    const q = setUp();
+    mkdirSync(q.path('plugins', 'hang'), { recursive: true });
+    writeFileSync(q.path('plugins', 'hang', 'cli.sh'), 'echo run >> "$(dirname "$0")/help-runs"\nsleep 60\n');
+    const runs = () => readFileSync(q.path('plugins', 'hang', 'help-runs'), 'utf8').split('\n').filter(Boolean).length;
+    const env = { ...q.env, MCPQ_PLUGIN_HELP_TIMEOUT: '0.5' };
+    const hang = async () => JSON.parse((await mcpq(['plugins', '-q', q.root, '--json'], { env })).stdout).plugins.find((p: { name: string }) => p.name === 'hang');
+    const reason = '"cli --help" did not finish within 0.5s';
+    expect(await hang()).toMatchObject({ status: 'error', error: reason });
+    expect(await hang()).toMatchObject({ status: 'error', error: reason });
+    expect(runs()).toBe(1);
+    const cache = q.path('plugins', '.cache', 'hang.json');
+    const cached = JSON.parse(readFileSync(cache, 'utf8'));
+    expect(cached).toMatchObject({ error: reason, at: expect.any(Number) });
+    writeFileSync(cache, JSON.stringify({ ...cached, at: cached.at - 30_000 }));
+    expect(await hang()).toMatchObject({ status: 'error', error: reason });
+    expect(runs()).toBe(2);
+  });
+
   it('--stats counts jobs and times per plugin and command, from the records', async () => {
     const q = setUp();
     await startDaemon(q.root, FAST, q.env);
