@@ -10,7 +10,7 @@ import { discover, type Found } from './discovery.js';
 import { readCachedHelp, writeCachedHelp, type HelpResult } from './help-cache.js';
 import { DEFAULT_HELP_TIMEOUT_MS, introspect, type Introspectable } from './introspect.js';
 import type { PluginSpec } from './spec.js';
-import { checkPluginJob, unknownPlugin } from './validate.js';
+import { checkPluginJob, unknownPlugin, unusablePlugin } from './validate.js';
 
 export type Plugin =
   | {
@@ -94,7 +94,7 @@ export class PluginRegistry {
   resolve: PluginResolver = async (run: Extract<RunSpec, { kind: 'plugin' }>) => {
     const plugin = await this.find(run.plugin);
     if (plugin === undefined) return { ok: false, error: unknownPlugin(run.plugin, await this.names()) };
-    if (plugin.status === 'error') return { ok: false, error: `plugin: ${plugin.name} cannot be used: ${plugin.error}` };
+    if (plugin.status === 'error') return { ok: false, error: unusablePlugin(plugin.name, plugin.error) };
     const checked = checkPluginJob(plugin.name, plugin.spec, run.command, run.flags);
     if (!checked.ok) return checked;
     return { ok: true, command: { file: plugin.program.file, args: [...plugin.program.args, ...checked.argv] } };

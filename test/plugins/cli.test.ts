@@ -151,8 +151,22 @@ describe('mcpq submit --plugin', () => {
     const result = await mcpq(['submit', '-q', q.root, '--plugin', 'tg', 'send', '--arg', 'to=bob', '--arg', 'txt=hi'], { env: q.env });
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toBe(
-      'mcpq: invalid plugin job: args.txt: tg send has no argument "txt" (did you mean "text"?); arguments: --to {alice,bob}, --text TEXT, --attach FILE …, --priority {low,high}; args: tg send needs "text" (--text TEXT)\n',
+      'mcpq: invalid plugin job: args.txt: tg send has no argument "txt" (did you mean "text"?); arguments: --to {alice,bob}, --text TEXT, --attach FILE …, --priority {low,high}; args: tg send needs "text" (--text TEXT); mcpq plugins tg shows its commands and arguments\n',
     );
+    expect(q.files('pending')).toEqual([]);
+  });
+
+  // The hanging help is given a short timeout; the other keeps the default, so that a
+  // slow python3 on a busy machine is not taken for a hang.
+  it.each([
+    ['whose help hangs', 'import time; time.sleep(60)\n', { MCPQ_PLUGIN_HELP_TIMEOUT: '0.5' }, '"cli --help" did not finish within 0.5s'],
+    ['with a syntax error', 'import argparse\nprint(\n', {}, `"cli --help" exited with code 1: SyntaxError: '(' was never closed`],
+  ])('refuses a job for a plugin %s, saying why it cannot be used', async (_, source, env, reason) => {
+    const q = setUp();
+    mkdirSync(q.path('plugins', 'bad'), { recursive: true });
+    writeFileSync(q.path('plugins', 'bad', 'cli.py'), source);
+    const result = await mcpq(['submit', '-q', q.root, '--plugin', 'bad', 'foo'], { env: { ...q.env, ...env } });
+    expect(result).toMatchObject({ exitCode: 2, stdout: '', stderr: `mcpq: invalid plugin job: plugin: bad cannot be used: ${reason}\n` });
     expect(q.files('pending')).toEqual([]);
   });
 
