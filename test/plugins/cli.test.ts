@@ -85,9 +85,9 @@ describe('mcpq plugins', () => {
     mkdirSync(q.path('plugins', 'hang'), { recursive: true });
     writeFileSync(q.path('plugins', 'hang', 'cli.sh'), 'echo run >> "$(dirname "$0")/help-runs"\nsleep 60\n');
     const runs = () => readFileSync(q.path('plugins', 'hang', 'help-runs'), 'utf8').split('\n').filter(Boolean).length;
-    const env = { ...q.env, MCPQ_PLUGIN_HELP_TIMEOUT: '0.5' };
+    const env = { ...q.env, MCPQ_PLUGIN_HELP_TIMEOUT: '1' };
     const hang = async () => JSON.parse((await mcpq(['plugins', '-q', q.root, '--json'], { env })).stdout).plugins.find((p: { name: string }) => p.name === 'hang');
-    const reason = '"cli --help" did not finish within 0.5s';
+    const reason = '"cli --help" did not finish within 1s';
     expect(await hang()).toMatchObject({ status: 'error', error: reason });
     expect(await hang()).toMatchObject({ status: 'error', error: reason });
     expect(runs()).toBe(1);
