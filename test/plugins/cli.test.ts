@@ -126,6 +126,19 @@ describe('mcpq plugins', () => {
   });
 });
 
+describe('--plugins DIR', () => {
+  it.each([['plugins'], ['daemon'], ['mcp']])('mcpq %s refuses a folder that does not exist, or a file, in one line (exit 2)', async (command) => {
+    const q = setUp();
+    const file = join(q.dir, 'a-file');
+    writeFileSync(file, '');
+    for (const [dir, why] of [[join(q.dir, 'nonexistent'), 'no such folder'], [file, 'not a folder']]) {
+      const result = await mcpq([command, '-q', q.root, '--plugins', dir!], { env: q.env, timeout: 10_000 });
+      expect(result).toMatchObject({ exitCode: 2, stdout: '', stderr: `mcpq: --plugins ${dir}: ${why}\n` });
+    }
+    expect(q.files('daemons')).toEqual([]); // no daemon started
+  });
+});
+
 describe('mcpq submit --plugin', () => {
   it('builds the job from --arg key=value, typed by the plugin, and --wait prints its output', async () => {
     const q = setUp();
