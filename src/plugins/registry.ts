@@ -41,8 +41,11 @@ export interface RegistryOptions {
 // A plugin whose help could not be read is asked again after this long, in case it
 // was only slow once; a working one is asked again only when it changes. The same
 // rule for what this process remembers and what another one left in the cache.
-export const RETRY_BROKEN_MS = 30_000;
+const RETRY_BROKEN_MS = 30_000;
 
+// Whether a help result may still be used. A failure stamped later than now comes
+// from a clock ahead of ours (another host on a shared queue): asked again, rather
+// than trusted for however far ahead that clock is.
 export function isCurrent(help: HelpResult, now: number): boolean {
   const age = now - help.at;
   return help.result.ok || (age >= 0 && age < RETRY_BROKEN_MS);
