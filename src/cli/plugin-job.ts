@@ -1,11 +1,12 @@
 // `mcpq submit --plugin NAME COMMAND --arg key=value…` to a plugin job object. When
-// the plugin is found here its description types the values ("12" → 12 for an int)
-// and a mistake is a usage error now rather than an invalid record later; a plugin
-// only the daemon can see (its --plugins DIR) is checked when the job runs.
+// the plugin is found here it is checked as MCP submit_job checks it
+// (plugins/submission.ts): its description types the values ("12" → 12 for an int),
+// and a plugin that cannot be used or a mistake is a usage error now rather than an
+// invalid record later; a plugin only the daemon can see (its --plugins DIR) is
+// checked when the job runs.
 import { ExitCode, McpqError } from '../core/errors.js';
 import type { Plugin } from '../plugins/registry.js';
-import { argsOf } from '../plugins/spec.js';
-import { checkPluginJob, coerceArgs } from '../plugins/validate.js';
+import { submittedPluginArgs } from '../plugins/submission.js';
 import type { SubmitFlags } from './commands/submit.js';
 import { pluginArgs } from './job-flags.js';
 
@@ -20,10 +21,5 @@ export async function pluginJob(plugin: string, words: readonly string[], flags:
   const given = pluginArgs(flags.arg ?? []);
   const job = (args: Record<string, unknown>) => ({ plugin, ...(command === undefined ? {} : { command }), args });
   const found = await find?.(plugin);
-  if (found?.status !== 'ok') return job(given);
-  const accepted = argsOf(found.spec, command);
-  const typed = accepted === undefined ? given : coerceArgs(given, accepted);
-  const checked = checkPluginJob(plugin, found.spec, command, typed);
-  if (!checked.ok) throw new McpqError(`invalid plugin job: ${checked.error}`, ExitCode.usage);
-  return job(typed);
+  return job(found === undefined ? given : submittedPluginArgs(found, command, given));
 }

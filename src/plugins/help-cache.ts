@@ -1,37 +1,54 @@
-// What a plugin's --help said, kept on disk (plugins/.cache/<name>.json) so that
-// `mcpq plugins`, `mcpq submit --plugin` and a starting daemon do not run every
-// plugin's help again; valid while the entry file's fingerprint (path, mtime, size)
-// is the same. Stored as a manifest, so reading it back is the manifest's validation.
+// What a plugin's --help said, or why it could not be read, kept on disk
+// (plugins/.cache/<name>.json) so that `mcpq plugins`, `mcpq submit --plugin` and a
+// starting daemon do not run every plugin's help again; valid while the entry file's
+// fingerprint (path, mtime, size) is the same. A description is stored as a manifest,
+// so reading it back is the manifest's validation; a failure is stored with its
+// reason and time, so that the registry's "asked again after 30 s" holds across
+// processes (a hanging help would otherwise cost its whole timeout on every command).
 // A cache that cannot be read or written is simply not used.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { writeAtomic } from '../queue/files.js';
+import type { Introspection } from './introspect.js';
 import { manifestOf, specFromManifest } from './manifest.js';
-import type { PluginSpec } from './spec.js';
 import { makeDirs } from '../queue/make-dirs.js';
 
-const cacheFileSchema = z.object({ fingerprint: z.string(), manifest: z.unknown() });
+// A failure first: a described plugin's `manifest` is z.unknown(), which any object has.
+const cacheFileSchema = z.union([
+  z.object({ fingerprint: z.string(), at: z.number(), error: z.string() }),
+  z.object({ fingerprint: z.string(), at: z.number().default(0), manifest: z.unknown() }),
+]);
+
+// What introspection gave, and when (ms since the epoch).
+export interface HelpResult {
+  readonly result: Introspection;
+  readonly at: number;
+}
 
 function cachePath(dir: string, name: string): string {
   return join(dir, `${name}.json`);
 }
 
-export async function readCachedSpec(dir: string, name: string, fingerprint: string): Promise<PluginSpec | undefined> {
+export async function readCachedHelp(dir: string, name: string, fingerprint: string): Promise<HelpResult | undefined> {
   try {
     const file = cacheFileSchema.safeParse(JSON.parse(await readFile(cachePath(dir, name), 'utf8')));
     if (!file.success || file.data.fingerprint !== fingerprint) return undefined;
+    const { at } = file.data;
+    if ('error' in file.data) return { result: { ok: false, error: file.data.error }, at };
     const parsed = specFromManifest(file.data.manifest, name);
-    return parsed.ok ? Object.freeze({ ...parsed.spec, source: '--help' }) : undefined;
+    return parsed.ok ? { result: { ok: true, spec: Object.freeze({ ...parsed.spec, source: '--help' }) }, at } : undefined;
   } catch {
     return undefined;
   }
 }
 
-export async function writeCachedSpec(dir: string, name: string, fingerprint: string, spec: PluginSpec): Promise<void> {
+export async function writeCachedHelp(dir: string, name: string, fingerprint: string, help: HelpResult): Promise<void> {
+  const { result, at } = help;
+  const file = result.ok ? { fingerprint, at, manifest: manifestOf(result.spec) } : { fingerprint, at, error: result.error };
   try {
     await makeDirs(dir, 0o700);
-    await writeAtomic(cachePath(dir, name), `${JSON.stringify({ fingerprint, manifest: manifestOf(spec) }, null, 2)}\n`, false);
+    await writeAtomic(cachePath(dir, name), `${JSON.stringify(file, null, 2)}\n`, false);
   } catch {
     // read-only queue, full disk: introspection just runs again next time
   }

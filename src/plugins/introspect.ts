@@ -88,15 +88,19 @@ async function helpText(plugin: Introspectable, words: readonly string[], timeou
   if (timedOut) return { ok: false, error: `"${shown}" did not finish within ${timeoutMs / 1_000}s` };
   if (result.failed && result.exitCode === undefined && result.signal === undefined) return { ok: false, error: `"${shown}" could not start: ${result.shortMessage}` };
   if (result.exitCode !== 0) {
-    const why = firstLine(String(result.stderr)) ?? firstLine(String(result.stdout)) ?? 'no output';
+    const why = failureReason(String(result.stderr), String(result.stdout));
     return { ok: false, error: `"${shown}" ${result.signal ? `was killed by ${result.signal}` : `exited with code ${result.exitCode}`}: ${why}` };
   }
   return { ok: true, text: String(result.stdout) };
 }
 
-function firstLine(text: string): string | undefined {
-  const line = text.split('\n').find((l) => l.trim() !== '');
-  return line?.trim().slice(0, 200);
+// The line of a failed help run that says what went wrong: the last one printed, as a
+// Python traceback, argparse ("cli: error: …") and most programs end with the cause
+// (the first line of a traceback is only "File …, line 1"). Stderr first; stdout when
+// stderr is empty.
+export function failureReason(stderr: string, stdout: string): string {
+  const last = (text: string): string | undefined => text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '').at(-1);
+  return (last(stderr) ?? last(stdout) ?? 'no output').slice(0, 200);
 }
 
 // Like Promise.all over `items`, with at most `limit` running at once.

@@ -1,15 +1,16 @@
 // The plugins a daemon (or a command) can see, kept current without a restart: every
 // lookup re-lists the plugin folders (a few stats), and a plugin is introspected
-// again only when its entry file or manifest changed (mtime or size). So a plugin
-// dropped in while the daemon runs is found by the first job that names it.
+// again only when its entry file or manifest changed (mtime or size), or, for one
+// whose help could not be read, 30 s after that failure. So a plugin dropped in while
+// the daemon runs is found by the first job that names it.
 import type { RunSpec } from '../core/job-schema.js';
 import type { PluginResolver } from '../daemon/command.js';
 import type { Command } from '../daemon/runner.js';
 import { discover, type Found } from './discovery.js';
-import { readCachedSpec, writeCachedSpec } from './help-cache.js';
-import { DEFAULT_HELP_TIMEOUT_MS, introspect, type Introspectable, type Introspection } from './introspect.js';
+import { readCachedHelp, writeCachedHelp, type HelpResult } from './help-cache.js';
+import { DEFAULT_HELP_TIMEOUT_MS, introspect, type Introspectable } from './introspect.js';
 import type { PluginSpec } from './spec.js';
-import { checkPluginJob, unknownPlugin } from './validate.js';
+import { checkPluginJob, unknownPlugin, unusablePlugin } from './validate.js';
 
 export type Plugin =
   | {
@@ -34,24 +35,36 @@ export interface RegistryOptions {
   readonly helpTimeoutMs?: number;
   // Where introspected descriptions are kept between runs (help-cache.ts).
   readonly cacheDir?: string;
+  readonly clock?: () => number; // ms since the epoch
 }
 
 // A plugin whose help could not be read is asked again after this long, in case it
-// was only slow once; a working one is asked again only when it changes.
+// was only slow once; a working one is asked again only when it changes. The same
+// rule for what this process remembers and what another one left in the cache.
 const RETRY_BROKEN_MS = 30_000;
+
+// Whether a help result may still be used. A failure stamped later than now comes
+// from a clock ahead of ours (another host on a shared queue): asked again, rather
+// than trusted for however far ahead that clock is.
+export function isCurrent(help: HelpResult, now: number): boolean {
+  const age = now - help.at;
+  return help.result.ok || (age >= 0 && age < RETRY_BROKEN_MS);
+}
 
 export class PluginRegistry {
   readonly #roots: readonly string[];
   readonly #helpTimeoutMs: number;
   readonly #cacheDir: string | undefined;
+  readonly #clock: () => number;
   // By folder; the promise is shared by everyone asking while it is introspected.
-  readonly #cache = new Map<string, { fingerprint: string; at: number; plugin: Promise<Plugin> }>();
+  readonly #cache = new Map<string, { fingerprint: string; described: Promise<{ plugin: Plugin; help: HelpResult }> }>();
   #listing: Promise<Found[]> | undefined;
 
   constructor(options: RegistryOptions) {
     this.#roots = options.roots;
     this.#helpTimeoutMs = options.helpTimeoutMs ?? DEFAULT_HELP_TIMEOUT_MS;
     this.#cacheDir = options.cacheDir;
+    this.#clock = options.clock ?? Date.now;
   }
 
   get roots(): readonly string[] {
@@ -84,7 +97,7 @@ export class PluginRegistry {
   resolve: PluginResolver = async (run: Extract<RunSpec, { kind: 'plugin' }>) => {
     const plugin = await this.find(run.plugin);
     if (plugin === undefined) return { ok: false, error: unknownPlugin(run.plugin, await this.names()) };
-    if (plugin.status === 'error') return { ok: false, error: `plugin: ${plugin.name} cannot be used: ${plugin.error}` };
+    if (plugin.status === 'error') return { ok: false, error: unusablePlugin(plugin.name, plugin.error) };
     const checked = checkPluginJob(plugin.name, plugin.spec, run.command, run.flags);
     if (!checked.ok) return checked;
     return { ok: true, command: { file: plugin.program.file, args: [...plugin.program.args, ...checked.argv] } };
@@ -105,26 +118,28 @@ export class PluginRegistry {
     }
     const cached = this.#cache.get(dir);
     if (cached !== undefined && cached.fingerprint === found.fingerprint) {
-      const plugin = await cached.plugin;
-      if (plugin.status === 'ok' || Date.now() - cached.at < RETRY_BROKEN_MS) return plugin;
+      const { plugin, help } = await cached.described;
+      if (isCurrent(help, this.#clock())) return plugin;
     }
     const program = found.program;
-    const plugin = this.#introspect({ name, dir, program, manifest: found.manifest }, found.fingerprint).then(
-      (result): Plugin =>
-        result.ok
-          ? Object.freeze({ status: 'ok', name, dir, entry, program, spec: result.spec })
-          : Object.freeze({ status: 'error', name, dir, entry, error: result.error }),
-    );
-    this.#cache.set(dir, { fingerprint: found.fingerprint, at: Date.now(), plugin });
-    return plugin;
+    const described = this.#introspect({ name, dir, program, manifest: found.manifest }, found.fingerprint).then((help) => {
+      const { result } = help;
+      const plugin: Plugin = result.ok
+        ? Object.freeze({ status: 'ok', name, dir, entry, program, spec: result.spec })
+        : Object.freeze({ status: 'error', name, dir, entry, error: result.error });
+      return { plugin, help };
+    });
+    this.#cache.set(dir, { fingerprint: found.fingerprint, described });
+    return (await described).plugin;
   }
 
-  async #introspect(plugin: Introspectable, fingerprint: string): Promise<Introspection> {
+  // From the disk cache while it is current, else from the plugin (and then cached).
+  async #introspect(plugin: Introspectable, fingerprint: string): Promise<HelpResult> {
     const cacheDir = plugin.manifest === undefined ? this.#cacheDir : undefined;
-    const cached = cacheDir === undefined ? undefined : await readCachedSpec(cacheDir, plugin.name, fingerprint);
-    if (cached !== undefined) return { ok: true, spec: cached };
-    const result = await introspect(plugin, this.#helpTimeoutMs);
-    if (result.ok && cacheDir !== undefined) await writeCachedSpec(cacheDir, plugin.name, fingerprint, result.spec);
-    return result;
+    const cached = cacheDir === undefined ? undefined : await readCachedHelp(cacheDir, plugin.name, fingerprint);
+    if (cached !== undefined && isCurrent(cached, this.#clock())) return cached;
+    const help = { result: await introspect(plugin, this.#helpTimeoutMs), at: this.#clock() };
+    if (cacheDir !== undefined) await writeCachedHelp(cacheDir, plugin.name, fingerprint, help);
+    return help;
   }
 }

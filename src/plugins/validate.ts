@@ -13,6 +13,12 @@ export function unknownPlugin(name: string, known: readonly string[]): string {
   return `plugin: no plugin named "${name}"${suggestion(name, known)}; ${list}`;
 }
 
+// A plugin that is there but whose description could not be read (its help failed,
+// no entry, a bad plugin.json…): its jobs cannot be checked, so they do not run.
+export function unusablePlugin(name: string, error: string): string {
+  return `plugin: ${name} cannot be used: ${error}`;
+}
+
 // The command line to run for `command` with `args`, or why there is none.
 export function checkPluginJob(plugin: string, spec: PluginSpec, command: string | undefined, args: Readonly<Record<string, ArgValue>>): Checked {
   const names = spec.commands.map((c) => c.name);

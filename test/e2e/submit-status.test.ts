@@ -73,12 +73,14 @@ describe('mcpq submit', () => {
     [['submit', '/no/such/job.json'], /no such file/],
     [['submit', '--priority', 'urgent', '--', 'true'], /--priority: expected high, medium, low or an integer/],
     [['submit', '--bogus'], /unknown option '--bogus'/],
+    [['submit', '--arg', 'title=x', '--', 'echo', 'hi'], /^mcpq: --arg title=x: --arg gives a plugin's arguments and needs --plugin NAME; a command's arguments go after -- \(mcpq submit -- CMD ARGS…\)\n$/],
   ])('rejects %j with one clear line and exit 2', async (args, message) => {
     const q = tempQueue();
     const result = await mcpq([...args.slice(0, 1), '-q', q.root, ...args.slice(1)]);
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    expect(q.files('pending')).toEqual([]);
   });
 
   it('refuses a job file the daemon would fail (nested too deep), and queues nothing', async () => {

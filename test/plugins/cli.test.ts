@@ -71,6 +71,34 @@ describe('mcpq plugins', () => {
     expect(out.plugins.map((p: { name: string }) => p.name)).toEqual(['broken', 'tg', 'flagged', 'configured']);
   });
 
+  it("gives the last line of a plugin's traceback as the reason it cannot be used", async () => {
+    const q = setUp();
+    mkdirSync(q.path('plugins', 'syntax'), { recursive: true });
+    writeFileSync(q.path('plugins', 'syntax', 'cli.py'), 'import argparse\nprint(\n');
+    const { stdout, exitCode } = await mcpq(['plugins', '-q', q.root, 'syntax'], { env: q.env });
+    expect(exitCode).toBe(1);
+    expect(stdout.split('\n').slice(0, 2)).toEqual(['syntax  (cannot be used)', `  "cli --help" exited with code 1: SyntaxError: '(' was never closed`]);
+  });
+
+  it('remembers a plugin whose help hangs between runs, and asks it again after 30 s', async () => {
+    const q = setUp();
+    mkdirSync(q.path('plugins', 'hang'), { recursive: true });
+    writeFileSync(q.path('plugins', 'hang', 'cli.sh'), 'echo run >> "$(dirname "$0")/help-runs"\nsleep 60\n');
+    const runs = () => readFileSync(q.path('plugins', 'hang', 'help-runs'), 'utf8').split('\n').filter(Boolean).length;
+    const env = { ...q.env, MCPQ_PLUGIN_HELP_TIMEOUT: '1' };
+    const hang = async () => JSON.parse((await mcpq(['plugins', '-q', q.root, '--json'], { env })).stdout).plugins.find((p: { name: string }) => p.name === 'hang');
+    const reason = '"cli --help" did not finish within 1s';
+    expect(await hang()).toMatchObject({ status: 'error', error: reason });
+    expect(await hang()).toMatchObject({ status: 'error', error: reason });
+    expect(runs()).toBe(1);
+    const cache = q.path('plugins', '.cache', 'hang.json');
+    const cached = JSON.parse(readFileSync(cache, 'utf8'));
+    expect(cached).toMatchObject({ error: reason, at: expect.any(Number) });
+    writeFileSync(cache, JSON.stringify({ ...cached, at: cached.at - 30_000 }));
+    expect(await hang()).toMatchObject({ status: 'error', error: reason });
+    expect(runs()).toBe(2);
+  });
+
   it('--stats counts jobs and times per plugin and command, from the records', async () => {
     const q = setUp();
     await startDaemon(q.root, FAST, q.env);
@@ -95,6 +123,19 @@ describe('mcpq plugins', () => {
     expect(d.p50_ms).toBeGreaterThan(0);
     const text = await mcpq(['plugins', '-q', q.root, '--stats'], { env: q.env });
     expect(text.stdout).toMatch(/^plugin \/ command\s+jobs\s+ok\s+failed\s+mean\s+p50\s+max\ntg\s+4\s+2\s+2\s/);
+  });
+});
+
+describe('--plugins DIR', () => {
+  it.each([['plugins'], ['daemon'], ['mcp']])('mcpq %s refuses a folder that does not exist, or a file, in one line (exit 2)', async (command) => {
+    const q = setUp();
+    const file = join(q.dir, 'a-file');
+    writeFileSync(file, '');
+    for (const [dir, why] of [[join(q.dir, 'nonexistent'), 'no such folder'], [file, 'not a folder']]) {
+      const result = await mcpq([command, '-q', q.root, '--plugins', dir!], { env: q.env, timeout: 10_000 });
+      expect(result).toMatchObject({ exitCode: 2, stdout: '', stderr: `mcpq: --plugins ${dir}: ${why}\n` });
+    }
+    expect(q.files('daemons')).toEqual([]); // no daemon started
   });
 });
 
@@ -123,8 +164,22 @@ describe('mcpq submit --plugin', () => {
     const result = await mcpq(['submit', '-q', q.root, '--plugin', 'tg', 'send', '--arg', 'to=bob', '--arg', 'txt=hi'], { env: q.env });
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toBe(
-      'mcpq: invalid plugin job: args.txt: tg send has no argument "txt" (did you mean "text"?); arguments: --to {alice,bob}, --text TEXT, --attach FILE …, --priority {low,high}; args: tg send needs "text" (--text TEXT)\n',
+      'mcpq: invalid plugin job: args.txt: tg send has no argument "txt" (did you mean "text"?); arguments: --to {alice,bob}, --text TEXT, --attach FILE …, --priority {low,high}; args: tg send needs "text" (--text TEXT); mcpq plugins tg shows its commands and arguments\n',
     );
+    expect(q.files('pending')).toEqual([]);
+  });
+
+  // The hanging help is given a short timeout; the other keeps the default, so that a
+  // slow python3 on a busy machine is not taken for a hang.
+  it.each([
+    ['whose help hangs', 'import time; time.sleep(60)\n', { MCPQ_PLUGIN_HELP_TIMEOUT: '0.5' }, '"cli --help" did not finish within 0.5s'],
+    ['with a syntax error', 'import argparse\nprint(\n', {}, `"cli --help" exited with code 1: SyntaxError: '(' was never closed`],
+  ])('refuses a job for a plugin %s, saying why it cannot be used', async (_, source, env, reason) => {
+    const q = setUp();
+    mkdirSync(q.path('plugins', 'bad'), { recursive: true });
+    writeFileSync(q.path('plugins', 'bad', 'cli.py'), source);
+    const result = await mcpq(['submit', '-q', q.root, '--plugin', 'bad', 'foo'], { env: { ...q.env, ...env } });
+    expect(result).toMatchObject({ exitCode: 2, stdout: '', stderr: `mcpq: invalid plugin job: plugin: bad cannot be used: ${reason}\n` });
     expect(q.files('pending')).toEqual([]);
   });
 

@@ -3,7 +3,8 @@
 import { appendFileSync, chmodSync, cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PluginRegistry, type Plugin } from '../../src/plugins/registry.js';
+import type { HelpResult } from '../../src/plugins/help-cache.js';
+import { PluginRegistry, isCurrent, type Plugin } from '../../src/plugins/registry.js';
 import { tempQueue } from '../helpers/mcpq.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
@@ -133,6 +134,43 @@ describe('PluginRegistry', () => {
     appendFileSync(join(root, 'echoer/cli.sh'), '# changed\n');
     await registry.scan();
     expect(runs()).toBe(2);
+  });
+
+  it('keeps a help that failed on disk too, and asks again 30 s after the failure', async () => {
+    const q = tempQueue();
+    const root = join(q.dir, 'plugins');
+    const cacheDir = join(root, '.cache');
+    plugins(root, { 'flaky/cli.sh': 'echo run >> "$(dirname "$0")/help-runs"\necho "Traceback: boom" >&2\nexit 1\n' });
+    const runs = () => readFileSync(join(root, 'flaky/help-runs'), 'utf8').split('\n').filter(Boolean).length;
+    let now = 1_000_000;
+    const registry = () => new PluginRegistry({ roots: [root], cacheDir, clock: () => now });
+    const error = async (r: PluginRegistry) => {
+      const plugin = await r.find('flaky');
+      return plugin?.status === 'error' ? plugin.error : `status ${plugin?.status}`;
+    };
+    const first = registry();
+    expect(await error(first)).toBe('"cli --help" exited with code 1: Traceback: boom');
+    expect(JSON.parse(readFileSync(join(cacheDir, 'flaky.json'), 'utf8'))).toMatchObject({ at: now, error: '"cli --help" exited with code 1: Traceback: boom' });
+    now += 29_999;
+    const second = registry(); // a new process (a CLI command) reads the failure from the cache
+    expect(await error(second)).toBe('"cli --help" exited with code 1: Traceback: boom');
+    expect(await error(first)).toMatch(/Traceback: boom/);
+    expect(runs()).toBe(1);
+    now += 1; // 30 s after the failure, not after the second registry read it
+    expect(await error(second)).toMatch(/Traceback: boom/);
+    expect(runs()).toBe(2);
+    expect(await error(first)).toMatch(/Traceback: boom/); // the cache now holds the new failure
+    expect(await error(registry())).toMatch(/Traceback: boom/);
+    expect(runs()).toBe(2);
+  });
+
+  it.each([
+    ['a description, however old', { result: { ok: true }, at: 0 }, true],
+    ['a failure under 30 s old', { result: { ok: false, error: 'x' }, at: 1_000_000 - 29_999 }, true],
+    ['a failure 30 s old', { result: { ok: false, error: 'x' }, at: 1_000_000 - 30_000 }, false],
+    ['a failure from a clock ahead of ours', { result: { ok: false, error: 'x' }, at: 1_000_000 + 1 }, false],
+  ])('%s counts as current: %s', (_, help, current) => {
+    expect(isCurrent(help as HelpResult, 1_000_000)).toBe(current);
   });
 
   it('picks up a plugin added after the first scan', async () => {

@@ -59,6 +59,8 @@ describe('a job built from submit flags', () => {
     [['--shell', ''], /--shell must not be empty/],
     [['-p', 'urgent', '--', 'true'], /--priority: expected high, medium, low or an integer/],
     [['--at', 'tomorrow', '--', 'true'], /--at: expected an ISO time/],
+    [['--arg', 'title=x', '--', 'echo', 'hi'], /--arg title=x: --arg gives a plugin's arguments and needs --plugin NAME/],
+    [['--arg', 'dry-run', '--shell', 'date'], /--arg dry-run: .*needs --plugin NAME/],
   ])('%j is refused before anything is queued', async (args, message) => {
     const { words, flags } = await parsed(args);
     await expect(buildSubmission(words, flags, args.includes('--'), now)).rejects.toThrow(message);

@@ -52,6 +52,9 @@ export async function runSubmit(queue: string | undefined, words: readonly strin
 // `findPlugin` lets a plugin job be checked and typed against the plugin's description.
 export async function buildSubmission(words: readonly string[], flags: SubmitFlags, doubleDash: boolean, now: Date, findPlugin?: FindPlugin): Promise<Built> {
   const fields = fieldsFromFlags(flags, now);
+  if (flags.plugin === undefined && flags.arg !== undefined) {
+    throw new McpqError(`--arg ${flags.arg[0]}: --arg gives a plugin's arguments and needs --plugin NAME; a command's arguments go after -- (mcpq submit -- CMD ARGS…)`, ExitCode.usage);
+  }
   if (flags.plugin !== undefined) {
     const { pluginJob } = await import('../plugin-job.js');
     return asJson({ ...(await pluginJob(flags.plugin, words, flags, findPlugin)), cwd: process.cwd(), ...fields }, now);

@@ -20,8 +20,9 @@ import { listDaemons } from '../../queue/owner.js';
 import type { JobRecord } from '../../queue/records.js';
 import { submit, whereIsId } from '../../queue/submit.js';
 import type { PluginRegistry } from '../../plugins/registry.js';
-import { argsOf } from '../../plugins/spec.js';
-import { checkPluginJob, coerceArgs, unknownPlugin } from '../../plugins/validate.js';
+import type { ArgValue } from '../../plugins/argv.js';
+import { submittedPluginArgs } from '../../plugins/submission.js';
+import { unknownPlugin } from '../../plugins/validate.js';
 import type { McpContext } from '../context.js';
 import { outcomeLine } from '../describe.js';
 import { answer, guarded } from '../result.js';
@@ -93,22 +94,16 @@ async function jobObject(fields: Omit<SubmitInput, 'wait_seconds'>, context: Mcp
   return job;
 }
 
-// The plugin's own description types the values ("12" → 12 for an integer) and names
-// every mistake with what exists instead. A plugin only a daemon's --plugins can see
-// is unknown here: say how to make both see the same folders.
+// Checked as `mcpq submit --plugin` checks it (plugins/submission.ts). A plugin only a
+// daemon's --plugins can see is unknown here: refused, saying how to make both see the
+// same folders (an agent has no stderr to read a note on).
 async function checkedPluginArgs(plugins: PluginRegistry, name: string, command: string | undefined, given: Readonly<Record<string, unknown>>): Promise<Record<string, unknown>> {
   const plugin = await plugins.find(name);
   if (plugin === undefined) {
     const known = (await plugins.scan()).map((p) => p.name);
     throw new McpqError(`invalid plugin job: ${unknownPlugin(name, known)} (a plugin in another folder: start mcpq mcp with --plugins DIR)`, ExitCode.usage);
   }
-  if (plugin.status === 'error') throw new McpqError(`invalid plugin job: plugin ${name} cannot be used: ${plugin.error}`, ExitCode.usage);
-  const flags = given as Parameters<typeof coerceArgs>[0];
-  const accepted = argsOf(plugin.spec, command);
-  const typed = accepted === undefined ? flags : coerceArgs(flags, accepted);
-  const checked = checkPluginJob(name, plugin.spec, command, typed);
-  if (!checked.ok) throw new McpqError(`invalid plugin job: ${checked.error} (list_plugins with name "${name}" shows its commands and arguments)`, ExitCode.usage);
-  return typed;
+  return submittedPluginArgs(plugin, command, given as Readonly<Record<string, ArgValue>>);
 }
 
 // The record, or undefined when the wait ended first (the deadline, the client
