@@ -4,13 +4,14 @@
 //   - otherwise the job was interrupted: stop what is left of its process group (same
 //     host and boot only: elsewhere the pgid means nothing), then put it back with one
 //     more attempt counted, or record it `interrupted` once its attempts are used up.
-// A claimed job file without a claim never started: it goes back as it was. A dead
-// daemon's group locks (queue/group-lock.ts) are released.
+// A claimed job file without a claim never started: it goes back as it was. A claim
+// left empty by a crash is removed (abandonedClaims). A dead daemon's group locks
+// (queue/group-lock.ts) are released.
 import { readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errnoCode, errorMessage } from '../core/errors.js';
 import { loadJobFile, recordLinks } from '../core/job-file.js';
-import { listRunning, type Claim } from '../queue/claims.js';
+import { listRunning, unclaimedFiles, type Claim, type RunningListing } from '../queue/claims.js';
 import { claimPath } from '../queue/layout.js';
 import { listGroupLocks, unlockGroup } from '../queue/group-lock.js';
 import { moveNoClobber, unlinkIfExists } from '../queue/files.js';
@@ -27,19 +28,29 @@ export interface RecoveryReport {
   readonly tidied: number;
 }
 
-// Dead owners' tags, or an empty set when every daemon on the queue is alive.
-export async function deadOwners(ctx: DaemonContext): Promise<{ dead: Set<string>; alive: Set<string> }> {
+// Dead owners' tags (an empty set when every daemon on the queue is alive), and the
+// filesystem's clock as it was read to tell.
+export async function deadOwners(ctx: DaemonContext): Promise<{ dead: Set<string>; alive: Set<string>; fsNow: number }> {
   const fsNow = await filesystemNow(ctx.layout, ctx.tag);
   const daemons = await listDaemons(ctx.layout, fsNow);
   const alive = new Set(daemons.filter((d) => d.alive || d.info.tag === ctx.tag).map((d) => d.info.tag));
   const dead = new Set(daemons.filter((d) => !alive.has(d.info.tag)).map((d) => d.info.tag));
-  return { dead, alive };
+  return { dead, alive, fsNow };
 }
 
 export async function recover(ctx: DaemonContext): Promise<RecoveryReport> {
-  const { alive, dead } = await deadOwners(ctx);
+  const { alive, dead, fsNow } = await deadOwners(ctx);
   const report = { requeued: 0, interrupted: 0, tidied: 0 };
-  const { claims, files } = await listRunning(ctx.layout);
+  const listing = await listRunning(ctx.layout);
+  for (const name of abandonedClaims(ctx, listing, alive, fsNow)) {
+    try {
+      await unlinkIfExists(join(ctx.layout.running, name));
+      ctx.log.warn({ event: 'recover', claim: name }, 'removed a claim that a crash left unwritten');
+    } catch (error) {
+      ctx.log.error({ event: 'recover', claim: name, error: errorMessage(error) }, 'could not remove an unwritten claim');
+    }
+  }
+  const { claims, files } = listing;
   const claimedFiles = new Set(claims.map((c) => c.file));
   for (const claim of claims) {
     if (alive.has(claim.tag)) continue;
@@ -75,6 +86,25 @@ export async function recover(ctx: DaemonContext): Promise<RecoveryReport> {
   }
   if (report.requeued + report.interrupted + report.tidied > 0) ctx.log.info({ event: 'recovered', ...report }, 'recovered claims of dead daemons');
   return report;
+}
+
+// A claim is written the moment it is created (claims.ts reserveId), so one that does
+// not parse is being written this instant by a live daemon, or was left unwritten by
+// a crash. It is the crash's when it is older than a lease, or when no live daemon
+// holds a claimed file without a readable claim: a claim is created only after its
+// job file is claimed, so its writer's file is in the same listing, provided that the
+// claim existed when the listing began (its mtime, from the kernel's coarse clock, is
+// compared with some slack against the time read just before).
+const CLOCK_SLACK_MS = 50;
+
+function abandonedClaims(ctx: DaemonContext, listing: RunningListing, alive: ReadonlySet<string>, fsNow: number): string[] {
+  const writing = unclaimedFiles(listing).some((file) => {
+    const owner = parseClaimedName(file);
+    return owner !== undefined && alive.has(owner.tag);
+  });
+  return listing.unreadable
+    .filter(({ mtimeMs }) => fsNow - mtimeMs > ctx.settings.leaseMs || (!writing && mtimeMs < fsNow - CLOCK_SLACK_MS))
+    .map(({ name }) => name);
 }
 
 // Whoever renames a dead owner's claim (or claimed file) first does the recovery;

@@ -11,11 +11,11 @@
 // few metadata calls on small files: they run synchronously, since a promise's round
 // trip through the thread pool costs more than the call itself.
 import { closeSync, existsSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { errnoCode } from '../core/errors.js';
-import { unlinkIfExists } from './files.js';
+import { readIfExists, unlinkIfExists } from './files.js';
 import { claimPath, recordPath, type QueueLayout } from './layout.js';
 import { CLAIM_SUFFIX, claimedName } from './names.js';
 
@@ -100,26 +100,53 @@ export async function releaseClaim(layout: QueueLayout, id: string): Promise<voi
 }
 
 export async function readClaim(layout: QueueLayout, id: string): Promise<Claim | undefined> {
+  return parseClaim(await readIfExists(claimPath(layout, id)));
+}
+
+function parseClaim(bytes: Buffer | undefined): Claim | undefined {
+  if (bytes === undefined) return undefined;
   try {
-    return claimSchema.parse(JSON.parse(await readFile(claimPath(layout, id), 'utf8')));
+    return claimSchema.parse(JSON.parse(bytes.toString('utf8')));
   } catch {
     return undefined;
   }
 }
 
-// All claims in running/, and the job files whose claims are missing or unreadable.
-export async function listRunning(layout: QueueLayout): Promise<{ claims: Claim[]; files: string[] }> {
+export interface RunningListing {
+  readonly claims: Claim[];
+  // Claims that do not parse: being written this instant, or left empty by a crash.
+  readonly unreadable: readonly { readonly name: string; readonly mtimeMs: number }[];
+  readonly files: readonly string[]; // every claimed job file
+}
+
+// What running/ holds. A claim is created right after its job file is claimed, so a
+// claim seen here has its job file in the same listing.
+export async function listRunning(layout: QueueLayout): Promise<RunningListing> {
   const names = await readdir(layout.running);
   const claims: Claim[] = [];
+  const unreadable: { name: string; mtimeMs: number }[] = [];
   const files: string[] = [];
   for (const name of names) {
-    if (name.startsWith('.')) continue;
-    if (name.endsWith(CLAIM_SUFFIX)) {
-      const c = await readClaim(layout, name.slice(0, -CLAIM_SUFFIX.length));
-      if (c !== undefined) claims.push(c);
+    if (name.startsWith('.')) {
+      continue;
+    } else if (name.endsWith(CLAIM_SUFFIX)) {
+      const path = join(layout.running, name);
+      const c = parseClaim(await readIfExists(path));
+      if (c !== undefined) {
+        claims.push(c);
+        continue;
+      }
+      const mtimeMs = await stat(path).then((st) => st.mtimeMs, () => undefined);
+      if (mtimeMs !== undefined) unreadable.push({ name, mtimeMs });
     } else if (name.includes('@')) {
       files.push(name);
     }
   }
-  return { claims, files };
+  return { claims, unreadable, files };
+}
+
+// The claimed job files that no claim names.
+export function unclaimedFiles(listing: RunningListing): string[] {
+  const named = new Set(listing.claims.map((c) => c.file));
+  return listing.files.filter((file) => !named.has(file));
 }
