@@ -272,6 +272,9 @@ export interface RequeueChange {
 // again and reserve the same id, and that new claim must not be the one removed. (A
 // crash in between leaves a claimed file without a claim: recovery puts it back.)
 // `holdsClaim` is false in recovery, whose claim is already out of the way.
+//
+// Done again after a crash part-way (recovery does), it does the same: a job file that
+// already carries the next attempt is not rewritten, and the move is idempotent.
 export async function requeue(ctx: DaemonContext, claim: Claim, change?: RequeueChange, holdsClaim = true): Promise<void> {
   const path = join(ctx.layout.running, claim.file);
   let name = claim.source;
@@ -279,8 +282,11 @@ export async function requeue(ctx: DaemonContext, claim: Claim, change?: Requeue
     const attempt = claim.attempt + 1;
     if (claim.source.toLowerCase().endsWith('.json')) {
       const value = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
-      const meta = { ...(value[META_KEY] as object | undefined), id: claim.id, attempt, history: change.history ?? [], ...(change.retryAt ? { retry_at: change.retryAt } : {}) };
-      await writeAtomic(path, `${JSON.stringify({ ...value, [META_KEY]: meta }, null, 2)}\n`, ctx.settings.fsync);
+      const old = value[META_KEY] as { attempt?: unknown } | undefined;
+      if (old?.attempt !== attempt) {
+        const meta = { ...old, id: claim.id, attempt, history: change.history ?? [], ...(change.retryAt ? { retry_at: change.retryAt } : {}) };
+        await writeAtomic(path, `${JSON.stringify({ ...value, [META_KEY]: meta }, null, 2)}\n`, ctx.settings.fsync);
+      }
     } else {
       const dot = claim.source.lastIndexOf('.');
       name = `${claim.id}~${attempt}${dot > 0 ? claim.source.slice(dot) : ''}`;

@@ -1,21 +1,29 @@
 // Finishing what dead daemons began. A claim whose owner is dead (owner.ts) is taken
-// over by renaming it (only one recovering daemon can win that rename), then:
+// over by renaming it to running/.recovering-<id>-<tag> (names.ts; only one recovering
+// daemon can win that rename), and put straight back under its name as the recovering
+// daemon's, so that its id stays reserved. Then:
 //   - its record exists: the owner died while tidying up; finish the tidying;
 //   - otherwise the job was interrupted: stop what is left of its process group (same
 //     host and boot only: elsewhere the pgid means nothing), then put it back with one
 //     more attempt counted, or record it `interrupted` once its attempts are used up.
-// A claimed job file without a claim never started: it goes back as it was. A claim
-// left empty by a crash is removed (abandonedClaims). A dead daemon's group locks
+// Every step may be done twice. The job file stays where the claim says, and the claim
+// stays, until the job is back in pending/ or recorded: a recovery cut short by its
+// own daemon's death leaves a dead daemon's claim (or, between the two renames, its
+// .recovering- name), which the next daemon recovers in turn; the job is never taken
+// for one that never started.
+//
+// A claimed job file that no claim names never started: it goes back as it was. A
+// claim left empty by a crash is removed (abandonedClaims). A dead daemon's group locks
 // (queue/group-lock.ts) are released.
-import { readFile, rename } from 'node:fs/promises';
+import { lstat, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errnoCode, errorMessage } from '../core/errors.js';
 import { loadJobFile, recordLinks } from '../core/job-file.js';
-import { listRunning, unclaimedFiles, type Claim, type RunningListing } from '../queue/claims.js';
+import { listRunning, reclaim, releaseClaim, unclaimedFiles, type Claim, type RunningListing } from '../queue/claims.js';
 import { claimPath } from '../queue/layout.js';
 import { listGroupLocks, unlockGroup } from '../queue/group-lock.js';
 import { moveNoClobber, unlinkIfExists } from '../queue/files.js';
-import { claimedName, parseClaimedName } from '../queue/names.js';
+import { claimedName, parseClaimedName, recoveringName } from '../queue/names.js';
 import { bootTime, filesystemNow, listDaemons, thisHost, unregisterDaemon } from '../queue/owner.js';
 import { buildRecord, readRecord, summarizeAttempt, writeRecord, type AttemptSummary } from '../queue/records.js';
 import type { DaemonContext } from './context.js';
@@ -50,26 +58,26 @@ export async function recover(ctx: DaemonContext): Promise<RecoveryReport> {
       ctx.log.error({ event: 'recover', claim: name, error: errorMessage(error) }, 'could not remove an unwritten claim');
     }
   }
-  const { claims, files } = listing;
-  const claimedFiles = new Set(claims.map((c) => c.file));
-  for (const claim of claims) {
-    if (alive.has(claim.tag)) continue;
+  const toRecover = listing.claims.filter((c) => !alive.has(c.tag)).map((claim) => ({ from: claimPath(ctx.layout, claim.id), claim }));
+  // Recoveries whose daemon died (and this daemon's own that failed earlier): finished
+  // from where they were taken, unless their claim was back in place already.
+  const back = new Set(listing.claims.map(sameClaim));
+  for (const r of listing.recovering.filter((r) => r.tag === ctx.tag || !alive.has(r.tag))) {
+    const from = join(ctx.layout.running, r.name);
+    if (back.has(sameClaim(r.claim))) await unlinkIfExists(from);
+    else toRecover.push({ from, claim: r.claim });
+  }
+  for (const { from, claim } of toRecover) {
     try {
-      const result = await recoverClaim(ctx, claim);
+      const result = await recoverClaim(ctx, from, claim);
       if (result !== undefined) report[result] += 1;
     } catch (error) {
-      ctx.log.error({ event: 'recover', id: claim.id, error: errorMessage(error) }, 'could not recover claim');
+      ctx.log.error({ event: 'recover', id: claim.id, error: errorMessage(error) }, 'could not recover claim; it is left for a later recovery');
     }
   }
-  for (const file of files) {
-    const owner = parseClaimedName(file);
-    if (owner === undefined || alive.has(owner.tag) || claimedFiles.has(file)) continue;
+  for (const file of await neverStarted(ctx, alive)) {
     try {
-      const mine = await takeFile(ctx, file);
-      if (mine === undefined) continue;
-      const name = await moveNoClobber(join(ctx.layout.running, mine), ctx.layout.pending, owner.name);
-      ctx.log.warn({ event: 'recover', file, pending: name }, 'put back a job that never started');
-      report.requeued += 1;
+      if (await putBack(ctx, file)) report.requeued += 1;
     } catch (error) {
       ctx.log.error({ event: 'recover', file, error: errorMessage(error) }, 'could not put back');
     }
@@ -80,12 +88,18 @@ export async function recover(ctx: DaemonContext): Promise<RecoveryReport> {
     await unlockGroup(ctx.layout, lock.group);
     ctx.log.warn({ event: 'recover', group: lock.group, owner: lock.tag }, 'released the group lock of a dead daemon');
   }
+  const left = await listRunning(ctx.layout);
+  const holders = new Set([...left.claims.map((c) => c.tag), ...left.recovering.flatMap((r) => [r.tag, r.claim.tag])]);
   for (const tag of dead) {
-    const stillHeld = (await listRunning(ctx.layout)).claims.some((c) => c.tag === tag);
-    if (!stillHeld) await unregisterDaemon(ctx.layout, tag);
+    if (!holders.has(tag)) await unregisterDaemon(ctx.layout, tag);
   }
   if (report.requeued + report.interrupted + report.tidied > 0) ctx.log.info({ event: 'recovered', ...report }, 'recovered claims of dead daemons');
   return report;
+}
+
+// One claim, whoever holds it now.
+function sameClaim(claim: Claim): string {
+  return `${claim.id}\n${claim.claimed_at}`;
 }
 
 // A claim is written the moment it is created (claims.ts reserveId), so one that does
@@ -105,6 +119,30 @@ function abandonedClaims(ctx: DaemonContext, listing: RunningListing, alive: Rea
   return listing.unreadable
     .filter(({ mtimeMs }) => fsNow - mtimeMs > ctx.settings.leaseMs || (!writing && mtimeMs < fsNow - CLOCK_SLACK_MS))
     .map(({ name }) => name);
+}
+
+// Dead owners' claimed files that no claim names, in two listings one after the other:
+// a listing made while a claim was being renamed (taken over) may show neither of
+// its names; the next one shows it.
+async function neverStarted(ctx: DaemonContext, alive: ReadonlySet<string>): Promise<string[]> {
+  const orphans = (listing: RunningListing) =>
+    unclaimedFiles(listing).filter((file) => {
+      const owner = parseClaimedName(file);
+      return owner !== undefined && !alive.has(owner.tag);
+    });
+  const first = orphans(await listRunning(ctx.layout));
+  if (first.length === 0) return [];
+  const second = new Set(orphans(await listRunning(ctx.layout)));
+  return first.filter((file) => second.has(file));
+}
+
+async function putBack(ctx: DaemonContext, file: string): Promise<boolean> {
+  const name = parseClaimedName(file)?.name ?? file;
+  const mine = await takeFile(ctx, file);
+  if (mine === undefined) return false;
+  const pending = await moveNoClobber(join(ctx.layout.running, mine), ctx.layout.pending, name);
+  ctx.log.warn({ event: 'recover', file, pending }, 'put back a job that never started');
+  return true;
 }
 
 // Whoever renames a dead owner's claim (or claimed file) first does the recovery;
@@ -127,37 +165,41 @@ async function takeFile(ctx: DaemonContext, file: string): Promise<string | unde
   return (await takeOver(join(ctx.layout.running, file), join(ctx.layout.running, mine))) ? mine : undefined;
 }
 
-async function recoverClaim(ctx: DaemonContext, dead: Claim): Promise<keyof RecoveryReport | undefined> {
-  const hidden = join(ctx.layout.running, `.recovering-${dead.id}-${ctx.tag}`);
-  if (!(await takeOver(claimPath(ctx.layout, dead.id), hidden))) return undefined;
-  try {
-    return await recoverTaken(ctx, dead);
-  } finally {
-    await unlinkIfExists(hidden);
-  }
+// `from` is the dead claim, or a recovery of it that its daemon left unfinished. Once
+// taken, the claim goes back under its name as this daemon's (so that its id stays
+// reserved: a record under that id can only be this job's): should this daemon die
+// too, the next one recovers it like any other claim.
+async function recoverClaim(ctx: DaemonContext, from: string, dead: Claim): Promise<keyof RecoveryReport | undefined> {
+  const taken = join(ctx.layout.running, recoveringName(dead.id, ctx.tag));
+  if (!(await takeOver(from, taken))) return undefined;
+  const claim: Claim = { ...dead, tag: ctx.tag };
+  const held = reclaim(ctx.layout, claim); // false: the id was reserved in between; the taken claim stays the only one
+  if (held) await unlink(taken);
+  return recoverTaken(ctx, claim, held, held ? () => releaseClaim(ctx.layout, claim.id) : () => unlinkIfExists(taken));
 }
 
-async function recoverTaken(ctx: DaemonContext, dead: Claim): Promise<keyof RecoveryReport> {
-  if (dead.pgid !== undefined && dead.host === thisHost() && Math.abs((dead.boot_time ?? 0) - bootTime()) <= 60_000 && groupExists(dead.pgid)) {
-    ctx.log.warn({ event: 'recover', id: dead.id, pgid: dead.pgid }, 'stopping what is left of an interrupted job');
-    await stopGroup(dead.pgid, ctx.settings.killGraceMs);
-  }
-  const record = await readRecord(ctx.layout, dead.id);
-  const file = await takeFile(ctx, dead.file);
+// `release` drops the claim; it goes last, once the job is recorded or back in pending/.
+async function recoverTaken(ctx: DaemonContext, claim: Claim, held: boolean, release: () => Promise<void>): Promise<keyof RecoveryReport> {
+  await stopLeftovers(ctx, claim);
+  const record = await readRecord(ctx.layout, claim.id);
+  const jobPath = join(ctx.layout.running, claim.file);
+  const present = await lstat(jobPath).then(
+    () => true,
+    (error: unknown) => (errnoCode(error) === 'ENOENT' ? false : Promise.reject(error)),
+  );
   if (record !== undefined) {
-    if (file !== undefined) {
-      const path = join(ctx.layout.running, file);
-      if (record.result.status === 'invalid') await moveNoClobber(path, ctx.layout.failed, `${dead.id}.original`);
-      else await unlinkIfExists(path);
+    if (present) {
+      if (record.result.status === 'invalid') await moveNoClobber(jobPath, ctx.layout.failed, `${claim.id}.original`);
+      else await unlinkIfExists(jobPath);
     }
+    await release();
     return 'tidied';
   }
-  if (file === undefined) {
-    ctx.log.warn({ event: 'recover', id: dead.id, file: dead.file }, 'claim without job file or record; dropping the claim');
+  if (!present) {
+    ctx.log.warn({ event: 'recover', id: claim.id, file: claim.file }, 'claim without job file or record (already put back); dropping the claim');
+    await release();
     return 'tidied';
   }
-  const claim: Claim = { ...dead, file, tag: ctx.tag };
-  const jobPath = join(ctx.layout.running, file);
   const loaded = loadJobFile(claim.source, await readFile(jobPath), { timeoutSeconds: ctx.settings.defaultTimeoutSeconds, submittedAt: Date.now() });
   const retries = loaded.ok ? loaded.spec.retries : 0;
   const history = [...(((loaded.ok ? loaded.meta.history : undefined) ?? []) as AttemptSummary[])];
@@ -165,8 +207,11 @@ async function recoverTaken(ctx: DaemonContext, dead: Claim): Promise<keyof Reco
   const interruption = summarizeAttempt(claim.attempt, { status: 'interrupted', error: why }, claim.started_at, new Date());
   // An interruption is no fault of the job's: it always gets at least one more try.
   const attemptsAllowed = 1 + Math.max(retries, 1);
-  if (claim.pgid === undefined || claim.attempt < attemptsAllowed) {
-    await requeue(ctx, claim, claim.pgid === undefined ? undefined : { history: [...history, interruption] }, false);
+  // A claim without a process group never started: it goes back as it was.
+  const started = claim.pgid !== undefined;
+  if (!started || claim.attempt < attemptsAllowed) {
+    await requeue(ctx, claim, started ? { history: [...history, interruption] } : undefined, held);
+    if (!held) await release();
     ctx.log.warn({ event: 'recover', id: claim.id, attempt: claim.attempt }, 'put back an interrupted job');
     return 'requeued';
   }
@@ -184,5 +229,15 @@ async function recoverTaken(ctx: DaemonContext, dead: Claim): Promise<keyof Reco
   });
   await writeRecord(ctx.layout, rec, ctx.settings.fsync);
   await unlinkIfExists(jobPath);
+  await release();
   return 'interrupted';
+}
+
+// What is left of the dead claim's job, stopped: only on the host and boot where the
+// claim was made (elsewhere its pgid means nothing).
+async function stopLeftovers(ctx: DaemonContext, dead: Claim): Promise<void> {
+  if (dead.pgid === undefined || dead.host !== thisHost() || Math.abs((dead.boot_time ?? 0) - bootTime()) > 60_000) return;
+  if (!groupExists(dead.pgid)) return;
+  ctx.log.warn({ event: 'recover', id: dead.id, pgid: dead.pgid }, 'stopping what is left of an interrupted job');
+  await stopGroup(dead.pgid, ctx.settings.killGraceMs);
 }

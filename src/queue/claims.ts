@@ -17,7 +17,7 @@ import { z } from 'zod';
 import { errnoCode } from '../core/errors.js';
 import { readIfExists, unlinkIfExists } from './files.js';
 import { claimPath, recordPath, type QueueLayout } from './layout.js';
-import { CLAIM_SUFFIX, claimedName } from './names.js';
+import { CLAIM_SUFFIX, claimedName, parseRecoveringName } from './names.js';
 
 export function claim(layout: QueueLayout, name: string, tag: string, seq: number): string | undefined {
   const file = claimedName(name, tag, seq);
@@ -60,28 +60,46 @@ function* idCandidates(wanted: string): Generator<string> {
 export function reserveId(layout: QueueLayout, wanted: string, claimFields: ClaimFields): Claim {
   for (const id of idCandidates(wanted)) {
     const path = claimPath(layout, id);
-    let fd: number;
-    try {
-      fd = openSync(path, 'wx', 0o600);
-    } catch (error) {
-      if (errnoCode(error) === 'EEXIST') continue;
-      throw error;
+    const fd = createExclusive(path);
+    if (fd === undefined) continue;
+    if (recordExists(layout, id)) {
+      closeSync(fd);
+      unlinkSync(path);
+      continue;
     }
-    try {
-      if (recordExists(layout, id)) {
-        closeSync(fd);
-        fd = -1;
-        unlinkSync(path);
-        continue;
-      }
-      const claim: Claim = { id, ...claimFields };
-      writeSync(fd, JSON.stringify(claim));
-      return claim;
-    } finally {
-      if (fd >= 0) closeSync(fd);
-    }
+    const claim: Claim = { id, ...claimFields };
+    writeClaim(fd, claim);
+    return claim;
   }
   throw new Error('unreachable: id candidates are endless');
+}
+
+// Puts a claim that recovery took over back under its name, naming its new owner, so
+// that its id stays reserved. False when the id was reserved again meanwhile.
+export function reclaim(layout: QueueLayout, claim: Claim): boolean {
+  const fd = createExclusive(claimPath(layout, claim.id));
+  if (fd === undefined) return false;
+  writeClaim(fd, claim);
+  return true;
+}
+
+function createExclusive(path: string): number | undefined {
+  try {
+    return openSync(path, 'wx', 0o600);
+  } catch (error) {
+    if (errnoCode(error) === 'EEXIST') return undefined;
+    throw error;
+  }
+}
+
+// Written at once after its creation: a claim is seen empty only for that instant, or
+// after a crash in it (recovery removes those).
+function writeClaim(fd: number, claim: Claim): void {
+  try {
+    writeSync(fd, JSON.stringify(claim));
+  } finally {
+    closeSync(fd);
+  }
 }
 
 // Rewrites the claim once the job's process group is known. The new text only adds
@@ -114,6 +132,8 @@ function parseClaim(bytes: Buffer | undefined): Claim | undefined {
 
 export interface RunningListing {
   readonly claims: Claim[];
+  // Dead owners' claims being recovered (names.ts recoveringName), by whom.
+  readonly recovering: readonly { readonly name: string; readonly tag: string; readonly claim: Claim }[];
   // Claims that do not parse: being written this instant, or left empty by a crash.
   readonly unreadable: readonly { readonly name: string; readonly mtimeMs: number }[];
   readonly files: readonly string[]; // every claimed job file
@@ -124,10 +144,15 @@ export interface RunningListing {
 export async function listRunning(layout: QueueLayout): Promise<RunningListing> {
   const names = await readdir(layout.running);
   const claims: Claim[] = [];
+  const recovering: { name: string; tag: string; claim: Claim }[] = [];
   const unreadable: { name: string; mtimeMs: number }[] = [];
   const files: string[] = [];
   for (const name of names) {
-    if (name.startsWith('.')) {
+    const recoverer = parseRecoveringName(name);
+    if (recoverer !== undefined) {
+      const c = parseClaim(await readIfExists(join(layout.running, name)));
+      if (c !== undefined) recovering.push({ name, tag: recoverer.tag, claim: c });
+    } else if (name.startsWith('.')) {
       continue;
     } else if (name.endsWith(CLAIM_SUFFIX)) {
       const path = join(layout.running, name);
@@ -142,11 +167,11 @@ export async function listRunning(layout: QueueLayout): Promise<RunningListing> 
       files.push(name);
     }
   }
-  return { claims, unreadable, files };
+  return { claims, recovering, unreadable, files };
 }
 
-// The claimed job files that no claim names.
+// The claimed job files that no claim (nor claim being recovered) names.
 export function unclaimedFiles(listing: RunningListing): string[] {
-  const named = new Set(listing.claims.map((c) => c.file));
+  const named = new Set([...listing.claims, ...listing.recovering.map((r) => r.claim)].map((c) => c.file));
   return listing.files.filter((file) => !named.has(file));
 }

@@ -2,11 +2,20 @@
 // recovery itself: the state a crash leaves is made on disk (or by killing a real
 // daemon at the right moment), then a daemon must run each job exactly once, under
 // its own id, and leave no process and nothing in running/ behind.
+import { spawn } from 'node:child_process';
 import { linkSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { mcpq, startDaemon, tempQueue, waitFor, waitForRecord, type TempQueue } from '../helpers/mcpq.js';
+import { BIN, mcpq, pidAlive, startDaemon, tempQueue, waitFor, waitForRecord, type TempQueue } from '../helpers/mcpq.js';
 
 const DEAD = 'deadbeef00'; // the tag of a daemon that never registered: it counts as dead
+
+function claimOf(root: string, id: string): { pgid?: number; tag?: string } | undefined {
+  try {
+    return JSON.parse(readFileSync(`${root}/running/${id}.claim`, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
 
 async function settled(q: TempQueue): Promise<void> {
   await waitFor(() => q.files('pending').length === 0 && readdirSync(q.path('running')).length === 0, { what: 'pending/ and running/ to be empty' });
@@ -36,5 +45,52 @@ describe('a crash while moving a job back to pending/', () => {
     await settled(q);
     expect(q.files('completed')).toEqual(['once.json']);
     expect(readFileSync(`${q.dir}/runs`, 'utf8')).toBe('ran\n');
+  });
+});
+
+describe('a crash during recovery', () => {
+  it('is found and finished by the next daemon: the old job is stopped first and the job runs once more', async () => {
+    const q = tempQueue();
+    const counter = `${q.dir}/runs`;
+    // The first run ignores SIGTERM (with a grandchild); the second run finishes.
+    q.drop('job.json', JSON.stringify({ command: `echo run >> ${counter}; if [ $(wc -l < ${counter}) -eq 1 ]; then trap '' TERM; sleep 1000 & sleep 1000; fi; echo done`, timeout: 0 }));
+    const first = await startDaemon(q.root);
+    const claim = await waitFor(() => claimOf(q.root, 'job')?.pgid && claimOf(q.root, 'job'), { what: 'the job to start' });
+    await first.stop('SIGKILL');
+    // The second daemon takes the claim over and waits for the job to give way to SIGTERM.
+    // (It serves only once recovery is done: it is not waited for.)
+    const second = spawn('node', [BIN, 'daemon', '--queue', q.root, '--kill-grace', '60'], { stdio: 'ignore' });
+    const secondExit = new Promise((resolve) => second.once('exit', resolve));
+    const takenOver = () => claimOf(q.root, 'job')?.tag !== claim.tag || readdirSync(q.path('running')).some((n) => n.startsWith('.recovering-'));
+    try {
+      await waitFor(takenOver, { what: 'the recovery to begin' });
+    } finally {
+      second.kill('SIGKILL');
+      await secondExit;
+    }
+    expect(pidAlive(claim.pgid!)).toBe(true);
+    await startDaemon(q.root, ['--kill-grace', '0.3']);
+    const rec = await waitForRecord(q, 'job');
+    expect(rec.result).toMatchObject({ status: 'completed', stdout: 'done\n', attempts: 2 });
+    expect(rec.result.earlier_attempts).toMatchObject([{ attempt: 1, status: 'interrupted' }]);
+    expect(readFileSync(counter, 'utf8')).toBe('run\nrun\n');
+    await waitFor(() => !pidAlive(claim.pgid!), { what: 'the orphaned job to be stopped (and reaped)' });
+    await settled(q);
+  });
+
+  it('between taking the claim and putting it back, is found by its name and finished', async () => {
+    const q = tempQueue();
+    const counter = `${q.dir}/runs`;
+    q.drop('job.json', JSON.stringify({ command: `echo run >> ${counter}; if [ $(wc -l < ${counter}) -eq 1 ]; then sleep 1000 & sleep 1000; fi; echo done`, timeout: 0 }));
+    const first = await startDaemon(q.root);
+    const claim = await waitFor(() => claimOf(q.root, 'job')?.pgid && claimOf(q.root, 'job'), { what: 'the job to start' });
+    await first.stop('SIGKILL');
+    renameSync(q.path('running', 'job.claim'), q.path('running', `.recovering-job-${DEAD}`));
+    await startDaemon(q.root, ['--kill-grace', '0.3']);
+    const rec = await waitForRecord(q, 'job');
+    expect(rec.result).toMatchObject({ status: 'completed', stdout: 'done\n', attempts: 2 });
+    expect(readFileSync(counter, 'utf8')).toBe('run\nrun\n');
+    await waitFor(() => !pidAlive(claim.pgid!), { what: 'the orphaned job to be stopped (and reaped)' });
+    await settled(q);
   });
 });
