@@ -15,14 +15,14 @@
 // A claimed job file that no claim names never started: it goes back as it was. A
 // claim left empty by a crash is removed (abandonedClaims). A dead daemon's group locks
 // (queue/group-lock.ts) are released.
-import { lstat, readFile, rename, unlink } from 'node:fs/promises';
+import { lstat, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errnoCode, errorMessage } from '../core/errors.js';
 import { loadJobFile, recordLinks } from '../core/job-file.js';
 import { listRunning, reclaim, releaseClaim, unclaimedFiles, type Claim, type RunningListing } from '../queue/claims.js';
 import { claimPath } from '../queue/layout.js';
 import { listGroupLocks, unlockGroup } from '../queue/group-lock.js';
-import { moveNoClobber, unlinkIfExists } from '../queue/files.js';
+import { moveNoClobber, sameFile, unlinkIfExists } from '../queue/files.js';
 import { claimedName, parseClaimedName, recoveringName } from '../queue/names.js';
 import { bootTime, filesystemNow, listDaemons, thisHost, unregisterDaemon } from '../queue/owner.js';
 import { buildRecord, readRecord, summarizeAttempt, writeRecord, type AttemptSummary } from '../queue/records.js';
@@ -140,9 +140,27 @@ async function putBack(ctx: DaemonContext, file: string): Promise<boolean> {
   const name = parseClaimedName(file)?.name ?? file;
   const mine = await takeFile(ctx, file);
   if (mine === undefined) return false;
-  const pending = await moveNoClobber(join(ctx.layout.running, mine), ctx.layout.pending, name);
+  const path = join(ctx.layout.running, mine);
+  if (await claimedAgain(ctx, path)) {
+    await unlink(path);
+    ctx.log.warn({ event: 'recover', file }, 'dropped the leftover of a job already put back and claimed again');
+    return false;
+  }
+  const pending = await moveNoClobber(path, ctx.layout.pending, name);
   ctx.log.warn({ event: 'recover', file, pending }, 'put back a job that never started');
   return true;
+}
+
+// A move into pending/ cut short between its link and its unlink (files.ts
+// moveNoClobber) leaves the job under two names, and a live daemon may have claimed
+// the one in pending/ since: then the job is in running/ under another name too.
+async function claimedAgain(ctx: DaemonContext, path: string): Promise<boolean> {
+  if ((await lstat(path)).nlink <= 1) return false;
+  for (const name of await readdir(ctx.layout.running)) {
+    const other = join(ctx.layout.running, name);
+    if (name.includes('@') && other !== path && (await sameFile(path, other))) return true;
+  }
+  return false;
 }
 
 // Whoever renames a dead owner's claim (or claimed file) first does the recovery;
@@ -197,6 +215,12 @@ async function recoverTaken(ctx: DaemonContext, claim: Claim, held: boolean, rel
   }
   if (!present) {
     ctx.log.warn({ event: 'recover', id: claim.id, file: claim.file }, 'claim without job file or record (already put back); dropping the claim');
+    await release();
+    return 'tidied';
+  }
+  if (await claimedAgain(ctx, jobPath)) {
+    await unlink(jobPath);
+    ctx.log.warn({ event: 'recover', id: claim.id, file: claim.file }, 'dropped the leftover of a job already put back and claimed again');
     await release();
     return 'tidied';
   }

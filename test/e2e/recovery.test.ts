@@ -3,11 +3,16 @@
 // daemon at the right moment), then a daemon must run each job exactly once, under
 // its own id, and leave no process and nothing in running/ behind.
 import { spawn } from 'node:child_process';
-import { linkSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { hostname, uptime } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { BIN, mcpq, pidAlive, startDaemon, tempQueue, waitFor, waitForRecord, type TempQueue } from '../helpers/mcpq.js';
 
 const DEAD = 'deadbeef00'; // the tag of a daemon that never registered: it counts as dead
+
+function bootTime(): number {
+  return Math.round((Date.now() - uptime() * 1_000) / 10_000) * 10_000; // as queue/owner.ts
+}
 
 function claimOf(root: string, id: string): { pgid?: number; tag?: string } | undefined {
   try {
@@ -45,6 +50,23 @@ describe('a crash while moving a job back to pending/', () => {
     await settled(q);
     expect(q.files('completed')).toEqual(['once.json']);
     expect(readFileSync(`${q.dir}/runs`, 'utf8')).toBe('ran\n');
+  });
+
+  it('between link and unlink, with the copy in pending/ claimed since by a live daemon, the job is not put back again', async () => {
+    const q = tempQueue();
+    await mcpq(['-q', q.root, 'submit', '--id', 'once', '--', 'echo', 'ran']);
+    linkSync(q.path('pending', 'once.json'), q.path('running', `once.json@${DEAD}-1`));
+    // A live daemon (this test's process stands in for it) claimed the copy in pending/.
+    mkdirSync(q.path('daemons'), { recursive: true });
+    const live = 'a11ea11ea1';
+    writeFileSync(q.path('daemons', `${live}.json`), JSON.stringify({ tag: live, host: hostname(), pid: process.pid, boot_time: bootTime(), started_at: new Date().toISOString(), version: '0', concurrency: 1, queue: q.root, lease_ms: 600_000 }));
+    renameSync(q.path('pending', 'once.json'), q.path('running', `once.json@${live}-1`));
+    writeFileSync(q.path('running', 'once.claim'), JSON.stringify({ id: 'once', file: `once.json@${live}-1`, source: 'once.json', tag: live, host: hostname(), pid: process.pid, claimed_at: new Date().toISOString(), attempt: 1 }));
+    await startDaemon(q.root);
+    await waitFor(() => readFileSync(q.path('daemon.log'), 'utf8').includes('dropped the leftover'), { what: 'the leftover to be dropped' });
+    expect(readdirSync(q.path('running')).sort()).toEqual(['once.claim', `once.json@${live}-1`]);
+    expect(q.files('pending')).toEqual([]);
+    expect(q.record('once-2')).toBeUndefined();
   });
 });
 
