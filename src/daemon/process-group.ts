@@ -1,6 +1,6 @@
-// Signals to a job's whole process group. Every job runs as the leader of its own
-// group (spawned detached), so -pid reaches it and everything it started that did
-// not leave the group on purpose.
+// Signals to a job's whole process group, and finding that group after a crash. Every
+// job runs as the leader of its own group (spawned detached), so -pid reaches it and
+// everything it started that did not leave the group on purpose.
 import { readdirSync, readFileSync } from 'node:fs';
 import { errnoCode } from '../core/errors.js';
 
@@ -27,23 +27,53 @@ export function groupExists(pgid: number): boolean {
 }
 
 function liveMembers(pgid: number): number | undefined {
+  const processes = listProcesses();
+  return processes?.filter((p) => p.pgid === pgid && p.state !== 'Z').length;
+}
+
+interface ProcessEntry {
+  readonly pid: number;
+  readonly state: string;
+  readonly pgid: number;
+}
+
+// Every process, from /proc; undefined without /proc.
+function listProcesses(): ProcessEntry[] | undefined {
   let pids: string[];
   try {
     pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
   } catch {
-    return undefined; // no /proc: trust kill(2)
+    return undefined;
   }
-  let live = 0;
+  const processes: ProcessEntry[] = [];
   for (const pid of pids) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // state, ppid, pgrp, …
-      if (Number(fields[2]) === pgid && fields[0] !== 'Z') live += 1;
+      processes.push({ pid: Number(pid), state: fields[0]!, pgid: Number(fields[2]) });
     } catch {
       // gone meanwhile
     }
   }
-  return live;
+  return processes;
+}
+
+// The process groups of a job whose group was never noted (its daemon died while it
+// was being spawned), found by the environment every job gets: MCPQ_JOB_ID and
+// MCPQ_QUEUE. Linux only (/proc/<pid>/environ); elsewhere none are found.
+export function groupsOfJob(id: string, queue: string): number[] {
+  const wanted = [`MCPQ_JOB_ID=${id}`, `MCPQ_QUEUE=${queue}`];
+  const groups = new Set<number>();
+  for (const p of listProcesses() ?? []) {
+    if (p.state === 'Z' || groups.has(p.pgid)) continue;
+    try {
+      const environ = readFileSync(`/proc/${p.pid}/environ`, 'utf8').split('\0');
+      if (wanted.every((entry) => environ.includes(entry))) groups.add(p.pgid);
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
+  return [...groups];
 }
 
 // SIGTERM the group now, SIGKILL it after `graceMs` if anything is left.

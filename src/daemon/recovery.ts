@@ -28,7 +28,7 @@ import { bootTime, filesystemNow, listDaemons, thisHost, unregisterDaemon } from
 import { buildRecord, readRecord, summarizeAttempt, writeRecord, type AttemptSummary } from '../queue/records.js';
 import type { DaemonContext } from './context.js';
 import { requeue } from './job-lifecycle.js';
-import { groupExists, stopGroup } from './process-group.js';
+import { groupExists, groupsOfJob, stopGroup } from './process-group.js';
 
 export interface RecoveryReport {
   readonly requeued: number;
@@ -231,8 +231,8 @@ async function recoverTaken(ctx: DaemonContext, claim: Claim, held: boolean, rel
   const interruption = summarizeAttempt(claim.attempt, { status: 'interrupted', error: why }, claim.started_at, new Date());
   // An interruption is no fault of the job's: it always gets at least one more try.
   const attemptsAllowed = 1 + Math.max(retries, 1);
-  // A claim without a process group never started: it goes back as it was.
-  const started = claim.pgid !== undefined;
+  // A claim without started_at was never spawned: it goes back as it was.
+  const started = claim.started_at !== undefined;
   if (!started || claim.attempt < attemptsAllowed) {
     await requeue(ctx, claim, started ? { history: [...history, interruption] } : undefined, held);
     if (!held) await release();
@@ -258,10 +258,15 @@ async function recoverTaken(ctx: DaemonContext, claim: Claim, held: boolean, rel
 }
 
 // What is left of the dead claim's job, stopped: only on the host and boot where the
-// claim was made (elsewhere its pgid means nothing).
+// claim was made (elsewhere its pgid means nothing). A job whose daemon died before it
+// could note the group is found by its environment.
 async function stopLeftovers(ctx: DaemonContext, dead: Claim): Promise<void> {
-  if (dead.pgid === undefined || dead.host !== thisHost() || Math.abs((dead.boot_time ?? 0) - bootTime()) > 60_000) return;
-  if (!groupExists(dead.pgid)) return;
-  ctx.log.warn({ event: 'recover', id: dead.id, pgid: dead.pgid }, 'stopping what is left of an interrupted job');
-  await stopGroup(dead.pgid, ctx.settings.killGraceMs);
+  if (dead.started_at === undefined && dead.pgid === undefined) return; // never spawned
+  if (dead.host !== thisHost() || Math.abs((dead.boot_time ?? 0) - bootTime()) > 60_000) return;
+  const groups = dead.pgid === undefined ? groupsOfJob(dead.id, ctx.layout.root) : [dead.pgid];
+  for (const pgid of groups) {
+    if (!groupExists(pgid)) continue;
+    ctx.log.warn({ event: 'recover', id: dead.id, pgid }, 'stopping what is left of an interrupted job');
+    await stopGroup(pgid, ctx.settings.killGraceMs);
+  }
 }

@@ -4,8 +4,9 @@
 //
 // The owner then reserves the job's id by creating running/<id>.claim exclusively
 // (O_EXCL) and checking that no record has that id: ids are never reused, so records
-// are never overwritten. The claim names the job file, the owner and, once the job
-// has started, its process group, so that recovery can finish what a dead owner began.
+// are never overwritten. The claim names the job file, the owner, when the job was
+// started (noted just before its spawn) and then its process group, so that recovery
+// can finish what a dead owner began.
 //
 // Claiming and reserving lie on the path from a job's arrival to its start, and are a
 // few metadata calls on small files: they run synchronously, since a promise's round
@@ -102,7 +103,7 @@ function writeClaim(fd: number, claim: Claim): void {
   }
 }
 
-// Rewrites the claim once the job's process group is known. The new text only adds
+// Rewrites the claim as the job starts (started_at, then pgid). The new text only adds
 // fields, so writing it over the old from the start replaces it whole.
 export function updateClaim(layout: QueueLayout, claim: Claim): void {
   const fd = openSync(claimPath(layout, claim.id), 'r+');

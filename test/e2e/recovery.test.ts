@@ -2,7 +2,7 @@
 // recovery itself: the state a crash leaves is made on disk (or by killing a real
 // daemon at the right moment), then a daemon must run each job exactly once, under
 // its own id, and leave no process and nothing in running/ behind.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { linkSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { hostname, uptime } from 'node:os';
 import { describe, expect, it } from 'vitest';
@@ -20,6 +20,26 @@ function claimOf(root: string, id: string): { pgid?: number; tag?: string } | un
   } catch {
     return undefined;
   }
+}
+
+// What a dead daemon on this host left in running/: the claimed job file, and a claim
+// with the given fields.
+function deadClaim(q: TempQueue, id: string, fields: Record<string, unknown>): void {
+  const file = `${id}.json@${DEAD}-1`;
+  renameSync(q.path('pending', `${id}.json`), q.path('running', file));
+  const claim = { id, file, source: `${id}.json`, tag: DEAD, host: hostname(), pid: 1, claimed_at: new Date().toISOString(), attempt: 1, boot_time: bootTime(), ...fields };
+  writeFileSync(q.path('running', `${id}.claim`), JSON.stringify(claim));
+}
+
+// A process group (a detached `sleep`) left running, with `env`; its exit is awaited, so
+// that it leaves no zombie that would still look alive.
+function leftover(env: Record<string, string> = {}): { child: ChildProcess; exited: () => boolean } {
+  const child = spawn('sleep', ['1000'], { detached: true, stdio: 'ignore', env: { ...process.env, ...env } });
+  let gone = false;
+  child.once('exit', () => {
+    gone = true;
+  });
+  return { child, exited: () => gone };
 }
 
 async function settled(q: TempQueue): Promise<void> {
@@ -113,6 +133,22 @@ describe('a crash during recovery', () => {
     expect(rec.result).toMatchObject({ status: 'completed', stdout: 'done\n', attempts: 2 });
     expect(readFileSync(counter, 'utf8')).toBe('run\nrun\n');
     await waitFor(() => !pidAlive(claim.pgid!), { what: 'the orphaned job to be stopped (and reaped)' });
+    await settled(q);
+  });
+});
+
+describe.runIf(process.platform === 'linux')('a crash around the spawn', () => {
+  it('before the process group is noted: the job is found by its environment and stopped', async () => {
+    const q = tempQueue();
+    await mcpq(['-q', q.root, 'submit', '--id', 'win', '--shell', `echo ran >> ${q.dir}/runs`]);
+    const orphan = leftover({ MCPQ_JOB_ID: 'win', MCPQ_QUEUE: q.root });
+    deadClaim(q, 'win', { started_at: new Date().toISOString() });
+    await startDaemon(q.root, ['--kill-grace', '0.3']);
+    const rec = await waitForRecord(q, 'win');
+    expect(rec.result).toMatchObject({ status: 'completed', attempts: 2 });
+    expect(rec.result.earlier_attempts).toMatchObject([{ attempt: 1, status: 'interrupted' }]);
+    await waitFor(orphan.exited, { what: 'the orphaned job to be stopped' });
+    expect(readFileSync(`${q.dir}/runs`, 'utf8')).toBe('ran\n');
     await settled(q);
   });
 });
