@@ -3,6 +3,7 @@
 // everything it started that did not leave the group on purpose.
 import { readdirSync, readFileSync } from 'node:fs';
 import { errnoCode } from '../core/errors.js';
+import { processStartTime } from '../queue/process-start.js';
 
 // Returns false when the group no longer exists.
 export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
@@ -57,6 +58,20 @@ function listProcesses(): ProcessEntry[] | undefined {
   }
   return processes;
 }
+
+// A pid outlives its process: once a job's group is gone, its number may lead another
+// group. The job's main process (the group's leader) started just after its claim
+// noted `startedAt` (epoch ms), so a leader that started at another time is not the
+// job's. Start times are known on Linux only, and only while the leader lives; a group
+// whose leader is unknown is taken to be the job's (Linux reuses no pid while its group
+// lives, so that group began as the job's unless the job ended and its pid was reused).
+export function isJobGroup(pgid: number, startedAt: number): boolean {
+  const start = processStartTime(pgid);
+  return start === undefined || (start >= startedAt - START_SLACK_MS && start <= startedAt + SPAWN_WINDOW_MS);
+}
+
+const START_SLACK_MS = 2_000; // /proc's start times are to the boot second
+const SPAWN_WINDOW_MS = 10_000; // from the claim's note to the spawn: its cwd and logs are opened in between
 
 // The process groups of a job whose group was never noted (its daemon died while it
 // was being spawned), found by the environment every job gets: MCPQ_JOB_ID and

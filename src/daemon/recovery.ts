@@ -4,8 +4,9 @@
 // daemon's, so that its id stays reserved. Then:
 //   - its record exists: the owner died while tidying up; finish the tidying;
 //   - otherwise the job was interrupted: stop what is left of its process group (same
-//     host and boot only: elsewhere the pgid means nothing), then put it back with one
-//     more attempt counted, or record it `interrupted` once its attempts are used up.
+//     host and boot only, and only a group that is still the job's: pids are reused),
+//     then put it back with one more attempt counted, or record it `interrupted` once
+//     its attempts are used up.
 // Every step may be done twice. The job file stays where the claim says, and the claim
 // stays, until the job is back in pending/ or recorded: a recovery cut short by its
 // own daemon's death leaves a dead daemon's claim (or, between the two renames, its
@@ -28,7 +29,7 @@ import { bootTime, filesystemNow, listDaemons, thisHost, unregisterDaemon } from
 import { buildRecord, readRecord, summarizeAttempt, writeRecord, type AttemptSummary } from '../queue/records.js';
 import type { DaemonContext } from './context.js';
 import { requeue } from './job-lifecycle.js';
-import { groupExists, groupsOfJob, stopGroup } from './process-group.js';
+import { groupExists, groupsOfJob, isJobGroup, stopGroup } from './process-group.js';
 
 export interface RecoveryReport {
   readonly requeued: number;
@@ -257,13 +258,23 @@ async function recoverTaken(ctx: DaemonContext, claim: Claim, held: boolean, rel
   return 'interrupted';
 }
 
-// What is left of the dead claim's job, stopped: only on the host and boot where the
-// claim was made (elsewhere its pgid means nothing). A job whose daemon died before it
+// What is left of the dead claim's job, stopped. Process groups mean something only on
+// the host and boot where the claim was made; a noted group is stopped only while it
+// is still the job's (process-group.ts isJobGroup); a job whose daemon died before it
 // could note the group is found by its environment.
 async function stopLeftovers(ctx: DaemonContext, dead: Claim): Promise<void> {
   if (dead.started_at === undefined && dead.pgid === undefined) return; // never spawned
   if (dead.host !== thisHost() || Math.abs((dead.boot_time ?? 0) - bootTime()) > 60_000) return;
-  const groups = dead.pgid === undefined ? groupsOfJob(dead.id, ctx.layout.root) : [dead.pgid];
+  const startedAt = dead.started_at === undefined ? undefined : Date.parse(dead.started_at);
+  let groups: number[];
+  if (dead.pgid === undefined) {
+    groups = groupsOfJob(dead.id, ctx.layout.root);
+  } else if (startedAt === undefined || isJobGroup(dead.pgid, startedAt)) {
+    groups = [dead.pgid];
+  } else {
+    ctx.log.warn({ event: 'recover', id: dead.id, pgid: dead.pgid }, 'not stopping the process group: its leader is no longer the job (pid reused)');
+    groups = [];
+  }
   for (const pgid of groups) {
     if (!groupExists(pgid)) continue;
     ctx.log.warn({ event: 'recover', id: dead.id, pgid }, 'stopping what is left of an interrupted job');

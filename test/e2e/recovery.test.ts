@@ -3,7 +3,7 @@
 // daemon at the right moment), then a daemon must run each job exactly once, under
 // its own id, and leave no process and nothing in running/ behind.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { linkSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { hostname, uptime } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { BIN, mcpq, pidAlive, startDaemon, tempQueue, waitFor, waitForRecord, type TempQueue } from '../helpers/mcpq.js';
@@ -150,5 +150,22 @@ describe.runIf(process.platform === 'linux')('a crash around the spawn', () => {
     await waitFor(orphan.exited, { what: 'the orphaned job to be stopped' });
     expect(readFileSync(`${q.dir}/runs`, 'utf8')).toBe('ran\n');
     await settled(q);
+  });
+
+  it('a process group whose pid now leads another process is left alone', async () => {
+    const q = tempQueue();
+    await mcpq(['-q', q.root, 'submit', '--id', 'old', '--', 'echo', 'ran']);
+    const stranger = leftover();
+    try {
+      // The job started an hour ago as the leader of group <pid>; that pid is now the stranger's.
+      deadClaim(q, 'old', { started_at: new Date(Date.now() - 3_600_000).toISOString(), pgid: stranger.child.pid });
+      await startDaemon(q.root, ['--kill-grace', '0.3']);
+      expect((await waitForRecord(q, 'old')).result).toMatchObject({ status: 'completed', attempts: 2 });
+      expect(stranger.exited()).toBe(false);
+      expect(readFileSync(`/proc/${stranger.child.pid}/stat`, 'utf8')).not.toMatch(/\) Z /);
+      await waitFor(() => existsSync(q.path('daemon.log')) && readFileSync(q.path('daemon.log'), 'utf8').includes('pid reused'), { what: 'the daemon to log why' });
+    } finally {
+      stranger.child.kill('SIGKILL');
+    }
   });
 });
