@@ -2,11 +2,13 @@
 // crash harmless at any point:
 //
 //   pending/X ──rename──▶ running/X@tag-n ──▶ running/<id>.claim (O_EXCL)
-//        ──▶ spawn, pgid into the claim ──▶ record written (atomic, fsync)
-//        ──▶ running/X@tag-n removed ──▶ claim removed
+//        ──▶ started_at into the claim ──▶ spawn ──▶ pgid into the claim
+//        ──▶ record written (atomic, fsync) ──▶ running/X@tag-n removed ──▶ claim removed
 //
 // A record is always written before the claim goes, so recovery (recovery.ts) either
-// finds the record and only tidies up, or finds no record and puts the job back.
+// finds the record and only tidies up, or finds no record and puts the job back. A
+// claim notes `started_at` before the spawn, so a job that may have started is never
+// taken for one that did not: recovery looks for its processes even without a pgid.
 import { copyFile, readFile, rename } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -110,6 +112,8 @@ function loadClaimed(name: string, path: string, timeoutSeconds: number): Loaded
 
 async function run(ctx: DaemonContext, claim: Claim, loaded: Extract<LoadedJob, { ok: true }>, command: { file: string; args: readonly string[] }, hooks: Hooks): Promise<Settled> {
   const { spec } = loaded;
+  claim.started_at = new Date().toISOString();
+  noteClaim(ctx, claim, 'the start');
   const job = await startJob({
     command,
     cwd: spec.cwd,
@@ -169,16 +173,19 @@ async function stoppedWithTheDaemon(outcome: RunResult['outcome'], hooks: Hooks)
 async function noteStart(ctx: DaemonContext, claim: Claim, job: RunningJob, run: RunSpec, env: Readonly<Record<string, string>>): Promise<void> {
   if (job.pid !== undefined) {
     claim.pgid = job.pid;
-    claim.started_at = new Date().toISOString();
-    try {
-      updateClaim(ctx.layout, claim);
-    } catch (error) {
-      // The job runs: supervise it to its end all the same; only a crash from now on
-      // would miss its process group.
-      ctx.log.error({ event: 'claim_error', id: claim.id, error: errorMessage(error) }, 'could not note the process group in the claim');
-    }
+    noteClaim(ctx, claim, 'the process group');
   }
   ctx.log.info({ event: 'start', id: claim.id, pid: job.pid, run: describeRun(run), env: redactEnv(env) }, 'started');
+}
+
+// The job runs (or is about to) whatever happens here: supervise it to its end all the
+// same; only a crash from now on would find the claim without this note.
+function noteClaim(ctx: DaemonContext, claim: Claim, what: string): void {
+  try {
+    updateClaim(ctx.layout, claim);
+  } catch (error) {
+    ctx.log.error({ event: 'claim_error', id: claim.id, error: errorMessage(error) }, `could not note ${what} in the claim`);
+  }
 }
 
 // What the log may say about a job: its form and redacted arguments.
@@ -273,6 +280,9 @@ export interface RequeueChange {
 // again and reserve the same id, and that new claim must not be the one removed. (A
 // crash in between leaves a claimed file without a claim: recovery puts it back.)
 // `holdsClaim` is false in recovery, whose claim is already out of the way.
+//
+// Done again after a crash part-way (recovery does), it does the same: a job file that
+// already carries the next attempt is not rewritten, and the move is idempotent.
 export async function requeue(ctx: DaemonContext, claim: Claim, change?: RequeueChange, holdsClaim = true): Promise<void> {
   const path = join(ctx.layout.running, claim.file);
   let name = claim.source;
@@ -280,8 +290,11 @@ export async function requeue(ctx: DaemonContext, claim: Claim, change?: Requeue
     const attempt = claim.attempt + 1;
     if (claim.source.toLowerCase().endsWith('.json')) {
       const value = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
-      const meta = { ...(value[META_KEY] as object | undefined), id: claim.id, attempt, history: change.history ?? [], ...(change.retryAt ? { retry_at: change.retryAt } : {}) };
-      await writeAtomic(path, `${JSON.stringify({ ...value, [META_KEY]: meta }, null, 2)}\n`, ctx.settings.fsync);
+      const old = value[META_KEY] as { attempt?: unknown } | undefined;
+      if (old?.attempt !== attempt) {
+        const meta = { ...old, id: claim.id, attempt, history: change.history ?? [], ...(change.retryAt ? { retry_at: change.retryAt } : {}) };
+        await writeAtomic(path, `${JSON.stringify({ ...value, [META_KEY]: meta }, null, 2)}\n`, ctx.settings.fsync);
+      }
     } else {
       const dot = claim.source.lastIndexOf('.');
       name = `${claim.id}~${attempt}${dot > 0 ? claim.source.slice(dot) : ''}`;

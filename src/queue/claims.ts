@@ -4,20 +4,21 @@
 //
 // The owner then reserves the job's id by creating running/<id>.claim exclusively
 // (O_EXCL) and checking that no record has that id: ids are never reused, so records
-// are never overwritten. The claim names the job file, the owner and, once the job
-// has started, its process group, so that recovery can finish what a dead owner began.
+// are never overwritten. The claim names the job file, the owner, when the job was
+// started (noted just before its spawn) and then its process group, so that recovery
+// can finish what a dead owner began.
 //
 // Claiming and reserving lie on the path from a job's arrival to its start, and are a
 // few metadata calls on small files: they run synchronously, since a promise's round
 // trip through the thread pool costs more than the call itself.
 import { closeSync, existsSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { errnoCode } from '../core/errors.js';
-import { unlinkIfExists } from './files.js';
+import { readIfExists, unlinkIfExists } from './files.js';
 import { claimPath, recordPath, type QueueLayout } from './layout.js';
-import { CLAIM_SUFFIX, claimedName } from './names.js';
+import { CLAIM_SUFFIX, claimedName, parseRecoveringName } from './names.js';
 
 export function claim(layout: QueueLayout, name: string, tag: string, seq: number): string | undefined {
   const file = claimedName(name, tag, seq);
@@ -60,31 +61,49 @@ function* idCandidates(wanted: string): Generator<string> {
 export function reserveId(layout: QueueLayout, wanted: string, claimFields: ClaimFields): Claim {
   for (const id of idCandidates(wanted)) {
     const path = claimPath(layout, id);
-    let fd: number;
-    try {
-      fd = openSync(path, 'wx', 0o600);
-    } catch (error) {
-      if (errnoCode(error) === 'EEXIST') continue;
-      throw error;
+    const fd = createExclusive(path);
+    if (fd === undefined) continue;
+    if (recordExists(layout, id)) {
+      closeSync(fd);
+      unlinkSync(path);
+      continue;
     }
-    try {
-      if (recordExists(layout, id)) {
-        closeSync(fd);
-        fd = -1;
-        unlinkSync(path);
-        continue;
-      }
-      const claim: Claim = { id, ...claimFields };
-      writeSync(fd, JSON.stringify(claim));
-      return claim;
-    } finally {
-      if (fd >= 0) closeSync(fd);
-    }
+    const claim: Claim = { id, ...claimFields };
+    writeClaim(fd, claim);
+    return claim;
   }
   throw new Error('unreachable: id candidates are endless');
 }
 
-// Rewrites the claim once the job's process group is known. The new text only adds
+// Puts a claim that recovery took over back under its name, naming its new owner, so
+// that its id stays reserved. False when the id was reserved again meanwhile.
+export function reclaim(layout: QueueLayout, claim: Claim): boolean {
+  const fd = createExclusive(claimPath(layout, claim.id));
+  if (fd === undefined) return false;
+  writeClaim(fd, claim);
+  return true;
+}
+
+function createExclusive(path: string): number | undefined {
+  try {
+    return openSync(path, 'wx', 0o600);
+  } catch (error) {
+    if (errnoCode(error) === 'EEXIST') return undefined;
+    throw error;
+  }
+}
+
+// Written at once after its creation: a claim is seen empty only for that instant, or
+// after a crash in it (recovery removes those).
+function writeClaim(fd: number, claim: Claim): void {
+  try {
+    writeSync(fd, JSON.stringify(claim));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+// Rewrites the claim as the job starts (started_at, then pgid). The new text only adds
 // fields, so writing it over the old from the start replaces it whole.
 export function updateClaim(layout: QueueLayout, claim: Claim): void {
   const fd = openSync(claimPath(layout, claim.id), 'r+');
@@ -100,26 +119,60 @@ export async function releaseClaim(layout: QueueLayout, id: string): Promise<voi
 }
 
 export async function readClaim(layout: QueueLayout, id: string): Promise<Claim | undefined> {
+  return parseClaim(await readIfExists(claimPath(layout, id)));
+}
+
+function parseClaim(bytes: Buffer | undefined): Claim | undefined {
+  if (bytes === undefined) return undefined;
   try {
-    return claimSchema.parse(JSON.parse(await readFile(claimPath(layout, id), 'utf8')));
+    return claimSchema.parse(JSON.parse(bytes.toString('utf8')));
   } catch {
     return undefined;
   }
 }
 
-// All claims in running/, and the job files whose claims are missing or unreadable.
-export async function listRunning(layout: QueueLayout): Promise<{ claims: Claim[]; files: string[] }> {
+export interface RunningListing {
+  readonly claims: Claim[];
+  // Dead owners' claims being recovered (names.ts recoveringName), by whom.
+  readonly recovering: readonly { readonly name: string; readonly tag: string; readonly claim: Claim }[];
+  // Claims that do not parse: being written this instant, or left empty by a crash.
+  readonly unreadable: readonly { readonly name: string; readonly mtimeMs: number }[];
+  readonly files: readonly string[]; // every claimed job file
+}
+
+// What running/ holds. A claim is created right after its job file is claimed, so a
+// claim seen here has its job file in the same listing.
+export async function listRunning(layout: QueueLayout): Promise<RunningListing> {
   const names = await readdir(layout.running);
   const claims: Claim[] = [];
+  const recovering: { name: string; tag: string; claim: Claim }[] = [];
+  const unreadable: { name: string; mtimeMs: number }[] = [];
   const files: string[] = [];
   for (const name of names) {
-    if (name.startsWith('.')) continue;
-    if (name.endsWith(CLAIM_SUFFIX)) {
-      const c = await readClaim(layout, name.slice(0, -CLAIM_SUFFIX.length));
-      if (c !== undefined) claims.push(c);
+    const recoverer = parseRecoveringName(name);
+    if (recoverer !== undefined) {
+      const c = parseClaim(await readIfExists(join(layout.running, name)));
+      if (c !== undefined) recovering.push({ name, tag: recoverer.tag, claim: c });
+    } else if (name.startsWith('.')) {
+      continue;
+    } else if (name.endsWith(CLAIM_SUFFIX)) {
+      const path = join(layout.running, name);
+      const c = parseClaim(await readIfExists(path));
+      if (c !== undefined) {
+        claims.push(c);
+        continue;
+      }
+      const mtimeMs = await stat(path).then((st) => st.mtimeMs, () => undefined);
+      if (mtimeMs !== undefined) unreadable.push({ name, mtimeMs });
     } else if (name.includes('@')) {
       files.push(name);
     }
   }
-  return { claims, files };
+  return { claims, recovering, unreadable, files };
+}
+
+// The claimed job files that no claim (nor claim being recovered) names.
+export function unclaimedFiles(listing: RunningListing): string[] {
+  const named = new Set([...listing.claims, ...listing.recovering.map((r) => r.claim)].map((c) => c.file));
+  return listing.files.filter((file) => !named.has(file));
 }

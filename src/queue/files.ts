@@ -1,13 +1,15 @@
 // Small filesystem moves with the guarantees the queue relies on: nothing is ever
 // overwritten, and a file appears in its folder complete or not at all.
 import { randomBytes } from 'node:crypto';
-import { link, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { link, lstat, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { errnoCode } from '../core/errors.js';
 
 // Moves `from` into `dir` under `name`, or under `name` with a `-2`, `-3`… before its
 // extension if that is taken. link(2) fails rather than replace, which rename(2)
 // would not; the source is unlinked only once the new name exists. Returns the name used.
+// Idempotent: a move cut short between link and unlink left the file under both
+// names; done again, it finds its own file at the new name and only unlinks the old.
 export async function moveNoClobber(from: string, dir: string, name: string): Promise<string> {
   for (let n = 1; ; n += 1) {
     const candidate = n === 1 ? name : withSuffix(name, `-${n}`);
@@ -15,7 +17,11 @@ export async function moveNoClobber(from: string, dir: string, name: string): Pr
       await link(from, join(dir, candidate));
     } catch (error) {
       const code = errnoCode(error);
-      if (code === 'EEXIST') continue;
+      if (code === 'EEXIST') {
+        if (!(await sameFile(from, join(dir, candidate)))) continue;
+        await unlink(from);
+        return candidate;
+      }
       if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EXDEV' || code === 'ENOSYS') {
         // Filesystems without hard links: check, then rename.
         if (await exists(join(dir, candidate))) continue;
@@ -59,6 +65,17 @@ export async function writeAtomic(path: string, data: string | Uint8Array, fsync
   // Imported on first use: `mcpq submit` never needs it and starts faster without it.
   const { default: writeFileAtomic } = await import('write-file-atomic');
   await writeFileAtomic(path, typeof data === 'string' ? data : Buffer.from(data), { fsync, mode: 0o600 });
+}
+
+// Whether two paths name one file (hard links of one inode).
+export async function sameFile(a: string, b: string): Promise<boolean> {
+  try {
+    const [sa, sb] = await Promise.all([lstat(a), lstat(b)]);
+    return sa.ino === sb.ino && sa.dev === sb.dev;
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return false;
+    throw error;
+  }
 }
 
 export async function exists(path: string): Promise<boolean> {

@@ -4,6 +4,8 @@
 //   pending/<id>~<attempt>.<ext>      a script job put back after an interrupted attempt
 //   running/<name>@<tag>-<seq>        <name> claimed by the daemon whose tag is <tag>
 //   running/<id>.claim                the claim record: which file, whose, which process group
+//   running/.recovering-<id>-<tag>    a dead owner's claim, taken over by the daemon <tag>
+//                                     to recover it (hidden: no one claims or lists it as a job)
 //
 // Ids never contain "@" or "~" (see core/ids.ts), so the forms cannot be confused.
 import { extname } from 'node:path';
@@ -83,3 +85,18 @@ export function parseClaimedName(file: string): ClaimedName | undefined {
 }
 
 export const CLAIM_SUFFIX = '.claim';
+
+// A claim being recovered keeps its content under a name that says who recovers it, so
+// that a recovery cut short by a crash is found and finished by the next daemon.
+const RECOVERING = '.recovering-';
+
+export function recoveringName(id: string, tag: string): string {
+  return `${RECOVERING}${id}-${tag}`;
+}
+
+// The recovering daemon's tag, or undefined for any other name.
+export function parseRecoveringName(name: string): { readonly tag: string } | undefined {
+  if (!name.startsWith(RECOVERING)) return undefined;
+  const match = /-([a-z0-9]+)$/.exec(name.slice(RECOVERING.length));
+  return match ? { tag: match[1]! } : undefined;
+}
