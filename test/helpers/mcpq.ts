@@ -112,6 +112,7 @@ export async function startDaemon(root: string, args: readonly string[] = [], en
       child.kill('SIGKILL');
       await child;
     }
+    killJobGroups(root); // a SIGKILLed daemon leaves its jobs running: no test may
   });
   await waitFor(() => output.includes('serving') || child.exitCode !== null, { timeout: 20_000, what: 'the daemon to start' });
   if (child.exitCode !== null) throw new Error(`daemon exited at start: ${output}`);
@@ -152,5 +153,19 @@ export function pidAlive(pid: number): boolean {
     return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+// The process groups of the jobs a queue's claims name (running/<id>.claim, "pgid").
+function killJobGroups(root: string): void {
+  const running = join(root, 'running');
+  const names = existsSync(running) ? readdirSync(running).filter((n) => n.endsWith('.claim')) : [];
+  for (const name of names) {
+    try {
+      const { pgid } = JSON.parse(readFileSync(join(running, name), 'utf8')) as { pgid?: unknown };
+      if (typeof pgid === 'number' && pgid > 1) process.kill(-pgid, 'SIGKILL');
+    } catch {
+      // gone, half-written or already stopped: nothing left to stop
+    }
   }
 }
