@@ -24,7 +24,6 @@ export function serveOnStdio(options: StdioOptions): Promise<string> {
   const session = new Session(options.layout);
   const context = { layout: options.layout, plugins: new PluginRegistry(options.plugins), cwd: options.cwd, session };
   const handle = serveStdio(() => createServer(context), { onerror: (error) => logError('protocol', error) });
-  logLine(`serving ${options.layout.root} on stdio`);
   return new Promise((resolve) => {
     let ending = false;
     const end = (why: string) => (): void => {
@@ -40,5 +39,8 @@ export function serveOnStdio(options: StdioOptions): Promise<string> {
     process.stdout.once('error', end('stdout closed'));
     process.once('SIGTERM', end('SIGTERM'));
     process.once('SIGINT', end('SIGINT'));
+    // Only now: a client (or test) that signals as soon as it reads this line must
+    // find the handlers in place, not Node's default of dying by the signal.
+    logLine(`serving ${options.layout.root} on stdio`);
   });
 }
