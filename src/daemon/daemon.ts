@@ -45,13 +45,24 @@ export interface DaemonHandle {
   readonly stopped: Promise<void>;
 }
 
+// A daemon whose start is under way. It may be stopped at any moment, even before
+// `started` settles (a SIGTERM during recovery or indexing): the start then claims
+// nothing, and the stop follows it.
+export interface StartingDaemon extends DaemonHandle {
+  readonly started: Promise<void>;
+}
+
+export function launchDaemon(options: DaemonOptions): StartingDaemon {
+  return new Daemon(options);
+}
+
 export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle> {
-  const daemon = new Daemon(options);
-  await daemon.start();
+  const daemon = launchDaemon(options);
+  await daemon.started;
   return daemon;
 }
 
-class Daemon implements DaemonHandle {
+class Daemon implements StartingDaemon {
   readonly tag = randomBytes(5).toString('hex');
   readonly #options: DaemonOptions;
   readonly #index = new PendingIndex();
@@ -78,15 +89,20 @@ class Daemon implements DaemonHandle {
     this.#resolveStopped = resolve;
   });
 
+  readonly started: Promise<void>;
+
   constructor(options: DaemonOptions) {
     this.#options = options;
+    this.started = this.#start();
   }
 
   get #settings(): DaemonSettings {
     return this.#options.settings;
   }
 
-  async start(): Promise<void> {
+  // Each step that may take long is followed by a look at #stopping: a stop that came
+  // meanwhile ends the start there (what the step did, such as a recovery, is finished).
+  async #start(): Promise<void> {
     const { layout } = this.#options;
     await ensureQueue(layout);
     this.#logger = openDaemonLog({ path: layout.daemonLog, maxBytes: this.#settings.maxDaemonLogBytes, keep: 3, echo: this.#options.echoLog });
@@ -117,6 +133,7 @@ class Daemon implements DaemonHandle {
     await registerDaemon(layout, this.#info);
     this.#log.info({ event: 'daemon_start', tag: this.tag, queue: layout.root, concurrency: this.#settings.concurrency, version: this.#options.version }, 'daemon started');
     await recover(this.#ctx);
+    if (this.#stopping) return;
     if (this.#settings.pollMs === undefined) {
       const onError = (error: unknown) => this.#log.error({ event: 'watch_error', error: errorMessage(error) }, 'cannot watch a queue folder; relying on rescans');
       this.#watchers.push(watchNames(layout.pending, (name) => this.#onName(name), () => void this.#rescan(), onError));
@@ -129,6 +146,7 @@ class Daemon implements DaemonHandle {
     await this.#control.scan(); // a paused queue claims nothing, from the start
     const indexing = Date.now();
     await this.#rescan();
+    if (this.#stopping) return;
     const memory = process.memoryUsage();
     this.#log.info({ event: 'indexed', pending: this.#index.size, ms: Date.now() - indexing, rss_mb: Math.round(memory.rss / 2 ** 20), heap_mb: Math.round(memory.heapUsed / 2 ** 20) }, 'pending/ indexed');
     this.#every(this.#settings.heartbeatMs, () => this.#heartbeat());
@@ -355,6 +373,10 @@ class Daemon implements DaemonHandle {
       return this.stopped;
     }
     this.#stopping = true;
+    if (!(await this.started.then(() => true, () => false))) {
+      this.#resolveStopped(); // it never started: nothing to stop (startDaemon reports why)
+      return this.stopped;
+    }
     this.#log.info({ event: 'daemon_stopping', running: this.#running.size }, 'stopping: no new claims');
     for (const timer of this.#timers) clearInterval(timer);
     this.#wake?.clear();

@@ -85,7 +85,8 @@ export interface RunningDaemon {
   stop(signal?: NodeJS.Signals): Promise<number | undefined>;
 }
 
-export async function startDaemon(root: string, args: readonly string[] = [], env: Record<string, string> = {}, nodeFlags: readonly string[] = []): Promise<RunningDaemon> {
+// Starts the daemon and returns at once, without waiting for it to serve.
+export function launchDaemon(root: string, args: readonly string[] = [], env: Record<string, string> = {}, nodeFlags: readonly string[] = []): RunningDaemon {
   const child = execa('node', [...nodeFlags, BIN, 'daemon', '--queue', root, ...args], {
     reject: false,
     env,
@@ -113,8 +114,14 @@ export async function startDaemon(root: string, args: readonly string[] = [], en
       await child;
     }
   });
-  await waitFor(() => output.includes('serving') || child.exitCode !== null, { timeout: 20_000, what: 'the daemon to start' });
-  if (child.exitCode !== null) throw new Error(`daemon exited at start: ${output}`);
+  return daemon;
+}
+
+export async function startDaemon(root: string, args: readonly string[] = [], env: Record<string, string> = {}, nodeFlags: readonly string[] = []): Promise<RunningDaemon> {
+  const daemon = launchDaemon(root, args, env, nodeFlags);
+  const child = daemon.process;
+  await waitFor(() => daemon.output().includes('serving') || child.exitCode !== null, { timeout: 20_000, what: 'the daemon to start' });
+  if (child.exitCode !== null) throw new Error(`daemon exited at start: ${daemon.output()}`);
   return daemon;
 }
 
