@@ -105,7 +105,7 @@ class Daemon implements StartingDaemon {
   async #start(): Promise<void> {
     const { layout } = this.#options;
     await ensureQueue(layout);
-    this.#logger = openDaemonLog({ path: layout.daemonLog, maxBytes: this.#settings.maxDaemonLogBytes, keep: 3, echo: this.#options.echoLog });
+    this.#logger = openDaemonLog({ path: layout.daemonLog, maxBytes: this.#settings.maxDaemonLogBytes, keep: 3, echo: this.#options.echoLog, problems: process.stderr });
     this.#ctx = {
       layout,
       settings: this.#settings,
@@ -176,7 +176,6 @@ class Daemon implements StartingDaemon {
   // Renews this daemon's lease, and recovers the claims of daemons found dead.
   async #heartbeat(): Promise<void> {
     const { layout } = this.#options;
-    this.#logger.flush();
     try {
       await heartbeat(layout, this.tag);
     } catch (error) {
@@ -388,7 +387,7 @@ class Daemon implements StartingDaemon {
     clearTimeout(grace);
     await unregisterDaemon(this.#options.layout, this.tag).catch(() => undefined);
     this.#log.info({ event: 'daemon_stop' }, 'daemon stopped');
-    this.#logger.flushSync();
+    await this.#logger.close();
     this.#resolveStopped();
     return this.stopped;
   }
