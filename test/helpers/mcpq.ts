@@ -1,7 +1,8 @@
 // Test helpers: a fresh queue in a temp folder, the built CLI and daemon as real
 // child processes, and waiting on conditions with a deadline (never fixed sleeps).
 import { execa, type ResultPromise } from 'execa';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync, writeSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach } from 'vitest';
@@ -56,6 +57,57 @@ export function tempQueue(): TempQueue {
     },
   };
   return q;
+}
+
+// Mounting (tmpfs, bind mounts) needs root: tests of a full disk or a read-only folder
+// are skipped without it.
+export const IS_ROOT = process.getuid?.() === 0;
+
+// Mounts `what` on `where` (arguments to mount(8)) until the end of the test.
+export function mount(args: readonly string[], where: string): void {
+  execFileSync('mount', [...args, where]);
+  cleanups.push(() => {
+    try {
+      execFileSync('umount', [where], { stdio: 'ignore' });
+    } catch {
+      // unmounted by the test itself
+    }
+  });
+}
+
+export interface FullDiskQueue extends TempQueue {
+  fill(): void; // fills the filesystem to the last byte
+  unfill(): void;
+}
+
+// A temp queue on a small tmpfs of its own (root only), whose disk a test can fill.
+export function tmpfsQueue(size = '4m'): FullDiskQueue {
+  const q = tempQueue();
+  mount(['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs'], q.dir);
+  const filler = join(q.dir, 'filler');
+  return {
+    ...q,
+    fill() {
+      const fd = openSync(filler, 'a');
+      const chunk = Buffer.alloc(64 * 1024);
+      try {
+        for (;;) writeSync(fd, chunk);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error;
+      }
+      // The last partial chunk too: nothing is left.
+      try {
+        for (;;) writeSync(fd, chunk, 0, 512);
+      } catch {
+        // full
+      } finally {
+        closeSync(fd);
+      }
+    },
+    unfill() {
+      unlinkSync(filler);
+    },
+  };
 }
 
 export interface CliResult {
