@@ -20,6 +20,7 @@ import { claimAndFail, claimAndRun, type Settled, type Started } from './job-lif
 import { openDaemonLog, type DaemonLogger } from './log.js';
 import { PendingIndex, type PendingEntry } from './pending-index.js';
 import { GroupLocks } from './group-locks.js';
+import { HeldRecords } from './held-records.js';
 import { deadOwners, recover } from './recovery.js';
 import { pickNext } from './scheduler.js';
 import { longTimeout, type LongTimer } from './timer.js';
@@ -71,6 +72,7 @@ class Daemon implements StartingDaemon {
   #dependencies!: Dependencies;
   readonly #refreshing = new Map<string, Promise<void>>(); // pending names being (re)read
   #groups!: GroupLocks;
+  #held!: HeldRecords; // finished jobs whose records cannot be written yet
   #ctx!: DaemonContext;
   #info!: DaemonInfo;
   #logger!: DaemonLogger;
@@ -116,6 +118,7 @@ class Daemon implements StartingDaemon {
       version: this.#options.version,
     };
     this.#groups = new GroupLocks(this.#ctx);
+    this.#held = new HeldRecords(this.#ctx, (id, status) => this.#recorded(id, status));
     this.#dependencies = new Dependencies(layout, this.#settings.settleMs);
     this.#info = {
       tag: this.tag,
@@ -344,9 +347,13 @@ class Daemon implements StartingDaemon {
   #settled(name: string, settled: Settled): void {
     this.#claiming.delete(name);
     if (settled.kind !== 'lost-race') this.#running.delete(settled.id);
-    if (settled.kind === 'recorded') {
-      this.#dependencies.finished(settled.id, settled.status === 'completed' ? 'completed' : 'failed');
-    }
+    if (settled.kind === 'recorded') this.#recorded(settled.id, settled.status);
+    else if (settled.kind === 'held') this.#held.hold(settled.id, settled.status, settled.write, settled.error);
+    this.#pump();
+  }
+
+  #recorded(id: string, status: string): void {
+    this.#dependencies.finished(id, status === 'completed' ? 'completed' : 'failed');
     this.#pump();
   }
 
@@ -385,6 +392,9 @@ class Daemon implements StartingDaemon {
     const grace = setTimeout(() => this.#stopRunning(), this.#settings.shutdownGraceMs);
     while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
     clearTimeout(grace);
+    if (this.#held.size > 0) await this.#held.retryNow();
+    this.#held.close();
+    if (this.#held.size > 0) this.#log.warn({ event: 'records_held', count: this.#held.size }, 'stopping with records still unwritten: they are kept in their claims for the next daemon to write');
     await unregisterDaemon(this.#options.layout, this.tag).catch(() => undefined);
     this.#log.info({ event: 'daemon_stop' }, 'daemon stopped');
     await this.#logger.close();

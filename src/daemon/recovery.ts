@@ -112,7 +112,7 @@ async function recoverTaken(ctx: DaemonContext, dead: Claim): Promise<keyof Reco
     ctx.log.warn({ event: 'recover', id: dead.id, pgid: dead.pgid }, 'stopping what is left of an interrupted job');
     await stopGroup(dead.pgid, ctx.settings.killGraceMs);
   }
-  const record = await readRecord(ctx.layout, dead.id);
+  const record = (await readRecord(ctx.layout, dead.id)) ?? (dead.record && (await writeRecord(ctx.layout, dead.record, ctx.settings.fsync), dead.record));
   const file = await takeFile(ctx, dead.file);
   if (record !== undefined) {
     if (file !== undefined) {
