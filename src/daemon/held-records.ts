@@ -4,7 +4,7 @@
 // failure is logged once, and again only if the reason changes. The record is also
 // kept in the job's claim (job-lifecycle.ts), so a daemon that stops meanwhile leaves
 // it for the next one to write (recovery.ts) instead of running the job again.
-import { errorMessage } from '../core/errors.js';
+import { errnoCode, errorMessage } from '../core/errors.js';
 import type { DaemonContext } from './context.js';
 
 const FIRST_RETRY_MS = 250;
@@ -14,7 +14,7 @@ interface Held {
   readonly id: string;
   readonly status: string;
   readonly write: () => Promise<void>;
-  reason: string;
+  reason: string; // the error's code: its message names a fresh temp file each time
 }
 
 export class HeldRecords {
@@ -35,9 +35,8 @@ export class HeldRecords {
   }
 
   hold(id: string, status: string, write: () => Promise<void>, error: unknown): void {
-    const reason = errorMessage(error);
-    this.#held.set(id, { id, status, write, reason });
-    this.#ctx.log.error({ event: 'record_error', id, status, error: reason }, 'finished, but its record cannot be written; trying again');
+    this.#held.set(id, { id, status, write, reason: reasonOf(error) });
+    this.#ctx.log.error({ event: 'record_error', id, status, error: errorMessage(error) }, 'finished, but its record cannot be written; trying again');
     this.#delayMs = FIRST_RETRY_MS;
     this.#schedule();
   }
@@ -74,8 +73,8 @@ export class HeldRecords {
           this.#written(held.id, held.status);
         } catch (error) {
           failed = true;
-          const reason = errorMessage(error);
-          if (reason !== held.reason) this.#ctx.log.error({ event: 'record_error', id: held.id, error: reason }, 'record still cannot be written');
+          const reason = reasonOf(error);
+          if (reason !== held.reason) this.#ctx.log.error({ event: 'record_error', id: held.id, error: errorMessage(error) }, 'record still cannot be written');
           held.reason = reason;
         }
       }
@@ -85,4 +84,8 @@ export class HeldRecords {
     });
     return this.#trying;
   }
+}
+
+function reasonOf(error: unknown): string {
+  return errnoCode(error) ?? errorMessage(error);
 }

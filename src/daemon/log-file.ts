@@ -34,7 +34,7 @@ export interface LogFile {
 }
 
 export function openLogFile(options: LogFileOptions): LogFile {
-  let fd: number | undefined;
+  let fd: number | undefined = tryOpen(options.path); // opened now if it can be, else at the first write
   let size = currentSize(options.path);
   let lines: string[] = [];
   let heldBytes = 0;
@@ -132,6 +132,14 @@ export function openLogFile(options: LogFileOptions): LogFile {
 function openAppend(path: string): number {
   mkdirSync(dirname(path), { recursive: true });
   return openSync(path, 'a', 0o600);
+}
+
+function tryOpen(path: string): number | undefined {
+  try {
+    return openAppend(path);
+  } catch {
+    return undefined;
+  }
 }
 
 function currentSize(path: string): number {

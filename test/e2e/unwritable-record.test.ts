@@ -36,6 +36,9 @@ describe.skipIf(!IS_ROOT)('a record that cannot be written', () => {
     for (const id of ['j1', 'j2', 'j3']) expect((await waitForRecord(q, id)).result.status).toBe('completed');
     await waitFor(() => q.files('running').length === 0, { what: 'the claims to go' });
     expect(runs(q)).toHaveLength(3);
+    // Each failure is logged once, not at every retry.
+    const errors = readFileSync(q.path('daemon.log'), 'utf8').split('\n').filter((l) => l.includes('"record_error"'));
+    expect(errors.filter((l) => l.includes('"id":"j1"'))).toHaveLength(1);
   });
 
   it('is written by the next daemon, not run again, when the daemon stops meanwhile', async () => {
