@@ -50,3 +50,13 @@ export function errnoCode(error: unknown): string | undefined {
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+// A system error as words a user can act on: "no space left on device (ENOSPC)"
+// rather than Node's "ENOSPC: no space left on device, write".
+export function describeIoError(error: unknown): string {
+  const code = errnoCode(error);
+  const message = errorMessage(error);
+  if (code === undefined) return message;
+  const words = new RegExp(`^${code}: (.*?)(, \\w+.*)?$`).exec(message)?.[1] ?? message;
+  return `${words} (${code})`;
+}

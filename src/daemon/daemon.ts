@@ -20,6 +20,7 @@ import { claimAndFail, claimAndRun, type Settled, type Started } from './job-lif
 import { openDaemonLog, type DaemonLogger } from './log.js';
 import { PendingIndex, type PendingEntry } from './pending-index.js';
 import { GroupLocks } from './group-locks.js';
+import { HeldRecords } from './held-records.js';
 import { deadOwners, recover } from './recovery.js';
 import { pickNext } from './scheduler.js';
 import { longTimeout, type LongTimer } from './timer.js';
@@ -45,13 +46,24 @@ export interface DaemonHandle {
   readonly stopped: Promise<void>;
 }
 
+// A daemon whose start is under way. It may be stopped at any moment, even before
+// `started` settles (a SIGTERM during recovery or indexing): the start then claims
+// nothing, and the stop follows it.
+export interface StartingDaemon extends DaemonHandle {
+  readonly started: Promise<void>;
+}
+
+export function launchDaemon(options: DaemonOptions): StartingDaemon {
+  return new Daemon(options);
+}
+
 export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle> {
-  const daemon = new Daemon(options);
-  await daemon.start();
+  const daemon = launchDaemon(options);
+  await daemon.started;
   return daemon;
 }
 
-class Daemon implements DaemonHandle {
+class Daemon implements StartingDaemon {
   readonly tag = randomBytes(5).toString('hex');
   readonly #options: DaemonOptions;
   readonly #index = new PendingIndex();
@@ -60,6 +72,7 @@ class Daemon implements DaemonHandle {
   #dependencies!: Dependencies;
   readonly #refreshing = new Map<string, Promise<void>>(); // pending names being (re)read
   #groups!: GroupLocks;
+  #held!: HeldRecords; // finished jobs whose records cannot be written yet
   #ctx!: DaemonContext;
   #info!: DaemonInfo;
   #logger!: DaemonLogger;
@@ -78,18 +91,23 @@ class Daemon implements DaemonHandle {
     this.#resolveStopped = resolve;
   });
 
+  readonly started: Promise<void>;
+
   constructor(options: DaemonOptions) {
     this.#options = options;
+    this.started = this.#start();
   }
 
   get #settings(): DaemonSettings {
     return this.#options.settings;
   }
 
-  async start(): Promise<void> {
+  // Each step that may take long is followed by a look at #stopping: a stop that came
+  // meanwhile ends the start there (what the step did, such as a recovery, is finished).
+  async #start(): Promise<void> {
     const { layout } = this.#options;
     await ensureQueue(layout);
-    this.#logger = openDaemonLog({ path: layout.daemonLog, maxBytes: this.#settings.maxDaemonLogBytes, keep: 3, echo: this.#options.echoLog });
+    this.#logger = openDaemonLog({ path: layout.daemonLog, maxBytes: this.#settings.maxDaemonLogBytes, keep: 3, echo: this.#options.echoLog, problems: process.stderr });
     this.#ctx = {
       layout,
       settings: this.#settings,
@@ -100,6 +118,7 @@ class Daemon implements DaemonHandle {
       version: this.#options.version,
     };
     this.#groups = new GroupLocks(this.#ctx);
+    this.#held = new HeldRecords(this.#ctx, (id, status) => this.#recorded(id, status));
     this.#dependencies = new Dependencies(layout, this.#settings.settleMs);
     this.#info = {
       tag: this.tag,
@@ -117,6 +136,7 @@ class Daemon implements DaemonHandle {
     await registerDaemon(layout, this.#info);
     this.#log.info({ event: 'daemon_start', tag: this.tag, queue: layout.root, concurrency: this.#settings.concurrency, version: this.#options.version }, 'daemon started');
     await recover(this.#ctx);
+    if (this.#stopping) return;
     if (this.#settings.pollMs === undefined) {
       const onError = (error: unknown) => this.#log.error({ event: 'watch_error', error: errorMessage(error) }, 'cannot watch a queue folder; relying on rescans');
       this.#watchers.push(watchNames(layout.pending, (name) => this.#onName(name), () => void this.#rescan(), onError));
@@ -129,6 +149,7 @@ class Daemon implements DaemonHandle {
     await this.#control.scan(); // a paused queue claims nothing, from the start
     const indexing = Date.now();
     await this.#rescan();
+    if (this.#stopping) return;
     const memory = process.memoryUsage();
     this.#log.info({ event: 'indexed', pending: this.#index.size, ms: Date.now() - indexing, rss_mb: Math.round(memory.rss / 2 ** 20), heap_mb: Math.round(memory.heapUsed / 2 ** 20) }, 'pending/ indexed');
     this.#every(this.#settings.heartbeatMs, () => this.#heartbeat());
@@ -158,7 +179,6 @@ class Daemon implements DaemonHandle {
   // Renews this daemon's lease, and recovers the claims of daemons found dead.
   async #heartbeat(): Promise<void> {
     const { layout } = this.#options;
-    this.#logger.flush();
     try {
       await heartbeat(layout, this.tag);
     } catch (error) {
@@ -327,9 +347,13 @@ class Daemon implements DaemonHandle {
   #settled(name: string, settled: Settled): void {
     this.#claiming.delete(name);
     if (settled.kind !== 'lost-race') this.#running.delete(settled.id);
-    if (settled.kind === 'recorded') {
-      this.#dependencies.finished(settled.id, settled.status === 'completed' ? 'completed' : 'failed');
-    }
+    if (settled.kind === 'recorded') this.#recorded(settled.id, settled.status);
+    else if (settled.kind === 'held') this.#held.hold(settled.id, settled.status, settled.write, settled.error);
+    this.#pump();
+  }
+
+  #recorded(id: string, status: string): void {
+    this.#dependencies.finished(id, status === 'completed' ? 'completed' : 'failed');
     this.#pump();
   }
 
@@ -355,6 +379,10 @@ class Daemon implements DaemonHandle {
       return this.stopped;
     }
     this.#stopping = true;
+    if (!(await this.started.then(() => true, () => false))) {
+      this.#resolveStopped(); // it never started: nothing to stop (startDaemon reports why)
+      return this.stopped;
+    }
     this.#log.info({ event: 'daemon_stopping', running: this.#running.size }, 'stopping: no new claims');
     for (const timer of this.#timers) clearInterval(timer);
     this.#wake?.clear();
@@ -364,9 +392,12 @@ class Daemon implements DaemonHandle {
     const grace = setTimeout(() => this.#stopRunning(), this.#settings.shutdownGraceMs);
     while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
     clearTimeout(grace);
+    if (this.#held.size > 0) await this.#held.retryNow();
+    this.#held.close();
+    if (this.#held.size > 0) this.#log.warn({ event: 'records_held', count: this.#held.size }, 'stopping with records still unwritten: they are kept in their claims for the next daemon to write');
     await unregisterDaemon(this.#options.layout, this.tag).catch(() => undefined);
     this.#log.info({ event: 'daemon_stop' }, 'daemon stopped');
-    this.#logger.flushSync();
+    await this.#logger.close();
     this.#resolveStopped();
     return this.stopped;
   }

@@ -17,11 +17,11 @@ import { META_KEY, loadJobFile, recordLinks, unreadableJob, type LoadedJob } fro
 import { isRetryable, type Outcome } from '../core/outcome.js';
 import { redactArgs, redactEnv, redactFlags, redactShellLine } from '../core/redact.js';
 import type { RunSpec } from '../core/job-schema.js';
-import { claim as claimFile, releaseClaim, reserveId, updateClaim, type Claim } from '../queue/claims.js';
+import { claim as claimFile, holdRecordInClaim, releaseClaim, reserveId, updateClaim, type Claim } from '../queue/claims.js';
 import { exists, moveNoClobber, unlinkIfExists, writeAtomic } from '../queue/files.js';
 import { logPath } from '../queue/layout.js';
 import { bootTime } from '../queue/owner.js';
-import { buildRecord, summarizeAttempt, writeRecord, type AttemptSummary, type StreamTail } from '../queue/records.js';
+import { buildRecord, summarizeAttempt, writeRecord, type AttemptSummary, type JobRecord, type StreamTail } from '../queue/records.js';
 import { jsonOutput } from '../plugins/output.js';
 import { commandFor } from './command.js';
 import type { DaemonContext } from './context.js';
@@ -47,6 +47,8 @@ export interface Hooks {
 // How a claimed job left this daemon: with a record, or back into pending/.
 export type Settled =
   | { readonly kind: 'recorded'; readonly id: string; readonly status: string }
+  // Finished, but its record cannot be written yet: `write` tries again (held-records.ts).
+  | { readonly kind: 'held'; readonly id: string; readonly status: string; readonly error: unknown; readonly write: () => Promise<void> }
   | { readonly kind: 'requeued'; readonly id: string }
   | { readonly kind: 'lost-race' };
 
@@ -235,15 +237,41 @@ async function record(ctx: DaemonContext, claim: Claim, job: Readonly<Record<str
     stderr: parts.stderr,
     extra: parts.extra,
   });
-  await writeRecord(ctx.layout, rec, ctx.settings.fsync);
-  await unlinkIfExists(join(ctx.layout.running, claim.file));
-  await releaseClaim(ctx.layout, claim.id);
   const r = rec.result;
-  ctx.log.info(
-    { event: 'finish', id: claim.id, status: r.status, returncode: r.returncode, signal: r.signal, error: r.error, duration_ms: r.duration_ms },
-    'finished',
-  );
-  return { kind: 'recorded', id: claim.id, status: String(r.status) };
+  return publish(ctx, claim, rec, async () => {
+    await unlinkIfExists(join(ctx.layout.running, claim.file));
+    await releaseClaim(ctx.layout, claim.id);
+    ctx.log.info(
+      { event: 'finish', id: claim.id, status: r.status, returncode: r.returncode, signal: r.signal, error: r.error, duration_ms: r.duration_ms },
+      'finished',
+    );
+  });
+}
+
+// Writes a finished job's record, then tidies its claim away. When the disk will not
+// take the record (ENOSPC, EROFS, EIO), the job is not lost nor run again: the record
+// is kept in its claim (if that can be written) and in memory, and handed back to be
+// tried again; the job's processes are gone, so it no longer holds a slot.
+async function publish(ctx: DaemonContext, claim: Claim, rec: JobRecord, tidy: () => Promise<void>): Promise<Settled> {
+  const status = String(rec.result.status);
+  let written = false;
+  const write = async (): Promise<void> => {
+    if (!written) await writeRecord(ctx.layout, rec, ctx.settings.fsync);
+    written = true;
+    await tidy();
+  };
+  try {
+    await write();
+    return { kind: 'recorded', id: claim.id, status };
+  } catch (error) {
+    if (errnoCode(error) === undefined) throw error; // a bug, not the disk
+    if (!written) {
+      await holdRecordInClaim(ctx.layout, claim, rec, ctx.settings.fsync).catch((why: unknown) => {
+        ctx.log.error({ event: 'record_held', id: claim.id, error: errorMessage(why) }, 'could not keep the record in the claim either: it is in memory only');
+      });
+    }
+    return { kind: 'held', id: claim.id, status, error, write };
+  }
 }
 
 // An invalid job: its original bytes move to failed/<id>.original, beside the record.
@@ -261,11 +289,11 @@ async function finishInvalid(ctx: DaemonContext, claim: Claim, object: Readonly<
     stderr: undefined,
     extra: { original_file: original },
   });
-  await writeRecord(ctx.layout, rec, ctx.settings.fsync);
-  await moveNoClobber(join(ctx.layout.running, claim.file), ctx.layout.failed, original);
-  await releaseClaim(ctx.layout, claim.id);
-  ctx.log.warn({ event: 'invalid', id: claim.id, source: claim.source, error }, 'invalid job');
-  return { kind: 'recorded', id: claim.id, status: 'invalid' };
+  return publish(ctx, claim, rec, async () => {
+    await moveNoClobber(join(ctx.layout.running, claim.file), ctx.layout.failed, original);
+    await releaseClaim(ctx.layout, claim.id);
+    ctx.log.warn({ event: 'invalid', id: claim.id, source: claim.source, error }, 'invalid job');
+  });
 }
 
 export interface RequeueChange {

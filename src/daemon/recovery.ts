@@ -200,7 +200,8 @@ async function recoverClaim(ctx: DaemonContext, from: string, dead: Claim): Prom
 // `release` drops the claim; it goes last, once the job is recorded or back in pending/.
 async function recoverTaken(ctx: DaemonContext, claim: Claim, held: boolean, release: () => Promise<void>): Promise<keyof RecoveryReport> {
   await stopLeftovers(ctx, claim);
-  const record = await readRecord(ctx.layout, claim.id);
+  // A record its daemon could not write (a full disk) waits in the claim: write it now.
+  const record = (await readRecord(ctx.layout, claim.id)) ?? (claim.record && (await writeRecord(ctx.layout, claim.record, ctx.settings.fsync), claim.record));
   const jobPath = join(ctx.layout.running, claim.file);
   const present = await lstat(jobPath).then(
     () => true,

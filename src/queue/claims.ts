@@ -16,7 +16,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { errnoCode } from '../core/errors.js';
-import { readIfExists, unlinkIfExists } from './files.js';
+import { readIfExists, unlinkIfExists, writeAtomic } from './files.js';
 import { claimPath, recordPath, type QueueLayout } from './layout.js';
 import { CLAIM_SUFFIX, claimedName, parseRecoveringName } from './names.js';
 
@@ -43,6 +43,10 @@ export const claimSchema = z.object({
   pgid: z.number().int().optional(),
   boot_time: z.number().optional(),
   started_at: z.string().optional(),
+  // The job has finished, but its record could not be written (a full disk, a read-only
+  // folder): the record waits here, so that its owner, or whoever recovers the claim,
+  // writes it rather than running the job again.
+  record: z.looseObject({ result: z.looseObject({ status: z.string() }) }).optional(),
 });
 export type Claim = z.infer<typeof claimSchema>;
 export type ClaimFields = Omit<Claim, 'id'>;
@@ -112,6 +116,12 @@ export function updateClaim(layout: QueueLayout, claim: Claim): void {
   } finally {
     closeSync(fd);
   }
+}
+
+// Keeps a finished job's record in its claim (see `record` above). Written whole under
+// a temp name first: the old claim stays intact if the disk is full.
+export async function holdRecordInClaim(layout: QueueLayout, claim: Claim, record: Readonly<Record<string, unknown>>, fsync: boolean): Promise<void> {
+  await writeAtomic(claimPath(layout, claim.id), JSON.stringify({ ...claim, record }), fsync);
 }
 
 export async function releaseClaim(layout: QueueLayout, id: string): Promise<void> {

@@ -46,15 +46,15 @@ export async function publishFile(dir: string, name: string, data: string | Uint
   const temp = join(dir, `.${name}.${randomBytes(4).toString('hex')}.tmp`);
   const handle = await open(temp, 'wx', 0o600);
   try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
     return await moveNoClobber(temp, dir, name);
   } catch (error) {
-    await unlink(temp).catch(() => undefined);
+    await unlink(temp).catch(() => undefined); // a full disk leaves no empty temp file behind
     throw error;
   }
 }

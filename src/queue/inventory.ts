@@ -8,6 +8,7 @@ import { isIgnoredName } from './names.js';
 export interface Counts {
   readonly pending: number;
   readonly running: number;
+  readonly unrecorded: number; // finished, their records not written yet (claims.ts `record`)
   readonly completed: number;
   readonly failed: number;
 }
@@ -29,7 +30,8 @@ export async function countStates(layout: QueueLayout): Promise<Counts> {
     names(layout.failed),
   ]);
   const records = (list: string[]) => list.filter((n) => n.endsWith('.json')).length;
-  return { pending: pending.length, running: running.length, completed: records(completed), failed: records(failed) };
+  const unrecorded = running.filter((c) => c.record !== undefined).length;
+  return { pending: pending.length, running: running.length - unrecorded, unrecorded, completed: records(completed), failed: records(failed) };
 }
 
 export async function runningClaims(layout: QueueLayout): Promise<Claim[]> {

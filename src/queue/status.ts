@@ -26,6 +26,8 @@ export interface StatusReport {
   }[];
   readonly counts: Counts;
   readonly running: readonly { id: string; source: string; host: string; pid: number | null; started_at: string | null; elapsed_ms: number | null }[];
+  // Finished jobs whose records their daemon cannot write yet (a full or read-only disk).
+  readonly unrecorded: readonly { id: string; status: string; daemon: string }[];
 }
 
 export async function collectStatus(root: string, now = Date.now()): Promise<StatusReport> {
@@ -49,10 +51,11 @@ export async function collectStatus(root: string, now = Date.now()): Promise<Sta
       last_heartbeat: new Date(d.heartbeatAt).toISOString(),
       heartbeat_age_ms: Math.max(0, Math.round(now - d.heartbeatAt)),
       alive: d.alive,
-      running: claims.filter((c) => c.tag === d.info.tag).length,
+      running: claims.filter((c) => c.tag === d.info.tag && c.record === undefined).length,
     })),
     counts,
-    running: claims.map((c) => ({
+    unrecorded: claims.flatMap((c) => (c.record === undefined ? [] : [{ id: c.id, status: c.record.result.status, daemon: c.tag }])),
+    running: claims.filter((c) => c.record === undefined).map((c) => ({
       id: c.id,
       source: c.source,
       host: c.host,

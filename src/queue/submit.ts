@@ -2,7 +2,7 @@
 // fsynced, then renamed into pending/ (files.ts publishFile). The daemon never sees
 // a half-written job from us.
 import { readdir } from 'node:fs/promises';
-import { McpqError, ExitCode } from '../core/errors.js';
+import { McpqError, ExitCode, describeIoError, errnoCode } from '../core/errors.js';
 import { exists, publishFile } from './files.js';
 import { claimPath, recordPath, type QueueLayout } from './layout.js';
 import { isIgnoredName, parsePendingName } from './names.js';
@@ -26,6 +26,12 @@ export interface Submission {
 export async function submit(layout: QueueLayout, submission: Submission): Promise<string> {
   const taken = await whereIsId(layout, submission.id);
   if (taken !== undefined) throw new McpqError(`job id "${submission.id}" is already used (${taken})`, ExitCode.usage, undefined, { cli: 'choose another --id', mcp: 'choose another id' });
-  await publishFile(layout.pending, `${submission.id}${submission.extension}`, submission.content);
+  try {
+    await publishFile(layout.pending, `${submission.id}${submission.extension}`, submission.content);
+  } catch (error) {
+    // A fault of the disk (ENOSPC, EROFS, EIO…), not of mcpq: say which, in one line.
+    if (errnoCode(error) === undefined) throw error;
+    throw new McpqError(`cannot write the job: ${describeIoError(error)}`, ExitCode.failure, errnoCode(error));
+  }
   return submission.id;
 }

@@ -21,6 +21,16 @@ describe('daemon.log', () => {
     expect(typeof finish.time).toBe('number');
   });
 
+  it('holds what happened just before a kill -9, even right after the start', async () => {
+    const q = tempQueue();
+    const daemon = await startDaemon(q.root);
+    q.drop('k.json', JSON.stringify({ command: 'sleep 0.3' }));
+    await waitForRecord(q, 'k');
+    await daemon.stop('SIGKILL'); // well before the first heartbeat
+    const events = logLines(q.path('daemon.log')).map((l) => `${l.event}${l.id ? ` ${l.id}` : ''}`);
+    expect(events).toEqual(expect.arrayContaining(['daemon_start', 'claim k', 'start k']));
+  });
+
   it('redacts env values and arguments whose names look secret', async () => {
     const q = tempQueue();
     const daemon = await startDaemon(q.root);

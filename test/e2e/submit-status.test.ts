@@ -134,7 +134,7 @@ describe('mcpq status', () => {
     expect(report.exitCode).toBe(0);
     expect(report.alive).toBe(true);
     expect(report.daemons).toEqual([expect.objectContaining({ pid: daemon.pid, concurrency: 2, alive: true, supervisor: 'manual' })]);
-    expect(report.counts).toEqual({ pending: 0, running: 1, completed: 1, failed: 0 });
+    expect(report.counts).toEqual({ pending: 0, running: 1, unrecorded: 0, completed: 1, failed: 0 });
     expect(report.running[0]).toMatchObject({ id: 'slow' });
     const text = await mcpq(['status', '-q', q.root]);
     expect(text.stdout).toMatch(new RegExp(`daemon\\s+running: pid ${daemon.pid}`));

@@ -1,7 +1,8 @@
 // Test helpers: a fresh queue in a temp folder, the built CLI and daemon as real
 // child processes, and waiting on conditions with a deadline (never fixed sleeps).
 import { execa, type ResultPromise } from 'execa';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync, writeSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach } from 'vitest';
@@ -58,6 +59,57 @@ export function tempQueue(): TempQueue {
   return q;
 }
 
+// Mounting (tmpfs, bind mounts) needs root: tests of a full disk or a read-only folder
+// are skipped without it.
+export const IS_ROOT = process.getuid?.() === 0;
+
+// Mounts `what` on `where` (arguments to mount(8)) until the end of the test.
+export function mount(args: readonly string[], where: string): void {
+  execFileSync('mount', [...args, where]);
+  cleanups.push(() => {
+    try {
+      execFileSync('umount', [where], { stdio: 'ignore' });
+    } catch {
+      // unmounted by the test itself
+    }
+  });
+}
+
+export interface FullDiskQueue extends TempQueue {
+  fill(): void; // fills the filesystem to the last byte
+  unfill(): void;
+}
+
+// A temp queue on a small tmpfs of its own (root only), whose disk a test can fill.
+export function tmpfsQueue(size = '4m'): FullDiskQueue {
+  const q = tempQueue();
+  mount(['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs'], q.dir);
+  const filler = join(q.dir, 'filler');
+  return {
+    ...q,
+    fill() {
+      const fd = openSync(filler, 'a');
+      const chunk = Buffer.alloc(64 * 1024);
+      try {
+        for (;;) writeSync(fd, chunk);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error;
+      }
+      // The last partial chunk too: nothing is left.
+      try {
+        for (;;) writeSync(fd, chunk, 0, 512);
+      } catch {
+        // full
+      } finally {
+        closeSync(fd);
+      }
+    },
+    unfill() {
+      unlinkSync(filler);
+    },
+  };
+}
+
 export interface CliResult {
   readonly stdout: string;
   readonly stderr: string;
@@ -85,7 +137,8 @@ export interface RunningDaemon {
   stop(signal?: NodeJS.Signals): Promise<number | undefined>;
 }
 
-export async function startDaemon(root: string, args: readonly string[] = [], env: Record<string, string> = {}, nodeFlags: readonly string[] = []): Promise<RunningDaemon> {
+// Starts the daemon and returns at once, without waiting for it to serve.
+export function launchDaemon(root: string, args: readonly string[] = [], env: Record<string, string> = {}, nodeFlags: readonly string[] = []): RunningDaemon {
   const child = execa('node', [...nodeFlags, BIN, 'daemon', '--queue', root, ...args], {
     reject: false,
     env,
@@ -114,8 +167,14 @@ export async function startDaemon(root: string, args: readonly string[] = [], en
     }
     killJobGroups(root); // a SIGKILLed daemon leaves its jobs running: no test may
   });
-  await waitFor(() => output.includes('serving') || child.exitCode !== null, { timeout: 20_000, what: 'the daemon to start' });
-  if (child.exitCode !== null) throw new Error(`daemon exited at start: ${output}`);
+  return daemon;
+}
+
+export async function startDaemon(root: string, args: readonly string[] = [], env: Record<string, string> = {}, nodeFlags: readonly string[] = []): Promise<RunningDaemon> {
+  const daemon = launchDaemon(root, args, env, nodeFlags);
+  const child = daemon.process;
+  await waitFor(() => daemon.output().includes('serving') || child.exitCode !== null, { timeout: 20_000, what: 'the daemon to start' });
+  if (child.exitCode !== null) throw new Error(`daemon exited at start: ${daemon.output()}`);
   return daemon;
 }
 

@@ -1,15 +1,17 @@
 // The daemon command's body: loaded only when the daemon starts.
+import { ExitCode } from '../../core/errors.js';
 import { shellQuote } from '../../core/job-schema.js';
 import { DEFAULT_SETTINGS, type DaemonSettings } from '../../daemon/context.js';
-import { startDaemon } from '../../daemon/daemon.js';
+import { launchDaemon } from '../../daemon/daemon.js';
 import { layoutOf } from '../../queue/layout.js';
 import { PluginRegistry } from '../../plugins/registry.js';
 import { VERSION } from '../../version.js';
 import { registryOptions } from '../plugin-roots.js';
 import { resolveQueueRoot } from '../queue-root.js';
+import type { StopSignals } from '../stop-signals.js';
 import type { DaemonFlags } from './daemon.js';
 
-export async function runDaemonCommand(queue: string | undefined, flags: DaemonFlags): Promise<void> {
+export async function runDaemonCommand(queue: string | undefined, flags: DaemonFlags, signals: StopSignals): Promise<void> {
   const layout = layoutOf(resolveQueueRoot(queue, process.env));
   const settings: DaemonSettings = Object.freeze({
     ...DEFAULT_SETTINGS,
@@ -26,9 +28,13 @@ export async function runDaemonCommand(queue: string | undefined, flags: DaemonF
     maxLogBytes: flags.maxLog,
     maxDaemonLogBytes: flags.maxDaemonLog,
   });
+  if (signals.count > 0) {
+    process.stdout.write('mcpq: stopped before the daemon started\n');
+    return;
+  }
   const plugins = new PluginRegistry(registryOptions(layout, flags.plugins, process.env));
   const scanning = plugins.scan(); // found now, and looked at again whenever a job names one
-  const daemon = await startDaemon({
+  const daemon = launchDaemon({
     layout,
     settings,
     version: VERSION,
@@ -37,30 +43,33 @@ export async function runDaemonCommand(queue: string | undefined, flags: DaemonF
     pluginParallel: plugins.isParallel,
     ...(flags.verbose ? { echoLog: process.stderr } : {}),
   });
-  const found = await scanning;
-  // With --queue, the commands the banner suggests need it too.
-  const mcpq = queue === undefined ? 'mcpq' : `mcpq -q ${shellQuote(layout.root)}`;
-  process.stdout.write(
-    `mcpq ${VERSION}: daemon ${daemon.tag} (pid ${process.pid}) serving ${layout.root}, ${settings.concurrency} job(s) at a time\n` +
-      `  submit a job:  ${mcpq} submit -- echo hello   (or drop a .json/.sh file into ${layout.pending})\n` +
-      `  follow it:     ${mcpq} status   ·   log: ${layout.daemonLog}\n` +
-      `  plugins:       ${found.length === 0 ? `none yet (add folders to ${layout.plugins})` : found.map((p) => (p.status === 'ok' ? p.name : `${p.name} (broken: ${mcpq} plugins ${p.name})`)).join(', ')}\n`,
-  );
-  let signals = 0;
-  const onSignal = (signal: NodeJS.Signals): void => {
-    signals += 1;
-    if (signals === 1) {
+  // From here a stop is the daemon's orderly one, whatever its start is doing: jobs may
+  // run before the plugin scan ends, and recovery may be stopping a dead daemon's jobs.
+  signals.onStop((signal, count) => {
+    if (count === 1) {
       process.stdout.write(`mcpq: ${signal}: finishing running jobs (up to ${flags.grace}s), then exiting; send it again to stop them now\n`);
       void daemon.stop();
     } else {
       void daemon.stop({ now: true });
     }
-  };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
-  process.on('SIGHUP', () => undefined); // a closed terminal is not a reason to drop jobs
+  });
+  await daemon.started;
+  const found = await Promise.race([scanning, daemon.stopped.then(() => undefined)]);
+  if (found !== undefined && signals.count === 0) {
+    // With --queue, the commands the banner suggests need it too.
+    const mcpq = queue === undefined ? 'mcpq' : `mcpq -q ${shellQuote(layout.root)}`;
+    process.stdout.write(
+      `mcpq ${VERSION}: daemon ${daemon.tag} (pid ${process.pid}) serving ${layout.root}, ${settings.concurrency} job(s) at a time\n` +
+        `  submit a job:  ${mcpq} submit -- echo hello   (or drop a .json/.sh file into ${layout.pending})\n` +
+        `  follow it:     ${mcpq} status   ·   log: ${layout.daemonLog}\n` +
+        `  plugins:       ${found.length === 0 ? `none yet (add folders to ${layout.plugins})` : found.map((p) => (p.status === 'ok' ? p.name : `${p.name} (broken: ${mcpq} plugins ${p.name})`)).join(', ')}\n`,
+    );
+  }
   await daemon.stopped;
   process.stdout.write('mcpq: daemon stopped\n');
+  // Stopped, and nothing is left to save: a plugin's --help still being read (a stop
+  // during the plugin scan) must not keep the process alive until it answers.
+  process.exit(ExitCode.ok);
 }
 
 // Which service manager started us, if any: systemd sets INVOCATION_ID, launchd sets

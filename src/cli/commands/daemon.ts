@@ -3,6 +3,7 @@ import { Option, type Command } from 'commander';
 import { examples, queueFlag, queueOption } from '../program.js';
 import { integerAtLeast, seconds, secondsAtLeast } from '../parse-options.js';
 import { pluginsDirOption } from './plugins.js';
+import { catchStopSignals } from '../stop-signals.js';
 
 interface DaemonFlags {
   concurrency: number;
@@ -40,8 +41,9 @@ export function registerDaemon(program: Command): void {
     .addOption(pluginsDirOption())
     .option('-v, --verbose', 'also print the NDJSON log on stderr')
     .action(async (flags: DaemonFlags, cmd: Command) => {
+      const signals = catchStopSignals(); // before anything else: a stop may come at any moment
       const { runDaemonCommand } = await import('./daemon-run.js');
-      await runDaemonCommand(queueFlag(cmd), flags);
+      await runDaemonCommand(queueFlag(cmd), flags, signals);
     });
   examples(command, [
     'mcpq daemon                          serve ~/.mcpq/queue, one job at a time',

@@ -17,9 +17,12 @@ export function renderStatus(report: StatusReport): string {
   }
   const c = report.counts;
   lines.push(`queue    ${report.queue}${report.paused ? ` (paused since ${report.paused.paused_at} by ${report.paused.by}: mcpq resume)` : ''}`);
-  lines.push(`jobs     ${c.pending} pending · ${c.running} running · ${c.completed} completed · ${c.failed} failed`);
+  lines.push(`jobs     ${c.pending} pending · ${c.running} running · ${c.completed} completed · ${c.failed} failed${c.unrecorded > 0 ? ` · ${c.unrecorded} finished, record not written yet` : ''}`);
   for (const r of report.running) {
     lines.push(`running  ${r.id}  ${r.elapsed_ms === null ? 'starting' : formatDuration(r.elapsed_ms)}  (${r.source}, pid ${r.pid ?? '-'} on ${r.host})`);
+  }
+  for (const u of report.unrecorded) {
+    lines.push(`finished ${u.id}  ${u.status}, but its record cannot be written yet (see daemon.log); daemon ${u.daemon} keeps trying`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -1,0 +1,51 @@
+// A full disk: nothing the daemon logs may take it down, and `mcpq submit` says what is
+// wrong in one line. Each test fills a small tmpfs of its own (root only).
+import { appendFileSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { IS_ROOT, mcpq, pidAlive, startDaemon, tmpfsQueue, waitFor, waitForRecord } from '../helpers/mcpq.js';
+
+// Pads daemon.log up to a 64 KiB boundary with one valid line, so that once the disk
+// is full the daemon's very next line needs a page the filesystem does not have.
+function padToBoundary(log: string): void {
+  const size = statSync(log).size;
+  const room = 65_536 - (size % 65_536);
+  const line = JSON.stringify({ pad: '' });
+  appendFileSync(log, `${JSON.stringify({ pad: 'x'.repeat(Math.max(0, room - line.length - 1)) })}\n`);
+}
+
+describe.skipIf(!IS_ROOT)('a full disk', () => {
+  it('does not stop the daemon when daemon.log cannot be written: it says so once, and writes the lines kept once there is room', async () => {
+    const q = tmpfsQueue('4m');
+    const daemon = await startDaemon(q.root);
+    q.drop('before.json', JSON.stringify({ command: 'true' }));
+    await waitForRecord(q, 'before');
+    await waitFor(() => readFileSync(q.path('daemon.log'), 'utf8').includes('"finish"'), { what: 'the log to be written' });
+    // A job made while there is room, moved in once the disk is full (a rename needs none).
+    mkdirSync(q.path('..', 'spare'));
+    writeFileSync(q.path('..', 'spare', 'late.json'), JSON.stringify({ command: 'true' }));
+    padToBoundary(q.path('daemon.log'));
+    q.fill();
+    renameSync(q.path('..', 'spare', 'late.json'), q.path('pending', 'late.json'));
+    await waitFor(() => daemon.output().includes('cannot write') || !pidAlive(daemon.pid), { what: 'the daemon to notice' });
+    expect(pidAlive(daemon.pid)).toBe(true);
+    expect(daemon.output()).toMatch(/mcpq: cannot write \S+daemon\.log \(ENOSPC/);
+    q.unfill();
+    const log = await waitFor(() => {
+      const text = readFileSync(q.path('daemon.log'), 'utf8');
+      return text.includes('"log_recovered"') && text;
+    }, { what: 'the log to recover' });
+    expect(log).toMatch(/"source":"late\.json"|"id":"late"/); // what happened meanwhile was kept
+    expect(daemon.output().match(/cannot write \S+daemon\.log/g)).toHaveLength(1);
+    expect(await daemon.stop()).toBe(0);
+  });
+
+  it('makes `mcpq submit` fail in one line, leaving no temporary file', async () => {
+    const q = tmpfsQueue('4m');
+    await mcpq(['status', '--queue', q.root]); // the queue's folders exist
+    q.fill();
+    const result = await mcpq(['submit', '--queue', q.root, '--', 'true']);
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr).toBe('mcpq: cannot write the job: no space left on device (ENOSPC)\n');
+    expect(readdirSync(q.path('pending'))).toEqual([]);
+  });
+});
