@@ -29,14 +29,14 @@ describe('several daemons on one queue', () => {
 });
 
 describe('bursts', () => {
-  it('1,000 files dropped at once all run', async () => {
+  it('500 files dropped at once all run', async () => {
     const q = tempQueue();
     await startDaemon(q.root, ['--concurrency', '4']);
     const staging = join(q.dir, 'staging');
     mkdirSync(staging);
-    for (let i = 0; i < 1000; i += 1) writeFileSync(join(staging, `b${i}.json`), '{"command": "true", "args": []}');
-    for (let i = 0; i < 1000; i += 1) renameSync(join(staging, `b${i}.json`), q.path('pending', `b${i}.json`));
-    await waitFor(() => q.files('completed').length === 1000, { timeout: 120_000, what: '1,000 records' });
+    for (let i = 0; i < 500; i += 1) writeFileSync(join(staging, `b${i}.json`), '{"command": "true", "args": []}');
+    for (let i = 0; i < 500; i += 1) renameSync(join(staging, `b${i}.json`), q.path('pending', `b${i}.json`));
+    await waitFor(() => q.files('completed').length === 500, { timeout: 120_000, what: '500 records' });
     expect(q.files('pending')).toEqual([]);
     expect(q.files('failed')).toEqual([]);
   }, 130_000); // its own deadline, on a loaded machine, not vitest's 60 s
