@@ -104,6 +104,11 @@ export function openLogFile(options: LogFileOptions): LogFile {
       options.onTrouble(`cannot rotate ${options.path} (${errorMessage(error)}); it grows past its limit meanwhile`);
     }
     size = 0; // tried: not again before another maxBytes
+    try {
+      fd ??= openAppend(options.path); // daemon.log is there at once, even if nothing follows
+    } catch {
+      // the next write opens it, or says why it cannot
+    }
   };
 
   return {
