@@ -167,9 +167,11 @@ export async function followOutput(
         if (slice.source === 'log') fromLog.add(stream);
         // The record's copy stands in only for a log that never existed.
         if (slice.source === 'log' || (slice.source === 'record' && !fromLog.has(stream))) {
+          // Whose text this is, settled before it is shown: a reader that acts on it
+          // (a retry, a stop) must not make a later attempt look like its writer.
+          if (slice.text !== '' && shown.get(stream) === undefined) shown.set(stream, attemptBefore ?? (await attemptOf(layout, id)));
           if (slice.text !== '') onData(stream, slice.text);
           offsets.set(stream, slice.next_offset);
-          if (slice.text !== '' && shown.get(stream) === undefined) shown.set(stream, attemptBefore ?? (await attemptOf(layout, id)));
         }
       }
       if (record !== undefined) return record;
