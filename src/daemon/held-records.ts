@@ -1,14 +1,13 @@
 // Records of finished jobs that could not be written yet (a full disk, a read-only
-// folder, an I/O error). Each is tried again with backoff (FIRST_RETRY_MS doubling up
-// to MAX_RETRY_MS, and at once for all when one succeeds) until it is written. A job's
+// folder, an I/O error). Each is tried again with backoff (retry-delay.ts,
+// and at once for all when one succeeds) until it is written. A job's
 // failure is logged once, and again only if the reason changes. The record is also
 // kept in the job's claim (job-lifecycle.ts), so a daemon that stops meanwhile leaves
 // it for the next one to write (recovery.ts) instead of running the job again.
 import { errnoCode, errorMessage } from '../core/errors.js';
 import type { DaemonContext } from './context.js';
+import { FIRST_RETRY_MS, nextRetryMs } from './retry-delay.js';
 
-const FIRST_RETRY_MS = 250;
-const MAX_RETRY_MS = 10_000;
 
 interface Held {
   readonly id: string;
@@ -78,7 +77,7 @@ export class HeldRecords {
           held.reason = reason;
         }
       }
-      this.#delayMs = failed ? Math.min(MAX_RETRY_MS, this.#delayMs * 2) : FIRST_RETRY_MS;
+      this.#delayMs = failed ? nextRetryMs(this.#delayMs) : FIRST_RETRY_MS;
     })().finally(() => {
       this.#trying = undefined;
     });

@@ -12,11 +12,10 @@
 import { closeSync, mkdirSync, openSync, renameSync, statSync, write } from 'node:fs';
 import { dirname } from 'node:path';
 import { errnoCode, errorMessage } from '../core/errors.js';
+import { nextRetryMs } from './retry-delay.js';
 
 const FLUSH_DELAY_MS = 100;
 const MAX_HELD_BYTES = 1024 * 1024;
-const FIRST_RETRY_MS = 250;
-const MAX_RETRY_MS = 10_000;
 
 export interface LogFileOptions {
   readonly path: string;
@@ -58,7 +57,7 @@ export function openLogFile(options: LogFileOptions): LogFile {
 
   const fail = (error: unknown): void => {
     if (retryMs === 0) options.onTrouble(`cannot write ${options.path} (${errorMessage(error)}); log lines are kept in memory (up to ${MAX_HELD_BYTES / 1024} KiB) and written once it can be`);
-    retryMs = Math.min(MAX_RETRY_MS, Math.max(FIRST_RETRY_MS, retryMs * 2));
+    retryMs = nextRetryMs(retryMs);
     settle(); // a drain waits for one try, not for the disk
     schedule();
   };
