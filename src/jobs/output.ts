@@ -124,14 +124,21 @@ export function lastLines(text: string, lines: number): string {
   return parts.slice(Math.max(0, parts.length - lines - trailing)).join('\n');
 }
 
+// What the caller has already shown of each stream: up to which byte, and which
+// attempt of the job wrote it (`attemptOf`, looked up before the read).
+export interface Shown {
+  readonly offsets: Partial<Record<LogStream, number>>;
+  readonly attempt: number | undefined;
+}
+
 export interface FollowOptions {
-  readonly from?: Partial<Record<LogStream, number>>; // byte offsets already shown
+  readonly shown?: Shown; // default: nothing yet
   readonly pollMs?: number;
   readonly signal?: AbortSignal;
 }
 
 // Calls `onData` with each stream's bytes as the job writes them, until the job has
-// its record; resolves with the record. Starts at `from` (default: the beginning).
+// its record; resolves with the record. Goes on from what was `shown`.
 export async function followOutput(
   layout: QueueLayout,
   id: string,
@@ -139,11 +146,11 @@ export async function followOutput(
   onData: (stream: LogStream, text: string) => void,
   options: FollowOptions = {},
 ): Promise<JobRecord | undefined> {
-  const offsets = new Map(streams.map((s) => [s, options.from?.[s] ?? 0]));
+  const offsets = new Map(streams.map((s) => [s, options.shown?.offsets[s] ?? 0]));
   const fromLog = new Set<LogStream>();
-  // Which attempt of the job wrote what each stream has shown, when known.
-  const first = await attemptOf(layout, id);
-  const shown = new Map<LogStream, number | undefined>(streams.map((s) => [s, first]));
+  // Which attempt of the job wrote what each stream has shown, when known. Not looked
+  // up here: a new attempt may have begun since the caller read what it showed.
+  const shown = new Map<LogStream, number | undefined>(streams.map((s) => [s, offsets.get(s)! > 0 ? options.shown?.attempt : undefined]));
   const wake = wakeOnChange([layout.logs, layout.completed, layout.failed]);
   try {
     for (;;) {
@@ -185,7 +192,7 @@ export async function followOutput(
 // The attempt of the job that runs now (its claim) or ran last (its record); none
 // while it waits in pending/. The record comes before the claim goes, so one of them
 // is there for a job that has started.
-async function attemptOf(layout: QueueLayout, id: string): Promise<number | undefined> {
+export async function attemptOf(layout: QueueLayout, id: string): Promise<number | undefined> {
   const claim = await readClaim(layout, id);
   if (claim !== undefined) return claim.attempt;
   const attempts = (await readRecordSafely(layout, id))?.result.attempts;

@@ -3,7 +3,7 @@
 import { ExitCode, McpqError } from '../../core/errors.js';
 import { exitCodeOf } from '../../core/outcome.js';
 import { locate } from '../../jobs/find.js';
-import { followOutput, readOutput, tailOutput } from '../../jobs/output.js';
+import { attemptOf, followOutput, readOutput, tailOutput } from '../../jobs/output.js';
 import type { LogStream, OutputSlice } from '../../jobs/types.js';
 import { layoutOf, type QueueLayout } from '../../queue/layout.js';
 import { resolveQueueRoot } from '../queue-root.js';
@@ -24,17 +24,20 @@ export async function runLogs(queue: string | undefined, ref: string, flags: Log
     process.stdout.write(`${JSON.stringify({ id: job.id, state: job.state, ...Object.fromEntries(slices.map((s) => [s.stream, s])) }, null, 2)}\n`);
     return ExitCode.ok;
   }
-  const from: Partial<Record<LogStream, number>> = {};
+  // Whose output this is, looked up before it is read: -f must know a new attempt's
+  // shorter log from a cut of the one it showed.
+  const attempt = flags.follow ? await attemptOf(layout, job.id) : undefined;
+  const offsets: Partial<Record<LogStream, number>> = {};
   for (const stream of streams) {
     const last = flags.tail === undefined ? await copyStream(layout, job.id, stream, out(stream)) : await tailOutput(layout, job.id, stream, flags.tail);
     if (flags.tail !== undefined) out(stream).write(last.text);
-    from[stream] = last.next_offset;
+    offsets[stream] = last.next_offset;
     if (last.source === 'record' && last.truncated) process.stderr.write(`mcpq: the log of ${job.id}'s ${stream} is gone; this is the end the record kept\n`);
     if (last.source === 'log' && last.truncated) process.stderr.write(`mcpq: ${job.id}'s ${stream} was cut at ${last.size} bytes (mcpq daemon --max-log); the record keeps its end: mcpq show --json ${job.id}\n`);
     if (!flags.follow && !last.finished && last.size === 0 && streams.length === 1) process.stderr.write(`mcpq: ${job.id} is ${job.state}; no ${stream} yet (mcpq logs -f follows it)\n`);
   }
   if (!flags.follow) return ExitCode.ok;
-  const record = await followOutput(layout, job.id, streams, (stream, text) => out(stream).write(text), { from });
+  const record = await followOutput(layout, job.id, streams, (stream, text) => out(stream).write(text), { shown: { offsets, attempt } });
   return record === undefined ? ExitCode.failure : exitCodeOf(record.result as { status: string });
 }
 

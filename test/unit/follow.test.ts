@@ -1,0 +1,40 @@
+// Following a job's output across its attempts, on files laid out as the daemon leaves
+// them: which attempt wrote what was shown decides whether a shorter log is a cut of
+// the same attempt (go on from its end) or a new attempt's (start over).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { followOutput } from '../../src/jobs/output.js';
+import { layoutOf, logPath, recordPath } from '../../src/queue/layout.js';
+import { tempQueue } from '../helpers/mcpq.js';
+
+function finishedQueue(attempts: number, stdout: string) {
+  const layout = layoutOf(tempQueue().root);
+  for (const dir of [layout.logs, layout.completed, layout.failed, layout.running]) mkdirSync(dir, { recursive: true });
+  writeFileSync(logPath(layout, 'job', 'out'), stdout);
+  writeFileSync(recordPath(layout, 'completed', 'job'), JSON.stringify({ id: 'job', result: { status: 'completed', returncode: 0, attempts, stdout, stdout_bytes: Buffer.byteLength(stdout) } }));
+  return layout;
+}
+
+async function follow(layout: ReturnType<typeof layoutOf>, shown: { offsets: { stdout?: number }; attempt: number | undefined }): Promise<string> {
+  let text = '';
+  await followOutput(layout, 'job', ['stdout'], (_stream, part) => (text += part), { shown, pollMs: 20 });
+  return text;
+}
+
+describe('followOutput', () => {
+  it('starts over when a later attempt than the one shown wrote the log, though it began before following did', async () => {
+    const layout = finishedQueue(2, 'two\n');
+    expect(await follow(layout, { offsets: { stdout: 25 }, attempt: 1 })).toBe('two\n');
+  });
+
+  it('goes on from the new end when the log shown was cut back by the daemon', async () => {
+    const layout = finishedQueue(1, 'tail\n');
+    expect(await follow(layout, { offsets: { stdout: 25 }, attempt: 1 })).toBe('');
+  });
+
+  it('shows everything from the start when nothing was shown, whatever the attempt', async () => {
+    const layout = finishedQueue(3, 'three\n');
+    expect(await follow(layout, { offsets: {}, attempt: 3 })).toBe('three\n');
+  });
+
+});
