@@ -6,7 +6,8 @@
 //   - otherwise the job was interrupted: stop what is left of its process group (same
 //     host and boot only, and only a group that is still the job's: pids are reused),
 //     then put it back with one more attempt counted, or record it `interrupted` once
-//     its attempts are used up.
+//     its attempts are used up, or `cancelled` if someone asked to cancel it
+//     (control/: mcpq cancel, which may also recover that one claim itself).
 // Every step may be done twice. The job file stays where the claim says, and the claim
 // stays, until the job is back in pending/ or recorded: a recovery cut short by its
 // own daemon's death leaves a dead daemon's claim (or, between the two renames, its
@@ -20,7 +21,9 @@ import { lstat, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errnoCode, errorMessage } from '../core/errors.js';
 import { loadJobFile, recordLinks } from '../core/job-file.js';
+import type { Outcome } from '../core/outcome.js';
 import { listRunning, reclaim, releaseClaim, unclaimedFiles, type Claim, type RunningListing } from '../queue/claims.js';
+import { readRequests, removeRequest } from '../queue/control.js';
 import { claimPath } from '../queue/layout.js';
 import { listGroupLocks, unlockGroup } from '../queue/group-lock.js';
 import { moveNoClobber, sameFile, unlinkIfExists } from '../queue/files.js';
@@ -34,6 +37,7 @@ import { groupExists, groupsOfJob, isJobGroup, stopGroup } from './process-group
 export interface RecoveryReport {
   readonly requeued: number;
   readonly interrupted: number;
+  readonly cancelled: number;
   readonly tidied: number;
 }
 
@@ -49,7 +53,7 @@ export async function deadOwners(ctx: DaemonContext): Promise<{ dead: Set<string
 
 export async function recover(ctx: DaemonContext): Promise<RecoveryReport> {
   const { alive, dead, fsNow } = await deadOwners(ctx);
-  const report = { requeued: 0, interrupted: 0, tidied: 0 };
+  const report = { requeued: 0, interrupted: 0, cancelled: 0, tidied: 0 };
   const listing = await listRunning(ctx.layout);
   for (const name of abandonedClaims(ctx, listing, alive, fsNow)) {
     try {
@@ -94,8 +98,17 @@ export async function recover(ctx: DaemonContext): Promise<RecoveryReport> {
   for (const tag of dead) {
     if (!holders.has(tag)) await unregisterDaemon(ctx.layout, tag);
   }
-  if (report.requeued + report.interrupted + report.tidied > 0) ctx.log.info({ event: 'recovered', ...report }, 'recovered claims of dead daemons');
+  if (report.requeued + report.interrupted + report.cancelled + report.tidied > 0) ctx.log.info({ event: 'recovered', ...report }, 'recovered claims of dead daemons');
   return report;
+}
+
+// Recovers the claim of job `id` now, if its owner is dead: how `mcpq cancel` (under a
+// lease of its own) cancels a job whose daemon is gone. Undefined when the job has no
+// such claim, or another daemon took it over first.
+export async function recoverJob(ctx: DaemonContext, id: string): Promise<keyof RecoveryReport | undefined> {
+  const { alive } = await deadOwners(ctx);
+  const claim = (await listRunning(ctx.layout)).claims.find((c) => c.id === id && !alive.has(c.tag));
+  return claim === undefined ? undefined : recoverClaim(ctx, claimPath(ctx.layout, id), claim);
 }
 
 // One claim, whoever holds it now.
@@ -230,32 +243,44 @@ async function recoverTaken(ctx: DaemonContext, claim: Claim, held: boolean, rel
   const retries = loaded.ok ? loaded.spec.retries : 0;
   const history = [...(((loaded.ok ? loaded.meta.history : undefined) ?? []) as AttemptSummary[])];
   const why = `daemon ${claim.host}/${claim.pid} stopped while the job ran`;
+  // A claim without started_at was never spawned: it goes back as it was.
+  const started = claim.started_at !== undefined;
+  const finish = async (outcome: Extract<Outcome, { status: 'interrupted' | 'cancelled' }>, attempts: number): Promise<void> => {
+    const rec = buildRecord(loaded.object ?? {}, outcome, {
+      id: claim.id,
+      source: claim.source,
+      host: ctx.host,
+      attempts,
+      earlierAttempts: history,
+      startedAt: claim.started_at ? new Date(claim.started_at) : undefined,
+      completedAt: new Date(),
+      stdout: undefined,
+      stderr: undefined,
+      extra: recordLinks(loaded.ok ? loaded.meta : undefined),
+    });
+    await writeRecord(ctx.layout, rec, ctx.settings.fsync);
+    await unlinkIfExists(jobPath);
+    await release();
+  };
+  // Someone cancelled the job while its daemon was gone (mcpq cancel waits for this):
+  // it is cancelled, not run again.
+  const cancel = (await readRequests(ctx.layout)).filter((r) => r.request.id === claim.id);
+  if (cancel.length > 0) {
+    await finish({ status: 'cancelled', returncode: null, error: `cancelled by ${cancel[0]!.request.by}; ${why}` }, started ? claim.attempt : claim.attempt - 1);
+    for (const { name } of cancel) await removeRequest(ctx.layout, name);
+    ctx.log.warn({ event: 'recover', id: claim.id, by: cancel[0]!.request.by }, 'cancelled an interrupted job, as requested');
+    return 'cancelled';
+  }
   const interruption = summarizeAttempt(claim.attempt, { status: 'interrupted', error: why }, claim.started_at, new Date());
   // An interruption is no fault of the job's: it always gets at least one more try.
   const attemptsAllowed = 1 + Math.max(retries, 1);
-  // A claim without started_at was never spawned: it goes back as it was.
-  const started = claim.started_at !== undefined;
   if (!started || claim.attempt < attemptsAllowed) {
     await requeue(ctx, claim, started ? { history: [...history, interruption] } : undefined, held);
     if (!held) await release();
     ctx.log.warn({ event: 'recover', id: claim.id, attempt: claim.attempt }, 'put back an interrupted job');
     return 'requeued';
   }
-  const rec = buildRecord(loaded.object ?? {}, { status: 'interrupted', error: `${why}, and its ${claim.attempt} attempts are used up` }, {
-    id: claim.id,
-    source: claim.source,
-    host: ctx.host,
-    attempts: claim.attempt,
-    earlierAttempts: history,
-    startedAt: claim.started_at ? new Date(claim.started_at) : undefined,
-    completedAt: new Date(),
-    stdout: undefined,
-    stderr: undefined,
-    extra: recordLinks(loaded.ok ? loaded.meta : undefined),
-  });
-  await writeRecord(ctx.layout, rec, ctx.settings.fsync);
-  await unlinkIfExists(jobPath);
-  await release();
+  await finish({ status: 'interrupted', error: `${why}, and its ${claim.attempt} attempts are used up` }, claim.attempt);
   return 'interrupted';
 }
 

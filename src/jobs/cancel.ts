@@ -15,7 +15,10 @@
 // through control/ (queue/control.ts); that daemon stops the job's process group
 // (SIGTERM, SIGKILL after its --kill-grace) and records it `cancelled` as usual.
 // `awaitCancelled` waits for that record, and cancels the job in pending/ if its
-// daemon died and recovery put it back there.
+// daemon died and recovery put it back there. If its daemon is dead and the job still
+// claimed, mcpq recovers that claim itself, as a daemon would (daemon/recovery.ts):
+// it stops what is left of the job, finds the request and records the job cancelled.
+// A daemon that recovers the claim first does the same.
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -23,11 +26,11 @@ import { ExitCode, McpqError } from '../core/errors.js';
 import { DEFAULT_TIMEOUT_SECONDS } from '../core/job-rules.js';
 import { loadJobFile, recordLinks } from '../core/job-file.js';
 import { redactJob } from '../core/redact.js';
-import { claim, releaseClaim, reserveId } from '../queue/claims.js';
+import { claim, readClaim, releaseClaim, reserveId } from '../queue/claims.js';
 import { requestCancel, removeRequest } from '../queue/control.js';
 import { moveNoClobber, unlinkIfExists } from '../queue/files.js';
 import { ensureQueue, type QueueLayout } from '../queue/layout.js';
-import { bootTime, registerDaemon, thisHost, unregisterDaemon } from '../queue/owner.js';
+import { bootTime, listDaemons, registerDaemon, thisHost, unregisterDaemon } from '../queue/owner.js';
 import { buildRecord, readRecord, writeRecord, type AttemptSummary, type JobRecord } from '../queue/records.js';
 import { VERSION } from '../version.js';
 import { locate, locateExact, type Located } from './find.js';
@@ -90,6 +93,10 @@ export async function awaitCancelled(layout: QueueLayout, id: string, request: s
         const cancelled = await cancelPending(layout, now.name, options.by);
         if (cancelled !== undefined) return finished(id, cancelled, 'pending');
       }
+      if (now?.state === 'running' && (await ownerIsGone(layout, id))) {
+        const cancelled = await cancelOrphan(layout, id);
+        if (cancelled !== undefined) return finished(id, cancelled, 'running');
+      }
       if (Date.now() >= deadline) {
         throw new McpqError(`job ${id} was not stopped within ${Math.round(options.timeoutMs / 1_000)}s`, ExitCode.failure, undefined, {
           cli: 'is the daemon that runs it alive? mcpq status tells',
@@ -108,18 +115,40 @@ function finished(id: string, record: JobRecord, was: 'pending' | 'running'): Ca
   return status === 'cancelled' ? { id, outcome: 'cancelled', was, record: redactJob(record) } : { id, outcome: 'already_finished', status };
 }
 
-// Claims pending/<name> under a lease of our own and records it cancelled. Undefined
-// when a daemon claimed it first.
-async function cancelPending(layout: QueueLayout, name: string, by: string): Promise<JobRecord | undefined> {
+// Whether the daemon holding job `id`'s claim is dead (a first look; recovery looks
+// again, with the filesystem's clock).
+async function ownerIsGone(layout: QueueLayout, id: string): Promise<boolean> {
+  const held = await readClaim(layout, id);
+  if (held === undefined) return false;
+  return !(await listDaemons(layout)).some((d) => d.info.tag === held.tag && d.alive);
+}
+
+// Recovers the dead daemon's claim of job `id` here, which finds the cancel request.
+// The recovery modules and the logger are loaded only for this.
+async function cancelOrphan(layout: QueueLayout, id: string): Promise<JobRecord | undefined> {
+  const [{ recoverJob }, { DEFAULT_SETTINGS }, { noPlugins }, { pino }] = await Promise.all([
+    import('../daemon/recovery.js'),
+    import('../daemon/context.js'),
+    import('../daemon/command.js'),
+    import('pino'),
+  ]);
+  return underOwnLease(layout, async (tag, host) => {
+    const ctx = { layout, settings: DEFAULT_SETTINGS, tag, host, log: pino({ enabled: false }), resolvePlugin: noPlugins, version: VERSION };
+    return (await recoverJob(ctx, id)) === 'cancelled' ? readRecord(layout, id) : undefined;
+  });
+}
+
+// Runs `act` under a short lease of our own in daemons/, so that a daemon's recovery
+// sees a live owner of the claims `act` makes, and takes them over if mcpq dies.
+async function underOwnLease<T>(layout: QueueLayout, act: (tag: string, host: string) => Promise<T>): Promise<T> {
   const tag = randomBytes(5).toString('hex');
   const host = thisHost();
-  const now = new Date();
   await registerDaemon(layout, {
     tag,
     host,
     pid: process.pid,
     boot_time: bootTime(),
-    started_at: now.toISOString(),
+    started_at: new Date().toISOString(),
     version: VERSION,
     concurrency: 0, // runs nothing: holds claims only while it cancels
     queue: layout.root,
@@ -127,6 +156,17 @@ async function cancelPending(layout: QueueLayout, name: string, by: string): Pro
     supervisor: 'mcpq cancel',
   });
   try {
+    return await act(tag, host);
+  } finally {
+    await unregisterDaemon(layout, tag);
+  }
+}
+
+// Claims pending/<name> under a lease of our own and records it cancelled. Undefined
+// when a daemon claimed it first.
+async function cancelPending(layout: QueueLayout, name: string, by: string): Promise<JobRecord | undefined> {
+  return underOwnLease(layout, async (tag, host) => {
+    const now = new Date();
     const file = claim(layout, name, tag, 1);
     if (file === undefined) return undefined;
     const path = join(layout.running, file);
@@ -156,7 +196,5 @@ async function cancelPending(layout: QueueLayout, name: string, by: string): Pro
     else await unlinkIfExists(path);
     await releaseClaim(layout, held.id);
     return record;
-  } finally {
-    await unregisterDaemon(layout, tag);
-  }
+  });
 }

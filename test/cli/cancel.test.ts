@@ -105,4 +105,50 @@ describe('mcpq cancel', () => {
     await waitFor(() => readdirSync(q.path('control')).length === 0, { what: 'the request to be removed' });
     writeFileSync(gate, '');
   });
+
+  it('cancels a running job whose daemon died: stops what is left of it and records it, with no daemon running', async () => {
+    const q = tempQueue();
+    const pids = join(q.dir, 'pids');
+    const runs = join(q.dir, 'runs');
+    const daemon = await startDaemon(q.root, DAEMON_FLAGS);
+    q.drop('orphan.json', JSON.stringify({ command: `echo run >> ${runs}; sleep 1000 & echo "$$ $!" > ${pids}; wait`, retries: 2 }));
+    await waitFor(() => existsSync(pids) && readFileSync(pids, 'utf8').includes(' '), { what: 'the job to start' });
+    const [shell, child] = readFileSync(pids, 'utf8').trim().split(' ').map(Number) as [number, number];
+    await daemon.stop('SIGKILL');
+    expect(pidAlive(shell)).toBe(true); // the job outlived its daemon
+
+    const result = await mcpq(['cancel', '-q', q.root, 'orphan']);
+    expect(result).toMatchObject({ exitCode: 0, stdout: 'orphan cancelled (was running)\n' });
+    expect(q.record('orphan')!.result).toMatchObject({ status: 'cancelled', attempts: 1, error: expect.stringMatching(/^cancelled by .+; daemon .+ stopped while the job ran$/) });
+    await waitFor(() => !pidAlive(shell) && !pidAlive(child), { what: `the job's processes ${shell} and ${child} to be gone` });
+    expect(q.files('running')).toEqual([]);
+    expect(q.files('pending')).toEqual([]);
+    expect(q.files('control')).toEqual([]);
+    // mcpq's own short lease is gone; the dead daemon's is the next daemon's to remove.
+    expect(q.files('daemons').map((n) => JSON.parse(readFileSync(q.path('daemons', n), 'utf8')).pid)).toEqual([daemon.pid]);
+
+    // A daemon started afterwards has nothing to run again.
+    const next = await startDaemon(q.root, DAEMON_FLAGS);
+    q.drop('after.json', JSON.stringify({ command: 'true', args: [] }));
+    await waitForRecord(q, 'after');
+    expect(readFileSync(runs, 'utf8')).toBe('run\n');
+    await next.stop();
+  });
+
+  it('a request left for a job whose daemon died is honoured by the next daemon: the job is cancelled, not run again', async () => {
+    const q = tempQueue();
+    const runs = join(q.dir, 'runs');
+    const daemon = await startDaemon(q.root, DAEMON_FLAGS);
+    q.drop('left.json', JSON.stringify({ command: `echo run >> ${runs}; sleep 1000`, retries: 2 }));
+    await waitFor(() => existsSync(runs), { what: 'the job to start' });
+    await daemon.stop('SIGKILL');
+    expect(await mcpq(['cancel', '-q', q.root, '--no-wait', 'left'])).toMatchObject({ exitCode: 0, stdout: 'left is being stopped by its daemon (mcpq wait left)\n' });
+
+    const next = await startDaemon(q.root, DAEMON_FLAGS);
+    expect((await waitForRecord(q, 'left')).result).toMatchObject({ status: 'cancelled', attempts: 1 });
+    expect(readFileSync(runs, 'utf8')).toBe('run\n');
+    expect(q.files('control')).toEqual([]);
+    await waitFor(() => /"event":"recover","id":"left".*cancelled an interrupted job/.test(readFileSync(q.path('daemon.log'), 'utf8')), { what: 'the recovery to be logged' });
+    await next.stop();
+  });
 });
