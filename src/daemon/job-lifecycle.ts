@@ -21,7 +21,7 @@ import { claim as claimFile, holdRecordInClaim, releaseClaim, reserveId, updateC
 import { exists, moveNoClobber, unlinkIfExists, writeAtomic } from '../queue/files.js';
 import { logPath } from '../queue/layout.js';
 import { bootTime } from '../queue/owner.js';
-import { buildRecord, summarizeAttempt, writeRecord, type AttemptSummary, type JobRecord, type StreamTail } from '../queue/records.js';
+import { buildRecord, keepOriginal, originalName, summarizeAttempt, writeRecord, type AttemptSummary, type JobRecord, type StreamTail } from '../queue/records.js';
 import { jsonOutput } from '../plugins/output.js';
 import { commandFor } from './command.js';
 import type { DaemonContext } from './context.js';
@@ -276,7 +276,6 @@ async function publish(ctx: DaemonContext, claim: Claim, rec: JobRecord, tidy: (
 
 // An invalid job: its original bytes move to failed/<id>.original, beside the record.
 async function finishInvalid(ctx: DaemonContext, claim: Claim, object: Readonly<Record<string, unknown>> | undefined, error: string): Promise<Settled> {
-  const original = `${claim.id}.original`;
   const rec = buildRecord(object ?? {}, { status: 'invalid', error }, {
     id: claim.id,
     source: claim.source,
@@ -287,10 +286,10 @@ async function finishInvalid(ctx: DaemonContext, claim: Claim, object: Readonly<
     completedAt: new Date(),
     stdout: undefined,
     stderr: undefined,
-    extra: { original_file: original },
+    extra: { original_file: originalName(claim.id) },
   });
   return publish(ctx, claim, rec, async () => {
-    await moveNoClobber(join(ctx.layout.running, claim.file), ctx.layout.failed, original);
+    await keepOriginal(ctx.layout, join(ctx.layout.running, claim.file), claim.id);
     await releaseClaim(ctx.layout, claim.id);
     ctx.log.warn({ event: 'invalid', id: claim.id, source: claim.source, error }, 'invalid job');
   });

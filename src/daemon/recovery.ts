@@ -29,7 +29,7 @@ import { listGroupLocks, unlockGroup } from '../queue/group-lock.js';
 import { moveNoClobber, sameFile, unlinkIfExists } from '../queue/files.js';
 import { claimedName, parseClaimedName, recoveringName } from '../queue/names.js';
 import { bootTime, filesystemNow, listDaemons, thisHost, unregisterDaemon } from '../queue/owner.js';
-import { buildRecord, readRecord, summarizeAttempt, writeRecord, type AttemptSummary } from '../queue/records.js';
+import { buildRecord, keepOriginal, readRecord, summarizeAttempt, writeRecord, type AttemptSummary } from '../queue/records.js';
 import type { DaemonContext } from './context.js';
 import { requeue } from './job-lifecycle.js';
 import { groupExists, groupsOfJob, isJobGroup, stopGroup } from './process-group.js';
@@ -222,7 +222,7 @@ async function recoverTaken(ctx: DaemonContext, claim: Claim, held: boolean, rel
   );
   if (record !== undefined) {
     if (present) {
-      if (record.result.status === 'invalid') await moveNoClobber(jobPath, ctx.layout.failed, `${claim.id}.original`);
+      if (record.result.status === 'invalid') await keepOriginal(ctx.layout, jobPath, claim.id);
       else await unlinkIfExists(jobPath);
     }
     await release();

@@ -28,10 +28,10 @@ import { loadJobFile, recordLinks } from '../core/job-file.js';
 import { redactJob } from '../core/redact.js';
 import { claim, readClaim, releaseClaim, reserveId } from '../queue/claims.js';
 import { requestCancel, removeRequest } from '../queue/control.js';
-import { moveNoClobber, unlinkIfExists } from '../queue/files.js';
+import { unlinkIfExists } from '../queue/files.js';
 import { ensureQueue, type QueueLayout } from '../queue/layout.js';
 import { bootTime, listDaemons, registerDaemon, thisHost, unregisterDaemon } from '../queue/owner.js';
-import { buildRecord, readRecord, writeRecord, type AttemptSummary, type JobRecord } from '../queue/records.js';
+import { buildRecord, keepOriginal, originalName, readRecord, writeRecord, type AttemptSummary, type JobRecord } from '../queue/records.js';
 import { VERSION } from '../version.js';
 import { locate, locateExact, type Located } from './find.js';
 import type { CancelResult } from './types.js';
@@ -173,7 +173,7 @@ async function cancelPending(layout: QueueLayout, name: string, by: string): Pro
     const loaded = loadJobFile(name, await readFile(path), { timeoutSeconds: DEFAULT_TIMEOUT_SECONDS, submittedAt: now.getTime() });
     const attempt = loaded.ok ? loaded.attempt : 1;
     const held = reserveId(layout, loaded.wantedId, { file, source: name, tag, host, pid: process.pid, boot_time: bootTime(), claimed_at: now.toISOString(), attempt });
-    const original = loaded.ok ? undefined : `${held.id}.original`;
+    const original = loaded.ok ? undefined : originalName(held.id);
     const record = buildRecord(
       loaded.object ?? {},
       { status: 'cancelled', returncode: null, error: `cancelled by ${by} before it started` },
@@ -192,7 +192,7 @@ async function cancelPending(layout: QueueLayout, name: string, by: string): Pro
     );
     await writeRecord(layout, record);
     // A file that was not a valid job keeps its bytes beside the record, as an invalid job would.
-    if (original !== undefined) await moveNoClobber(path, layout.failed, original);
+    if (original !== undefined) await keepOriginal(layout, path, held.id);
     else await unlinkIfExists(path);
     await releaseClaim(layout, held.id);
     return record;

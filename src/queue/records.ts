@@ -1,9 +1,10 @@
 // A finished job leaves exactly one record, completed/<id>.json or failed/<id>.json:
 // the submitted job object with `result` added (design.md section 3). Records are
 // written atomically and never overwritten (the id was reserved by the claim).
+import { chmod, lstat } from 'node:fs/promises';
 import { z } from 'zod';
 import type { Outcome } from '../core/outcome.js';
-import { writeAtomic, readIfExists } from './files.js';
+import { moveNoClobber, readIfExists, writeAtomic } from './files.js';
 import { recordPath, type QueueLayout } from './layout.js';
 
 export interface StreamTail {
@@ -80,6 +81,19 @@ export async function writeRecord(layout: QueueLayout, record: JobRecord, fsync 
   const path = recordPath(layout, state, String(record.result.id));
   await writeAtomic(path, `${JSON.stringify(record, null, 2)}\n`, fsync);
   return path;
+}
+
+// The original bytes of a job that was not valid: failed/<id>.original, beside its
+// record, and private like it (it keeps its inode, so its mode is set before the move).
+export function originalName(id: string): string {
+  return `${id}.original`;
+}
+
+export async function keepOriginal(layout: QueueLayout, jobPath: string, id: string): Promise<void> {
+  // Not through a symbolic link, nor on a file that is also the user's under another name.
+  const file = await lstat(jobPath);
+  if (file.isFile() && file.nlink === 1) await chmod(jobPath, 0o600);
+  await moveNoClobber(jobPath, layout.failed, originalName(id));
 }
 
 const recordFileSchema = z.looseObject({

@@ -1,7 +1,7 @@
 // Bad input never stops the daemon and never loses data: each bad file ends in
 // failed/ as `invalid`, with an error naming the problem and its original bytes kept.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { MAX_JOB_FILE_BYTES } from '../../src/daemon/small-file.js';
 import { mcpq, startDaemon, tempQueue, waitFor, waitForRecord } from '../helpers/mcpq.js';
@@ -32,6 +32,7 @@ describe('invalid job files', () => {
     // The record is written first, then the original moves beside it.
     await waitFor(() => existsSync(q.path('failed', `${id}.original`)), { what: 'the original file' });
     expect(readFileSync(q.path('failed', `${id}.original`))).toEqual(Buffer.from(content));
+    expect(statSync(q.path('failed', `${id}.original`)).mode & 0o777).toBe(0o600); // private, as records are
     // The daemon carries on: a good job after the bad one still runs.
     q.drop('good.json', JSON.stringify({ command: 'echo', args: ['still here'] }));
     expect((await waitForRecord(q, 'good')).result.stdout).toBe('still here\n');
