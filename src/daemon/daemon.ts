@@ -22,6 +22,7 @@ import { PendingIndex, type PendingEntry } from './pending-index.js';
 import { GroupLocks } from './group-locks.js';
 import { HeldRecords } from './held-records.js';
 import { deadOwners, recover } from './recovery.js';
+import { removeLeftoverTemps } from './leftover-temps.js';
 import { pickNext } from './scheduler.js';
 import { longTimeout, type LongTimer } from './timer.js';
 import { Dependencies } from './dependencies.js';
@@ -136,6 +137,7 @@ class Daemon implements StartingDaemon {
     await registerDaemon(layout, this.#info);
     this.#log.info({ event: 'daemon_start', tag: this.tag, queue: layout.root, concurrency: this.#settings.concurrency, version: this.#options.version }, 'daemon started');
     await recover(this.#ctx);
+    await removeLeftoverTemps(this.#ctx);
     if (this.#stopping) return;
     if (this.#settings.pollMs === undefined) {
       const onError = (error: unknown) => this.#log.error({ event: 'watch_error', error: errorMessage(error) }, 'cannot watch a queue folder; relying on rescans');
@@ -156,6 +158,7 @@ class Daemon implements StartingDaemon {
     this.#every(this.#settings.pollMs ?? this.#settings.rescanMs, () => this.#control!.scan());
     this.#every(this.#settings.pollMs ?? this.#settings.rescanMs, () => this.#rescanWhenDue());
     this.#pump();
+    removeLeftoverTemps(this.#ctx).catch((error: unknown) => this.#log.error({ event: 'background_error', error: errorMessage(error) }, 'could not look for leftover temporary files'));
   }
 
   get #log() {
