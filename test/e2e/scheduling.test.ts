@@ -169,6 +169,17 @@ describe('pipelines', () => {
     expect(report).toMatch(/\| 1 \| (NORTH|SOUTH|EAST|WEST) \| \d+\.\d\d \|/);
     expect(q.record(`${id}.validation`)!.result.stdout).toMatch(/^rows=(\d+) counted=\1\n$/);
   });
+
+  it('runs the retries example as it says, each time it is submitted', async () => {
+    const q = tempQueue();
+    await startDaemon(q.root, ['--concurrency', '2']);
+    const runs = await Promise.all([1, 2].map(() => mcpq(['submit', '-q', q.root, '--json', 'queue-example/with-retries.json'])));
+    for (const run of runs) {
+      const record = await waitForRecord(q, JSON.parse(run.stdout).id);
+      expect(record.result).toMatchObject({ status: 'completed', attempts: 3, stdout: 'attempt 3\n' });
+    }
+    expect(q.files('results')).toEqual([]);
+  });
 });
 
 describe('delays and groups', () => {
