@@ -23,6 +23,7 @@ import { GroupLocks } from './group-locks.js';
 import { HeldRecords } from './held-records.js';
 import { deadOwners, recover } from './recovery.js';
 import { removeLeftoverTemps } from './leftover-temps.js';
+import { nextRetryMs } from './retry-delay.js';
 import { pickNext } from './scheduler.js';
 import { longTimeout, type LongTimer } from './timer.js';
 import { Dependencies } from './dependencies.js';
@@ -84,6 +85,9 @@ class Daemon implements StartingDaemon {
   #stopping = false;
   #lastRescan = 0;
   #paused = false; // control/paused: claim nothing until it goes
+  // A claim failed for want of the system (a full disk): no claim is tried before
+  // `until`, backing off (retry-delay.ts); the streak is logged at its start and end.
+  #claimFault: { until: number; delayMs: number; since: number } | undefined;
   #pumping = false;
   #pumpAgain = false;
   #inFlight = new Set<Promise<unknown>>();
@@ -289,6 +293,10 @@ class Daemon implements StartingDaemon {
   }
 
   #fillSlots(): void {
+    if (this.#claimFault !== undefined && Date.now() < this.#claimFault.until) {
+      this.#scheduleWake(this.#claimFault.until);
+      return;
+    }
     while (!this.#stopping && !this.#paused && this.#running.size + this.#claiming.size < this.#settings.concurrency) {
       const pick = pickNext(this.#index.inOrder(), {
         now: Date.now(),
@@ -325,6 +333,7 @@ class Daemon implements StartingDaemon {
     try {
       return await claimAndRun(this.#ctx, name, {
         onStarted: (started) => {
+          this.#claimWorked();
           this.#claiming.delete(name);
           this.#running.set(started.id, { ...started, name, group });
           this.#control?.checkFor(started.id); // a cancel may have come before the start
@@ -349,10 +358,28 @@ class Daemon implements StartingDaemon {
 
   #settled(name: string, settled: Settled): void {
     this.#claiming.delete(name);
-    if (settled.kind !== 'lost-race') this.#running.delete(settled.id);
+    if (settled.kind === 'put-back') this.#claimFailed(name, settled.error);
+    else if (settled.kind !== 'lost-race') {
+      this.#claimWorked();
+      this.#running.delete(settled.id);
+    }
     if (settled.kind === 'recorded') this.#recorded(settled.id, settled.status);
     else if (settled.kind === 'held') this.#held.hold(settled.id, settled.status, settled.write, settled.error);
     this.#pump();
+  }
+
+  #claimFailed(name: string, error: unknown): void {
+    const delayMs = nextRetryMs(this.#claimFault?.delayMs ?? 0);
+    if (this.#claimFault === undefined) {
+      this.#log.error({ event: 'claim_error', source: name, error: errorMessage(error) }, 'could not claim a job: it is back in pending/, and claims are retried with backoff');
+    }
+    this.#claimFault = { until: Date.now() + delayMs, delayMs, since: this.#claimFault?.since ?? Date.now() };
+  }
+
+  #claimWorked(): void {
+    if (this.#claimFault === undefined) return;
+    this.#log.info({ event: 'claims_resumed', after_ms: Date.now() - this.#claimFault.since }, 'claims work again');
+    this.#claimFault = undefined;
   }
 
   #recorded(id: string, status: string): void {

@@ -50,6 +50,9 @@ export type Settled =
   // Finished, but its record cannot be written yet: `write` tries again (held-records.ts).
   | { readonly kind: 'held'; readonly id: string; readonly status: string; readonly error: unknown; readonly write: () => Promise<void> }
   | { readonly kind: 'requeued'; readonly id: string }
+  // Claimed, but its file could not be read or its id reserved (a full disk, EMFILE):
+  // it went back into pending/ as it was, never started.
+  | { readonly kind: 'put-back'; readonly name: string; readonly error: unknown }
   | { readonly kind: 'lost-race' };
 
 let claimSeq = 0;
@@ -57,6 +60,7 @@ let claimSeq = 0;
 export async function claimAndRun(ctx: DaemonContext, name: string, hooks: Hooks): Promise<Settled> {
   const claimed = await claimAndLoad(ctx, name);
   if (claimed === undefined) return { kind: 'lost-race' };
+  if ('putBack' in claimed) return claimed.putBack;
   const { claim, loaded, path } = claimed;
   if (!loaded.ok) return finishInvalid(ctx, claim, loaded.object, loaded.error);
   const command = await commandFor(loaded.spec.run, path, ctx.resolvePlugin);
@@ -74,6 +78,7 @@ export type Failure = { readonly kind: 'dependency'; readonly dependency: string
 export async function claimAndFail(ctx: DaemonContext, name: string, failure: Failure): Promise<Settled> {
   const claimed = await claimAndLoad(ctx, name);
   if (claimed === undefined) return { kind: 'lost-race' };
+  if ('putBack' in claimed) return claimed.putBack;
   const { claim, loaded } = claimed;
   if (failure.kind === 'invalid') return finishInvalid(ctx, claim, loaded.object, failure.error);
   const outcome: Outcome = { status: 'dependency_failed', dependency: failure.dependency, error: `dependency ${failure.dependency} did not complete` };
@@ -81,30 +86,36 @@ export async function claimAndFail(ctx: DaemonContext, name: string, failure: Fa
 }
 
 // Claims a pending file, reads it and reserves its id. Undefined when another daemon
-// claimed it first.
-async function claimAndLoad(ctx: DaemonContext, name: string): Promise<{ claim: Claim; loaded: LoadedJob; path: string } | undefined> {
+// claimed it first. A fault of the system meanwhile (a full disk, EMFILE, EIO) puts
+// the file back into pending/ as it was; should that fail too, recovery does it at
+// the next start (a claimed file without a claim).
+async function claimAndLoad(ctx: DaemonContext, name: string): Promise<{ claim: Claim; loaded: LoadedJob; path: string } | { putBack: Settled } | undefined> {
   const file = claimFile(ctx.layout, name, ctx.tag, (claimSeq += 1));
   if (file === undefined) return undefined;
   const path = join(ctx.layout.running, file);
-  const loaded = loadClaimed(name, path, ctx.settings.defaultTimeoutSeconds);
-  const attempt = loaded.ok ? loaded.attempt : 1;
-  const claim = reserveId(ctx.layout, loaded.wantedId, {
-    file,
-    source: name,
-    tag: ctx.tag,
-    host: ctx.host,
-    pid: process.pid,
-    boot_time: bootTime(),
-    claimed_at: new Date().toISOString(),
-    attempt,
-  });
-  ctx.log.info({ event: 'claim', id: claim.id, source: name, attempt }, 'claimed');
-  return { claim, loaded, path };
+  try {
+    const loaded = loadClaimed(name, path, ctx.settings.defaultTimeoutSeconds);
+    const attempt = loaded.ok ? loaded.attempt : 1;
+    const claim = reserveId(ctx.layout, loaded.wantedId, {
+      file,
+      source: name,
+      tag: ctx.tag,
+      host: ctx.host,
+      pid: process.pid,
+      boot_time: bootTime(),
+      claimed_at: new Date().toISOString(),
+      attempt,
+    });
+    ctx.log.info({ event: 'claim', id: claim.id, source: name, attempt }, 'claimed');
+    return { claim, loaded, path };
+  } catch (error) {
+    const back = await moveNoClobber(path, ctx.layout.pending, name);
+    return { putBack: { kind: 'put-back', name: back, error } };
+  }
 }
 
 // The claimed file as a job. One that cannot be read at all is an invalid job too,
-// with the reason as its error; a fault of the system (EMFILE, EIO) is thrown, and
-// the claim is left for recovery.
+// with the reason as its error; a fault of the system (EMFILE, EIO) is thrown.
 function loadClaimed(name: string, path: string, timeoutSeconds: number): LoadedJob {
   const read = readPendingBytes(path, false);
   if (read === undefined) return unreadableJob(name, 'no longer a regular file once claimed (a FIFO, a folder or a symbolic link to nothing)');

@@ -11,7 +11,7 @@
 // Claiming and reserving lie on the path from a job's arrival to its start, and are a
 // few metadata calls on small files: they run synchronously, since a promise's round
 // trip through the thread pool costs more than the call itself.
-import { closeSync, existsSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -73,7 +73,14 @@ export function reserveId(layout: QueueLayout, wanted: string, claimFields: Clai
       continue;
     }
     const claim: Claim = { id, ...claimFields };
-    writeClaim(fd, claim);
+    try {
+      writeClaim(fd, claim);
+    } catch (error) {
+      // Not left empty (a full disk): the id is free again. Should even this fail,
+      // recovery removes the empty claim at the next start.
+      rmSync(path, { force: true });
+      throw error;
+    }
     return claim;
   }
   throw new Error('unreachable: id candidates are endless');

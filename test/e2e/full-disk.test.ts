@@ -39,6 +39,28 @@ describe.skipIf(!IS_ROOT)('a full disk', () => {
     expect(await daemon.stop()).toBe(0);
   });
 
+  it('puts a job it cannot claim back in pending/, with no empty claim, and runs it once there is room', async () => {
+    const q = tmpfsQueue('4m');
+    const daemon = await startDaemon(q.root);
+    mkdirSync(q.path('..', 'spare'));
+    writeFileSync(q.path('..', 'spare', 'late.json'), JSON.stringify({ command: 'echo ran' }));
+    q.fill();
+    renameSync(q.path('..', 'spare', 'late.json'), q.path('pending', 'late.json')); // a rename needs no room
+    // Claimed, its id not reservable (the claim cannot be written), and put back.
+    await waitFor(() => daemon.output().includes('cannot write') || readFileSync(q.path('daemon.log'), 'utf8').includes('claim_error'), { what: 'the failed claim' });
+    await waitFor(() => readdirSync(q.path('running')).length === 0 && readdirSync(q.path('pending')).includes('late.json'), {
+      what: `late.json back in pending/ and nothing in running/ (running: ${readdirSync(q.path('running')).join(', ')})`,
+    });
+    q.unfill();
+    expect((await waitForRecord(q, 'late')).result).toMatchObject({ status: 'completed', stdout: 'ran\n' });
+    const log = await waitFor(() => {
+      const text = readFileSync(q.path('daemon.log'), 'utf8');
+      return text.includes('"claims_resumed"') && text;
+    }, { what: 'claims to be logged as resumed' });
+    expect(log.match(/"claim_error"/g)).toHaveLength(1); // once for the whole streak
+    expect(await daemon.stop()).toBe(0);
+  });
+
   it('makes `mcpq submit` fail in one line, leaving no temporary file', async () => {
     const q = tmpfsQueue('4m');
     await mcpq(['status', '--queue', q.root]); // the queue's folders exist
