@@ -80,6 +80,20 @@ describe('mcpq wait', () => {
     expect((await mcpq(['wait', '-q', q.root, 'missing'])).exitCode).toBe(4);
   });
 
+  it('prints (exit N) for every status, as the exit code table gives it, also when the job has no exit code of its own', async () => {
+    const q = tempQueue();
+    mkdirSync(q.path('pending'), { recursive: true });
+    q.drop('broken.json', JSON.stringify({ command: 'exit 3' }));
+    q.drop('child.json', JSON.stringify({ command: 'true', after: ['broken'] }));
+    q.drop('slow.json', JSON.stringify({ command: 'sleep 10', timeout: 0.3 }));
+    q.drop('bad.json', JSON.stringify({ command: 'true', timeout: 'soon' }));
+    const waiting = mcpq(['wait', '-q', q.root, 'broken', 'child', 'slow', 'bad']);
+    await startDaemon(q.root, DAEMON_FLAGS);
+    const result = await waiting;
+    expect(result.exitCode).toBe(3);
+    expect(result.stdout.split('\n').sort()).toEqual(['', 'bad invalid (exit 65)', 'broken failed (exit 3)', 'child dependency_failed (exit 1)', 'slow timeout (exit 124)']);
+  });
+
   it('--timeout gives up with exit 124, naming what has not finished, and still reports what has', async () => {
     const q = tempQueue();
     await startDaemon(q.root, DAEMON_FLAGS);

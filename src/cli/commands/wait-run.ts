@@ -26,9 +26,11 @@ export async function runWait(queue: string | undefined, refs: readonly string[]
   return exitOf(results);
 }
 
+// `(exit N)` is the code mcpq gives for that job (the README's table), also for a job
+// that has no exit code of its own (dependency_failed, invalid, killed by a signal).
 function lineOf(result: WaitResult | Unfinished, timeout: number | undefined): string {
   if (result.state === 'unfinished') return `not finished after ${timeout}s`;
-  return `${result.status}${result.returncode === null ? '' : ` (exit ${result.returncode})`}`;
+  return `${result.status} (exit ${result.exit_code})`;
 }
 
 export function exitOf(results: readonly { readonly exit_code: number }[]): number {
