@@ -1,8 +1,11 @@
 // What the scheduler needs to know of a pending file, read without validating it:
 // its id, priority, dependencies, delay and group. Validation (job-file.ts) happens
 // once, when the job is claimed, and fails an invalid job then; here a field of the
-// wrong type simply counts as absent. This keeps indexing a deep queue cheap
-// (JSON.parse only: 100,000 jobs take a fraction of the zod parse's time). Pure.
+// wrong type simply counts as absent. So does an `after` that is not a list of job
+// ids: the job is then claimed and failed with the schema's message, the one `mcpq
+// list` shows, rather than waiting on (or looking on disk for) ids no job can have.
+// This keeps indexing a deep queue cheap (JSON.parse only: 100,000 jobs take a
+// fraction of the zod parse's time). Pure.
 import { formatOf, parsePendingName } from '../queue/names.js';
 import { isSafeId } from './ids.js';
 import { META_KEY } from './job-file.js';
@@ -61,7 +64,7 @@ export function scheduleHints(name: string, bytes: Uint8Array, submittedAt: numb
     wantedId: id ?? stem,
     waitStable: false,
     priority: Number.isInteger(priority) ? (priority as number) : isPriorityName(priority) ? priorityValue(priority) : 0,
-    after: Array.isArray(job.after) ? job.after.filter((a): a is string => typeof a === 'string') : NONE,
+    after: Array.isArray(job.after) && job.after.every((a) => typeof a === 'string' && isSafeId(a)) ? (job.after as string[]) : NONE,
     notBefore: notBefore === undefined ? retryAt : retryAt === undefined ? notBefore : Math.max(notBefore, retryAt),
     group: group ?? plugin,
     plugin,

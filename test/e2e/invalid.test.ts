@@ -95,6 +95,19 @@ describe('invalid job files', () => {
     expect(await daemon.stop()).toBe(0);
   });
 
+  it.each([
+    ['a path', ['../x']],
+    ['a number beside an id', ['ghost', 5]],
+  ])('an `after` holding %s is failed with the error mcpq list shows for it', async (_, after) => {
+    const q = tempQueue();
+    q.drop('odd.json', JSON.stringify({ command: 'true', after }));
+    const listed = await mcpq(['list', '-q', q.root, '--json']);
+    const { waiting } = JSON.parse(listed.stdout).pending.find((p: { id: string }) => p.id === 'odd');
+    expect(waiting).toMatchObject({ reason: 'invalid', error: expect.stringMatching(/^after\.\d: /) });
+    await startDaemon(q.root, FAST);
+    expect((await waitForRecord(q, 'odd')).result).toMatchObject({ status: 'invalid', error: waiting.error });
+  });
+
   it('is not held up by a file it cannot read (a symbolic link loop): list says why, the daemon fails it and runs the rest', async () => {
     const q = tempQueue();
     q.drop('good.json', '{"command": "echo", "args": ["ran"]}');
