@@ -5,7 +5,7 @@
 // invalid (well-formed but wrong: fail at once). `_mcpq` holds the queue's own
 // bookkeeping on a job that was put back (attempt count, earlier attempts, id).
 import { z } from 'zod';
-import { formatOf, parsePendingName } from '../queue/names.js';
+import { JOB_FILE_KINDS, formatOf, parsePendingName } from '../queue/names.js';
 import { depthProblem, describeIssues, parseJobObject, scriptSpec, type JobDefaults, type JobSpec } from './job-schema.js';
 
 export const META_KEY = '_mcpq';
@@ -66,7 +66,7 @@ export function loadJobFile(name: string, bytes: Uint8Array, defaults: JobDefaul
   if (bytes.length === 0) return fail('empty file', true);
   const format = formatOf(name);
   if (format === 'unknown') {
-    return fail(`unknown job format "${name}": expected a .json job or a .sh/.txt shell script`, true);
+    return fail(`unknown job format "${name}": expected ${JOB_FILE_KINDS}`, true);
   }
   const text = decodeUtf8(bytes);
   if (text === undefined) return fail(`not a text file: ${format === 'json' ? 'JSON' : 'a script'} must be UTF-8 without NUL bytes`, true);

@@ -17,6 +17,9 @@ export function isIgnoredName(name: string): boolean {
 
 export type JobFormat = 'json' | 'script' | 'unknown';
 
+// What formatOf knows, in words for errors.
+export const JOB_FILE_KINDS = 'a .json job or a .sh/.txt shell script';
+
 export function formatOf(name: string): JobFormat {
   const ext = extname(name).toLowerCase();
   if (ext === '.json') return 'json';

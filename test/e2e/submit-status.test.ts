@@ -83,6 +83,32 @@ describe('mcpq submit', () => {
     expect(q.files('pending')).toEqual([]);
   });
 
+  it.each([
+    ['README.md', './README.md'],
+    ['./my notes.MD', "'./my notes.MD'"],
+  ])('refuses %s, a file that is no job, saying which files are and how to run it as a command', async (name, command) => {
+    const q = tempQueue();
+    writeFileSync(join(q.dir, name), '# notes\n');
+    const result = await mcpq(['submit', '-q', q.root, name], { cwd: q.dir });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toBe(`mcpq: ${name} is not a job file (mcpq takes a .json job or a .sh/.txt shell script); to run it as a command: mcpq submit -- ${command}\n`);
+    expect(q.files('pending')).toEqual([]);
+  });
+
+  it.each([
+    [['--', 'notes.md'], { command: 'notes.md', args: [] }],
+    [['notes.md', 'x'], { command: 'notes.md', args: ['x'] }],
+    [['deploy'], { command: 'deploy', args: [] }],
+    [['echo', 'hi'], { command: 'echo', args: ['hi'] }],
+    [['absent.md'], { command: 'absent.md', args: [] }],
+  ])('still queues %j as a command', async (words, job) => {
+    const q = tempQueue();
+    for (const name of ['notes.md', 'deploy']) writeFileSync(join(q.dir, name), '#!/bin/sh\n');
+    const result = await mcpq(['submit', '-q', q.root, ...words], { cwd: q.dir });
+    expect(result.exitCode).toBe(0);
+    expect(JSON.parse(readFileSync(q.path('pending', `${result.stdout.trim()}.json`), 'utf8'))).toMatchObject(job);
+  });
+
   it('refuses a job file the daemon would fail (nested too deep), and queues nothing', async () => {
     const q = tempQueue();
     const file = join(q.dir, 'deep.json');

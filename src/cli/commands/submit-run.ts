@@ -1,12 +1,13 @@
 // The submit command's body. `mcpq submit -- CMD` is the hot path: everything it
 // does not need (zod, plugins, pipelines, waiting) is imported only when used.
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { ExitCode, McpqError, errnoCode } from '../../core/errors.js';
 import { newJobId } from '../../core/ids.js';
 import { DEFAULT_TIMEOUT_SECONDS } from '../../core/job-rules.js';
 import { exitCodeOf } from '../../core/outcome.js';
 import { ensureQueue, layoutOf, logPath, type QueueLayout } from '../../queue/layout.js';
+import { JOB_FILE_KINDS, formatOf } from '../../queue/names.js';
 import type { JobRecord } from '../../queue/records.js';
 import { submit, whereIsId } from '../../queue/submit.js';
 import { fieldsFromFlags, hasJobFields } from '../job-flags.js';
@@ -59,8 +60,10 @@ export async function buildSubmission(words: readonly string[], flags: SubmitFla
     const { pluginJob } = await import('../plugin-job.js');
     return asJson({ ...(await pluginJob(flags.plugin, words, flags, findPlugin)), cwd: process.cwd(), ...fields }, now);
   }
-  const jobFile = !doubleDash && flags.shell === undefined && words.length === 1 && /\.(json|sh|txt)$/i.test(words[0]!) ? words[0]! : undefined;
-  if (jobFile !== undefined) return fromFile(jobFile, fields);
+  // One word and no --: a job file if its extension says so (FILE in the usage).
+  const single = !doubleDash && flags.shell === undefined && words.length === 1 ? words[0]! : undefined;
+  if (single !== undefined && formatOf(single) !== 'unknown') return fromFile(single, fields);
+  if (single !== undefined) await refuseOtherFile(single);
   if (flags.shell !== undefined && words.length > 0) throw new McpqError('give either --shell LINE or a command after --, not both', ExitCode.usage);
   if (flags.shell === undefined && words.length === 0) {
     throw new McpqError('nothing to run: give a command after --, --shell "LINE", or a job file', ExitCode.usage);
@@ -71,6 +74,16 @@ export async function buildSubmission(words: readonly string[], flags: SubmitFla
   // (test/unit/submit-flags.test.ts holds such jobs to the schema), so no zod here.
   const job: Record<string, unknown> = { ...base, cwd: process.cwd(), ...fields };
   return { id: flags.id ?? newJobId(), content: jobJson(job), extension: '.json', after: flags.after ?? [] };
+}
+
+// `mcpq submit README.md` means the file, but it is no job: refused, not queued as a
+// command named README.md that can only fail. A word without an extension (./deploy,
+// make) stays a command, as do names that are no file here.
+async function refuseOtherFile(word: string): Promise<void> {
+  if (extname(word) === '' || !(await stat(word).then((s) => s.isFile(), () => false))) return;
+  const { shellQuote } = await import('../../core/job-schema.js');
+  const path = word.includes('/') ? word : `./${word}`;
+  throw new McpqError(`${word} is not a job file (mcpq takes ${JOB_FILE_KINDS}); to run it as a command: mcpq submit -- ${shellQuote(path)}`, ExitCode.usage);
 }
 
 async function fromFile(path: string, fields: Record<string, unknown>): Promise<Built> {
