@@ -159,6 +159,25 @@ describe('pipelines', () => {
     expect((await mcpq(['show', '-q', q.root, pipeline])).stdout).toMatch(/5 stages, 3 completed · 1 failed · 1 dependency_failed/);
   });
 
+  it.each([
+    [['--timeout', '5'], '--timeout'],
+    [['--id', 'x'], '--id'],
+    [['--priority', 'high'], '--priority'],
+    [['--after', 'x'], '--after'],
+    [['--retries', '2'], '--retries'],
+    [['--env', 'A=1'], '--env'],
+    [['--cwd', '/tmp'], '--cwd'],
+    [['--wait', '--id', 'x', '-t', '5', '--json'], '--id, --timeout'],
+  ])('refuses a pipeline with the job flags %j, naming them, and queues nothing', async (flags, named) => {
+    const q = tempQueue();
+    const file = join(q.dir, 'p.json');
+    writeFileSync(file, JSON.stringify({ pipeline: 'p', stages: [{ name: 'a', command: 'true' }] }));
+    const result = await mcpq(['submit', '-q', q.root, ...flags, file]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toBe(`mcpq: ${named}: ${file} is a pipeline, whose stages each set their own; a pipeline takes only --wait, --json, --queue\n`);
+    expect(q.files('pending')).toEqual([]);
+  });
+
   it('runs the six-stage example pipeline, passing data from stage to stage', async () => {
     const q = tempQueue();
     await startDaemon(q.root);

@@ -20,7 +20,15 @@ export async function pipelineFileOf(path: string): Promise<{ path: string; valu
   }
 }
 
-export async function submitPipeline(layout: QueueLayout, file: { path: string; value: unknown }, flags: { wait?: boolean; json?: boolean }): Promise<number> {
+// The submit flags a pipeline takes; `given` names those on the command line. The job
+// flags (--timeout, --id, --after…) are refused: each stage sets its own fields.
+const PIPELINE_FLAGS: ReadonlySet<string> = new Set(['--wait', '--json', '--queue']);
+
+export async function submitPipeline(layout: QueueLayout, file: { path: string; value: unknown }, flags: { wait?: boolean; json?: boolean }, given: readonly string[]): Promise<number> {
+  const refused = given.filter((flag) => !PIPELINE_FLAGS.has(flag));
+  if (refused.length > 0) {
+    throw new McpqError(`${refused.join(', ')}: ${file.path} is a pipeline, whose stages each set their own; a pipeline takes only ${[...PIPELINE_FLAGS].join(', ')}`, ExitCode.usage);
+  }
   const name = (file.value as { pipeline?: unknown }).pipeline;
   const pipelineId = `${typeof name === 'string' ? name : 'pipeline'}-${newJobId(6)}`;
   const expanded = expandPipeline(file.value, pipelineId);

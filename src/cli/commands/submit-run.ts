@@ -18,13 +18,19 @@ import type { SubmitFlags } from './submit.js';
 
 type Built = { readonly id: string; readonly content: string; readonly extension: '.json' | '.sh' | '.txt'; readonly after: readonly string[] };
 
-export async function runSubmit(queue: string | undefined, words: readonly string[], flags: SubmitFlags, doubleDash: boolean): Promise<number> {
+// How the words came: after `--` or not, and the flags given by name (`--timeout`).
+export interface SubmitUsage {
+  readonly doubleDash: boolean;
+  readonly given: readonly string[];
+}
+
+export async function runSubmit(queue: string | undefined, words: readonly string[], flags: SubmitFlags, { doubleDash, given }: SubmitUsage): Promise<number> {
   const layout = layoutOf(resolveQueueRoot(queue, process.env));
   await ensureQueue(layout);
-  if (!doubleDash && words.length === 1 && /\.json$/i.test(words[0]!)) {
+  if (!doubleDash && words.length === 1 && formatOf(words[0]!) === 'json') {
     const { pipelineFileOf, submitPipeline } = await import('./submit-pipeline.js');
     const pipeline = await pipelineFileOf(words[0]!);
-    if (pipeline !== undefined) return submitPipeline(layout, pipeline, flags);
+    if (pipeline !== undefined) return submitPipeline(layout, pipeline, flags, given);
   }
   const built = await buildSubmission(words, flags, doubleDash, new Date(), findPluginNoting(layout));
   for (const dependency of built.after) {

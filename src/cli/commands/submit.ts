@@ -58,7 +58,9 @@ export function registerSubmit(program: Command): void {
         words = [words[0]!, ...operands, ...unknown];
         flags = cmd.opts<SubmitFlags>();
       }
-      process.exitCode = await runSubmit(queueFlag(cmd), words, flags, process.argv.includes('--'));
+      // By name, for an error that names the flags given (`--timeout`, not `timeout`).
+      const given = cmd.options.filter((o) => cmd.getOptionValueSource(o.attributeName()) === 'cli').map((o) => o.long ?? o.flags);
+      process.exitCode = await runSubmit(queueFlag(cmd), words, flags, { doubleDash: process.argv.includes('--'), given });
     });
   examples(command, [
     'mcpq submit -- echo "Hello, World!"          exec form: no shell involved',
