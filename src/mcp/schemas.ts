@@ -47,7 +47,7 @@ export const submitInput = z.strictObject({
   description: described('description', 'Free text shown in listings.'),
   timeout: described('timeout'),
   priority: described('priority'),
-  after: described('after'),
+  after: described('after', 'Ids of jobs in this queue (or unique prefixes of them, like git) that must complete successfully first.'),
   cwd: described('cwd', "Working directory of the job; a relative path is taken from the MCP server's working directory, which is also the default."),
   env: described('env'),
   retries: described('retries'),

@@ -97,14 +97,28 @@ describe('dependencies', () => {
     expect(q.record('child')!.result).toMatchObject({ status: 'dependency_failed', dependency: 'breaks', error: 'dependency breaks did not complete' });
   });
 
-  it('refuses an unknown dependency at submit time, and fails a dropped file naming it', async () => {
+  it('refuses an unknown dependency at submit time, as show refuses its id, and fails a dropped file naming it', async () => {
     const q = tempQueue();
     const cli = await mcpq(['submit', '-q', q.root, '--after', 'ghost', '--', 'true']);
-    expect(cli.exitCode).toBe(2);
-    expect(cli.stderr).toMatch(/--after ghost: no job with that id/);
+    expect(cli).toMatchObject({ exitCode: 4, stderr: `mcpq: no job "ghost" in ${q.root}; mcpq list shows the jobs\n` });
+    expect(await mcpq(['show', '-q', q.root, 'ghost'])).toMatchObject({ exitCode: cli.exitCode, stderr: cli.stderr });
+    expect(q.files('pending')).toEqual([]);
     await startDaemon(q.root, ['--settle', '300', '--rescan', '100']);
     q.drop('orphan.json', JSON.stringify({ command: 'true', after: ['ghost'] }));
     expect((await waitForRecord(q, 'orphan')).result).toMatchObject({ status: 'invalid', error: 'after: unknown job id "ghost"' });
+  });
+
+  it('takes a unique prefix in --after, as show does, and writes the full id; an ambiguous one is refused with show\'s error', async () => {
+    const q = tempQueue();
+    await mcpq(['submit', '-q', q.root, '--id', 'build-old', '--', 'true']);
+    await mcpq(['submit', '-q', q.root, '--id', 'build-new', '--', 'true']);
+    const dep = await mcpq(['submit', '-q', q.root, '--id', 'dep', '--after', 'build-o', '--after', 'build-new', '--', 'true']);
+    expect(dep.exitCode).toBe(0);
+    expect(JSON.parse(readFileSync(q.path('pending', 'dep.json'), 'utf8')).after).toEqual(['build-old', 'build-new']);
+    const ambiguous = await mcpq(['submit', '-q', q.root, '--after', 'build', '--', 'true']);
+    expect(ambiguous).toMatchObject({ exitCode: 4, stderr: 'mcpq: "build" matches 2 jobs: build-new (pending), build-old (pending); give more of the id\n' });
+    expect(await mcpq(['show', '-q', q.root, 'build'])).toMatchObject({ exitCode: ambiguous.exitCode, stderr: ambiguous.stderr });
+    expect(q.files('pending')).toEqual(['build-new.json', 'build-old.json', 'dep.json']);
   });
 
   it('fails jobs on a dependency cycle as invalid', async () => {

@@ -1,6 +1,6 @@
 // `mcpq mcp` through the official MCP client over stdio: the handshake, the tools'
 // schemas, and each tool against a real queue, with and without a real daemon.
-import { cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, startDaemon, tempQueue, waitFor, waitForRecord, type TempQueue } from '../helpers/mcpq.js';
@@ -113,13 +113,23 @@ describe('mcpq mcp: without a daemon', () => {
     expect(await fail('get_job', { id: 'nope' })).toMatch(/no job "nope" in .*; list_jobs shows the jobs$/);
     expect(await fail('submit_job', { command: 'x', priority: 'urgent' })).toMatch(/priority/);
     expect(await fail('submit_job', { args: ['no command'] })).toMatch(/command: is required/);
-    expect(await fail('submit_job', { command: 'true', after: ['missing'] })).toMatch(/after: no job "missing"/);
+    expect(await fail('submit_job', { command: 'true', after: ['missing'] })).toMatch(/no job "missing" in .*; list_jobs shows the jobs$/);
     await call('submit_job', { command: 'true', id: 'taken' });
     expect(await fail('submit_job', { command: 'true', id: 'taken' })).toMatch(/"taken" is already used \(pending\); choose another id$/);
     expect(await fail('retry_job', { id: 'taken' })).toMatch(/pending; only a finished job can be retried; cancel_job stops it$/);
     expect(await fail('list_plugins', { name: 'nope' })).toMatch(/no plugin named "nope"/);
     // The session survived all of that.
     expect((await call('queue_status')).counts.pending).toBe(1);
+  });
+
+  it('takes ids or unique prefixes in after, as get_job does, and writes the full ids', async () => {
+    const q = tempQueue();
+    const { call, fail } = await connect(q);
+    await call('submit_job', { command: 'true', id: 'build-old' });
+    await call('submit_job', { command: 'true', id: 'build-new' });
+    const { id } = await call('submit_job', { command: 'true', after: ['build-o', 'build-new'] });
+    expect(JSON.parse(readFileSync(q.path('pending', `${id}.json`), 'utf8')).after).toEqual(['build-old', 'build-new']);
+    expect(await fail('submit_job', { command: 'true', after: ['build'] })).toMatch(/"build" matches 2 jobs: build-new \(pending\), build-old \(pending\); give more of the id$/);
   });
 });
 

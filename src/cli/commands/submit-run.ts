@@ -32,10 +32,14 @@ export async function runSubmit(queue: string | undefined, words: readonly strin
     const pipeline = await pipelineFileOf(words[0]!);
     if (pipeline !== undefined) return submitPipeline(layout, pipeline, flags, given);
   }
-  const built = await buildSubmission(words, flags, doubleDash, new Date(), findPluginNoting(layout));
+  // --after takes an id or a unique prefix, as show, cancel and wait do (exit 4 when
+  // none or several jobs match); the job file gets the full ids.
+  const after = flags.after === undefined ? undefined : await (await import('../../jobs/find.js')).locateIds(layout, flags.after);
+  const built = await buildSubmission(words, after === undefined ? flags : { ...flags, after }, doubleDash, new Date(), findPluginNoting(layout));
+  // A job file's own `after` names whole ids, as in a file dropped into pending/.
   for (const dependency of built.after) {
     if ((await whereIsId(layout, dependency)) === undefined) {
-      throw new McpqError(`--after ${dependency}: no job with that id in this queue`, ExitCode.usage);
+      throw new McpqError(`after: no job "${dependency}" in this queue`, ExitCode.usage);
     }
   }
   const id = await submit(layout, built);

@@ -12,13 +12,13 @@ import { newJobId } from '../../core/ids.js';
 import { DEFAULT_TIMEOUT_SECONDS } from '../../core/job-rules.js';
 import { parseJobObject } from '../../core/job-schema.js';
 import { redactJob } from '../../core/redact.js';
-import { locateExact } from '../../jobs/find.js';
+import { locateExact, locateIds } from '../../jobs/find.js';
 import { waitForRecord, waitResultOf } from '../../jobs/wait.js';
 import type { JobState } from '../../jobs/types.js';
 import type { QueueLayout } from '../../queue/layout.js';
 import { listDaemons } from '../../queue/owner.js';
 import type { JobRecord } from '../../queue/records.js';
-import { submit, whereIsId } from '../../queue/submit.js';
+import { submit } from '../../queue/submit.js';
 import type { PluginRegistry } from '../../plugins/registry.js';
 import type { ArgValue } from '../../plugins/argv.js';
 import { submittedPluginArgs } from '../../plugins/submission.js';
@@ -53,9 +53,8 @@ export function registerSubmit(server: McpServer, context: McpContext): void {
       const job = await jobObject(fields, context);
       const parsed = parseJobObject(job, { timeoutSeconds: DEFAULT_TIMEOUT_SECONDS, submittedAt: Date.now() });
       if (!parsed.ok) throw new McpqError(`invalid job: ${parsed.error}`, ExitCode.usage);
-      for (const dependency of parsed.value.after) {
-        if ((await whereIsId(layout, dependency)) === undefined) throw new McpqError(`after: no job "${dependency}" in this queue (list_jobs shows the jobs)`, ExitCode.usage);
-      }
+      // Ids or unique prefixes, as for `mcpq submit --after`; the job file gets the full ids.
+      if (parsed.value.after.length > 0) job.after = await locateIds(layout, parsed.value.after);
       const id = await submit(layout, { id: parsed.value.requestedId ?? newJobId(), content: `${JSON.stringify(job, null, 2)}\n`, extension: '.json' });
       session.watch(id);
       const record = waitSeconds > 0 ? await waitWithProgress(layout, id, waitSeconds, request, session.signal) : undefined;
