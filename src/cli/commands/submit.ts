@@ -37,7 +37,7 @@ export function registerSubmit(program: Command): void {
     .addOption(new Option('-e, --env <KEY=VALUE>', 'environment variable (repeatable)').argParser(keyValue))
     .option('-d, --description <text>', 'shown in listings')
     .option('-p, --priority <p>', 'high, medium, low or an integer (higher runs first)')
-    .addOption(new Option('-a, --after <id>', 'run only after this job completed (repeatable)').argParser(jobIds))
+    .addOption(new Option('-a, --after <id>', 'run only after this job (its id or a unique prefix) completed (repeatable)').argParser(jobIds))
     .addOption(new Option('--retries <n>', 'extra attempts after a failure').argParser(integerAtLeast(0, MAX_RETRIES)))
     .addOption(new Option('--retry-delay <sec>', 'first delay between attempts (doubles)').argParser(seconds))
     .addOption(new Option('--delay <duration>', 'start no sooner than this from now (90s, 10m, 2h)').argParser(durationMs))
