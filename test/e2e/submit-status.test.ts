@@ -51,6 +51,16 @@ describe('mcpq submit', () => {
     expect(result).toMatchObject({ exitCode: 0, stdout });
   });
 
+  it('takes the flags after a JSON job file as its own, not as arguments of a command', async () => {
+    const q = tempQueue();
+    await startDaemon(q.root);
+    const file = join(q.dir, 'job.json');
+    writeFileSync(file, JSON.stringify({ command: 'echo', args: ['from json'] }));
+    const result = await mcpq(['submit', '-q', q.root, file, '--id', 'after-file', '--timeout', '9', '--wait']);
+    expect(result).toMatchObject({ exitCode: 0, stdout: 'from json\n' });
+    expect(q.record('after-file')).toMatchObject({ command: 'echo', timeout: 9 });
+  });
+
   it('sets cwd, env, id and timeout from flags', async () => {
     const q = tempQueue();
     await startDaemon(q.root);

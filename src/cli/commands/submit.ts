@@ -3,6 +3,7 @@ import { Option, type Command } from 'commander';
 import { examples, queueFlag, queueOption } from '../program.js';
 import { MAX_RETRIES } from '../../core/job-rules.js';
 import { collect, durationMs, integerAtLeast, jobId, jobIds, keyValue, nonEmpty, seconds } from '../parse-options.js';
+import { formatOf } from '../../queue/names.js';
 
 export interface SubmitFlags {
   shell?: string;
@@ -51,16 +52,18 @@ export function registerSubmit(program: Command): void {
     .passThroughOptions()
     .action(async (words: string[], flags: SubmitFlags, cmd: Command) => {
       const { runSubmit } = await import('./submit-run.js');
-      // `--plugin notes add --arg title=x --wait`: the options after the plugin's
-      // command are still mcpq's (passThroughOptions stopped at "add").
-      if (flags.plugin !== undefined && words.length > 1) {
+      // `--plugin notes add --arg title=x --wait`, `job.json --timeout 5`: the options
+      // after the plugin's command or a JSON job (which takes no arguments of its own)
+      // are still mcpq's (passThroughOptions stopped at "add", "job.json").
+      const doubleDash = process.argv.includes('--');
+      if ((flags.plugin !== undefined || (!doubleDash && formatOf(words[0] ?? '') === 'json')) && words.length > 1) {
         const { operands, unknown } = cmd.parseOptions(words.slice(1));
         words = [words[0]!, ...operands, ...unknown];
         flags = cmd.opts<SubmitFlags>();
       }
       // By name, for an error that names the flags given (`--timeout`, not `timeout`).
       const given = cmd.options.filter((o) => cmd.getOptionValueSource(o.attributeName()) === 'cli').map((o) => o.long ?? o.flags);
-      process.exitCode = await runSubmit(queueFlag(cmd), words, flags, { doubleDash: process.argv.includes('--'), given });
+      process.exitCode = await runSubmit(queueFlag(cmd), words, flags, { doubleDash, given });
     });
   examples(command, [
     'mcpq submit -- echo "Hello, World!"          exec form: no shell involved',
