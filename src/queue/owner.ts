@@ -5,7 +5,7 @@
 // the filesystem's own clock so that hosts with skewed clocks agree. A pid now used by
 // a process that started after the daemon registered (process-start.ts) is not alive.
 import { hostname, uptime } from 'node:os';
-import { readdir, readFile, stat, utimes } from 'node:fs/promises';
+import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { errnoCode } from '../core/errors.js';
@@ -47,9 +47,16 @@ export async function registerDaemon(layout: QueueLayout, info: DaemonInfo): Pro
   await writeAtomic(infoPath(layout, info.tag), `${JSON.stringify(info, null, 2)}\n`);
 }
 
+// Renews the lease by writing one byte of the file again as it is: the filesystem then
+// sets the mtime by its own clock (an NFS server's, the same for every host), where
+// utimes(now) would set this host's.
 export async function heartbeat(layout: QueueLayout, tag: string): Promise<void> {
-  const now = new Date();
-  await utimes(infoPath(layout, tag), now, now);
+  const handle = await open(infoPath(layout, tag), 'r+');
+  try {
+    await handle.write('{', 0); // the file is a JSON object
+  } finally {
+    await handle.close();
+  }
 }
 
 export async function unregisterDaemon(layout: QueueLayout, tag: string): Promise<void> {
