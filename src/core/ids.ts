@@ -11,6 +11,14 @@ export function isSafeId(id: string): boolean {
   return SAFE_ID.test(id) && !id.endsWith('.tmp') && !id.endsWith('.part');
 }
 
+// Whether an id can name a job's files (<id>.json, <id>.claim, logs/<id>.out) inside
+// their folders. Looser than a safe id: an id taken from a pending file's name may hold
+// spaces or accents, and it is written back into the job when the job is retried.
+export function isFileNameId(id: string): boolean {
+  return id !== '' && !id.startsWith('.') && !id.includes('/') && !id.includes('\0') && Buffer.byteLength(id) <= 128;
+}
+export const FILE_NAME_ID_RULE = 'a file name: not empty, not starting with ".", without "/", at most 128 bytes';
+
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz'; // Crockford base32, lower case
 
 export function newJobId(length = 10): string {

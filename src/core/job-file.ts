@@ -6,6 +6,7 @@
 // bookkeeping on a job that was put back (attempt count, earlier attempts, id).
 import { z } from 'zod';
 import { JOB_FILE_KINDS, formatOf, parsePendingName } from '../queue/names.js';
+import { FILE_NAME_ID_RULE, isFileNameId } from './ids.js';
 import { depthProblem, describeIssues, parseJobObject, scriptSpec, type JobDefaults, type JobSpec } from './job-schema.js';
 
 export const META_KEY = '_mcpq';
@@ -17,7 +18,9 @@ const attemptSummarySchema = z.looseObject({
 });
 
 export const queueMetaSchema = z.looseObject({
-  id: z.string().optional(),
+  // The job's id, kept when it goes back to pending/. It names the job's files, so a
+  // file that brings its own (any tool may write _mcpq) cannot name files elsewhere.
+  id: z.string().refine(isFileNameId, { error: `must be ${FILE_NAME_ID_RULE}` }).optional(),
   attempt: z.number().int().min(1).optional(),
   history: z.array(attemptSummarySchema).optional(),
   retry_at: z.number().optional(), // epoch ms

@@ -15,6 +15,8 @@ describe('invalid job files', () => {
     ['array.json', '["echo", "hi"]', /job: must be a JSON object, got an array/],
     ['nocommand.json', '{"description": "nothing to run"}', /command: is required/],
     ['badid.json', '{"task_id": "../escape", "command": "true"}', /task_id: must be a safe file name/],
+    ['badmeta.json', '{"command": "true", "_mcpq": {"id": "../../escape", "attempt": 2}}', /_mcpq: id: must be a file name/],
+    ['nodir.json', '{"command": "true", "_mcpq": {"id": "no/such"}}', /_mcpq: id: must be a file name/],
     ['unknown.yaml', 'command: echo hi\n', /unknown job format "unknown.yaml"/],
     ['empty.json', '', /empty file/],
     ['garbage.json', Buffer.from([0x00, 0xff, 0xfe, 0x13, 0x37, 0x00, 0x80]), /not a text file/],

@@ -62,6 +62,14 @@ describe('retries', () => {
     expect(rec.result.earlier_attempts).toMatchObject([{ attempt: 1, status: 'timeout' }]);
   });
 
+  it('keeps an id taken from a file name that is no safe id (spaces, accents) across a retry', async () => {
+    const q = tempQueue();
+    await startDaemon(q.root);
+    q.drop('nightly résumé.json', JSON.stringify({ command: 'exit 3', retries: 1, retry_delay: 0.1 }));
+    const rec = await waitForRecord(q, 'nightly résumé');
+    expect(rec.result).toMatchObject({ status: 'failed', returncode: 3, attempts: 2 });
+  });
+
   it('does not retry an invalid job', async () => {
     const q = tempQueue();
     await startDaemon(q.root);
