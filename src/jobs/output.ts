@@ -125,7 +125,8 @@ export function lastLines(text: string, lines: number): string {
 }
 
 // What the caller has already shown of each stream: up to which byte, and which
-// attempt of the job wrote it (`attemptOf`, looked up before the read).
+// attempt of the job wrote it (`attemptOf`, looked up before the read; undefined when
+// none had started, or the job waited in pending/ between two attempts).
 export interface Shown {
   readonly offsets: Partial<Record<LogStream, number>>;
   readonly attempt: number | undefined;
@@ -136,6 +137,10 @@ export interface FollowOptions {
   readonly pollMs?: number;
   readonly signal?: AbortSignal;
 }
+
+// Text shown while no attempt ran (the job waited in pending/, its log an earlier
+// attempt's): any attempt seen running later wrote its log anew.
+const NO_ATTEMPT = 0;
 
 // Calls `onData` with each stream's bytes as the job writes them, until the job has
 // its record; resolves with the record. Goes on from what was `shown`.
@@ -148,9 +153,9 @@ export async function followOutput(
 ): Promise<JobRecord | undefined> {
   const offsets = new Map(streams.map((s) => [s, options.shown?.offsets[s] ?? 0]));
   const fromLog = new Set<LogStream>();
-  // Which attempt of the job wrote what each stream has shown, when known. Not looked
-  // up here: a new attempt may have begun since the caller read what it showed.
-  const shown = new Map<LogStream, number | undefined>(streams.map((s) => [s, offsets.get(s)! > 0 ? options.shown?.attempt : undefined]));
+  // Which attempt of the job wrote what each stream has shown. Not looked up here: a
+  // new attempt may have begun since the caller read what it showed.
+  const shown = new Map<LogStream, number | undefined>(streams.map((s) => [s, offsets.get(s)! > 0 ? (options.shown?.attempt ?? NO_ATTEMPT) : undefined]));
   const wake = wakeOnChange([layout.logs, layout.completed, layout.failed]);
   try {
     for (;;) {
@@ -158,25 +163,27 @@ export async function followOutput(
       const record = await readRecordSafely(layout, id);
       for (const stream of streams) {
         let offset = offsets.get(stream)!;
-        const size = await stat(outputPath(layout, id, stream)).then((s) => s.size, () => undefined);
-        if (size !== undefined && size < offset) {
-          // Cut back to the daemon's cap (the job goes on; what was shown stays true):
-          // go on from the new end. Started over by a new attempt: from the beginning.
-          const attempt = await attemptOf(layout, id);
-          offset = attempt !== undefined && attempt === shown.get(stream) ? size : 0;
-          shown.set(stream, attempt);
+        // Whose output the log holds, looked up before the read: looked up after, it
+        // could be that of a new attempt begun meanwhile, whose log would then pass
+        // for the one shown. A new attempt starts its log over, however much it has
+        // written by now: from the beginning. A log shorter than what was shown of the
+        // same attempt was cut back to the daemon's cap (the job goes on; what was
+        // shown stays true): go on from the new end.
+        const writer = await attemptOf(layout, id);
+        if (shown.get(stream) !== undefined && writer !== undefined && writer !== shown.get(stream)) {
+          offset = 0;
+          shown.set(stream, writer);
+        } else {
+          const size = await stat(outputPath(layout, id, stream)).then((s) => s.size, () => undefined);
+          if (size !== undefined && size < offset) offset = size;
         }
-        // The attempt is looked up before the read: looked up after, it could be that
-        // of a new attempt begun meanwhile, and the new attempt's log would then pass
-        // for a cut of the old one's, and not be shown.
-        const attemptBefore = shown.get(stream) === undefined ? await attemptOf(layout, id) : undefined;
         const slice = await readOutput(layout, id, stream, { offset });
         if (slice.source === 'log') fromLog.add(stream);
         // The record's copy stands in only for a log that never existed.
         if (slice.source === 'log' || (slice.source === 'record' && !fromLog.has(stream))) {
           // Whose text this is, settled before it is shown: a reader that acts on it
           // (a retry, a stop) must not make a later attempt look like its writer.
-          if (slice.text !== '' && shown.get(stream) === undefined) shown.set(stream, attemptBefore ?? (await attemptOf(layout, id)));
+          if (slice.text !== '' && shown.get(stream) === undefined) shown.set(stream, writer ?? NO_ATTEMPT);
           if (slice.text !== '') onData(stream, slice.text);
           offsets.set(stream, slice.next_offset);
         }
@@ -189,12 +196,13 @@ export async function followOutput(
   }
 }
 
-// The attempt of the job that runs now (its claim) or ran last (its record); none
-// while it waits in pending/. The record comes before the claim goes, so one of them
-// is there for a job that has started.
+// The attempt whose output the logs hold: the one that runs now (its claim, once
+// started: its logs are opened then; until then they are the attempt's before) or
+// the last that ran (its record); none while the job waits in pending/. The record
+// comes before the claim goes, so one of them is there for a job that has started.
 export async function attemptOf(layout: QueueLayout, id: string): Promise<number | undefined> {
   const claim = await readClaim(layout, id);
-  if (claim !== undefined) return claim.attempt;
+  if (claim !== undefined) return claim.started_at !== undefined ? claim.attempt : claim.attempt > 1 ? claim.attempt - 1 : undefined;
   const attempts = (await readRecordSafely(layout, id))?.result.attempts;
   return typeof attempts === 'number' ? attempts : undefined;
 }

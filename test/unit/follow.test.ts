@@ -3,8 +3,8 @@
 // the same attempt (go on from its end) or a new attempt's (start over).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { followOutput } from '../../src/jobs/output.js';
-import { layoutOf, logPath, recordPath } from '../../src/queue/layout.js';
+import { attemptOf, followOutput } from '../../src/jobs/output.js';
+import { claimPath, layoutOf, logPath, recordPath } from '../../src/queue/layout.js';
 import { tempQueue } from '../helpers/mcpq.js';
 
 function finishedQueue(attempts: number, stdout: string) {
@@ -25,6 +25,21 @@ describe('followOutput', () => {
   it('starts over when a later attempt than the one shown wrote the log, though it began before following did', async () => {
     const layout = finishedQueue(2, 'two\n');
     expect(await follow(layout, { offsets: { stdout: 25 }, attempt: 1 })).toBe('two\n');
+  });
+
+  it('starts over when a later attempt wrote more than was shown of the one before', async () => {
+    const layout = finishedQueue(2, 'connecting...ok\nuploaded 5 files\n');
+    expect(await follow(layout, { offsets: { stdout: 20 }, attempt: 1 })).toBe('connecting...ok\nuploaded 5 files\n');
+  });
+
+  it("takes an attempt claimed but not started yet for the one before it: the logs are still that one's", async () => {
+    const layout = layoutOf(tempQueue().root);
+    mkdirSync(layout.running, { recursive: true });
+    const claim = { id: 'job', file: 'job.json@t-1', source: 'job.json', tag: 't', host: 'h', pid: 1, claimed_at: new Date().toISOString(), attempt: 2 };
+    writeFileSync(claimPath(layout, 'job'), JSON.stringify(claim));
+    expect(await attemptOf(layout, 'job')).toBe(1);
+    writeFileSync(claimPath(layout, 'job'), JSON.stringify({ ...claim, started_at: new Date().toISOString() }));
+    expect(await attemptOf(layout, 'job')).toBe(2);
   });
 
   it('goes on from the new end when the log shown was cut back by the daemon', async () => {
