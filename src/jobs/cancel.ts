@@ -26,9 +26,9 @@ import { ExitCode, McpqError } from '../core/errors.js';
 import { DEFAULT_TIMEOUT_SECONDS } from '../core/job-rules.js';
 import { loadJobFile, recordLinks } from '../core/job-file.js';
 import { redactJob } from '../core/redact.js';
-import { claim, readClaim, releaseClaim, reserveId } from '../queue/claims.js';
+import { claim, readClaim, releaseClaim, reserveId, type Claim } from '../queue/claims.js';
 import { requestCancel, removeRequest } from '../queue/control.js';
-import { unlinkIfExists } from '../queue/files.js';
+import { moveNoClobber, unlinkIfExists } from '../queue/files.js';
 import { ensureQueue, type QueueLayout } from '../queue/layout.js';
 import { bootTime, listDaemons, registerDaemon, thisHost, unregisterDaemon } from '../queue/owner.js';
 import { buildRecord, keepOriginal, originalName, readRecord, writeRecord, type AttemptSummary, type JobRecord } from '../queue/records.js';
@@ -163,34 +163,46 @@ async function underOwnLease<T>(layout: QueueLayout, act: (tag: string, host: st
 }
 
 // Claims pending/<name> under a lease of our own and records it cancelled. Undefined
-// when a daemon claimed it first.
+// when a daemon claimed it first. A fault of the system before the record is written
+// (a full disk, EMFILE) puts the job back into pending/ as it was, as a daemon does
+// with a job it cannot claim, and is thrown: the job was not cancelled.
 async function cancelPending(layout: QueueLayout, name: string, by: string): Promise<JobRecord | undefined> {
   return underOwnLease(layout, async (tag, host) => {
     const now = new Date();
     const file = claim(layout, name, tag, 1);
     if (file === undefined) return undefined;
     const path = join(layout.running, file);
-    const loaded = loadJobFile(name, await readFile(path), { timeoutSeconds: DEFAULT_TIMEOUT_SECONDS, submittedAt: now.getTime() });
-    const attempt = loaded.ok ? loaded.attempt : 1;
-    const held = reserveId(layout, loaded.wantedId, { file, source: name, tag, host, pid: process.pid, boot_time: bootTime(), claimed_at: now.toISOString(), attempt });
-    const original = loaded.ok ? undefined : originalName(held.id);
-    const record = buildRecord(
-      loaded.object ?? {},
-      { status: 'cancelled', returncode: null, error: `cancelled by ${by} before it started` },
-      {
-        id: held.id,
-        source: name,
-        host,
-        attempts: attempt - 1, // this attempt never started
-        earlierAttempts: (loaded.ok ? (loaded.meta.history ?? []) : []) as AttemptSummary[],
-        startedAt: undefined,
-        completedAt: new Date(),
-        stdout: undefined,
-        stderr: undefined,
-        extra: { ...recordLinks(loaded.ok ? loaded.meta : undefined), ...(original ? { original_file: original } : {}) },
-      },
-    );
-    await writeRecord(layout, record);
+    let held: Claim | undefined;
+    let record: JobRecord;
+    let original: string | undefined;
+    try {
+      const loaded = loadJobFile(name, await readFile(path), { timeoutSeconds: DEFAULT_TIMEOUT_SECONDS, submittedAt: now.getTime() });
+      const attempt = loaded.ok ? loaded.attempt : 1;
+      held = reserveId(layout, loaded.wantedId, { file, source: name, tag, host, pid: process.pid, boot_time: bootTime(), claimed_at: now.toISOString(), attempt });
+      original = loaded.ok ? undefined : originalName(held.id);
+      record = buildRecord(
+        loaded.object ?? {},
+        { status: 'cancelled', returncode: null, error: `cancelled by ${by} before it started` },
+        {
+          id: held.id,
+          source: name,
+          host,
+          attempts: attempt - 1, // this attempt never started
+          earlierAttempts: (loaded.ok ? (loaded.meta.history ?? []) : []) as AttemptSummary[],
+          startedAt: undefined,
+          completedAt: new Date(),
+          stdout: undefined,
+          stderr: undefined,
+          extra: { ...recordLinks(loaded.ok ? loaded.meta : undefined), ...(original ? { original_file: original } : {}) },
+        },
+      );
+      await writeRecord(layout, record);
+    } catch (error) {
+      // The claim goes first, as in a daemon's requeue: once the file is back, a daemon may claim it.
+      if (held !== undefined) await releaseClaim(layout, held.id);
+      await moveNoClobber(path, layout.pending, name);
+      throw error;
+    }
     // A file that was not a valid job keeps its bytes beside the record, as an invalid job would.
     if (original !== undefined) await keepOriginal(layout, path, held.id);
     else await unlinkIfExists(path);

@@ -1,6 +1,7 @@
 // A full disk: nothing the daemon logs may take it down, and `mcpq submit` says what is
 // wrong in one line. Each test fills a small tmpfs of its own (root only).
-import { appendFileSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { IS_ROOT, mcpq, pidAlive, startDaemon, tmpfsQueue, waitFor, waitForRecord } from '../helpers/mcpq.js';
 
@@ -59,6 +60,22 @@ describe.skipIf(!IS_ROOT)('a full disk', () => {
     }, { what: 'claims to be logged as resumed' });
     expect(log.match(/"claim_error"/g)).toHaveLength(1); // once for the whole streak
     expect(await daemon.stop()).toBe(0);
+  });
+
+  it('leaves a pending job in pending/ when `mcpq cancel` cannot record it, and says why in one line', async () => {
+    const q = tmpfsQueue('4m');
+    expect((await mcpq(['submit', '-q', q.root, '--id', 'victim', '--delay', '1h', '--', 'true'])).exitCode).toBe(0);
+    // Room for mcpq's short lease (one page), and none for the claim that follows it.
+    writeFileSync(join(q.dir, 'spare'), Buffer.alloc(4096));
+    q.fill();
+    unlinkSync(join(q.dir, 'spare'));
+    const result = await mcpq(['cancel', '-q', q.root, 'victim']);
+    expect(result).toMatchObject({ exitCode: 1, stdout: '', stderr: expect.stringMatching(/^mcpq: ENOSPC: no space left on device.*\n$/) });
+    expect(q.files('pending')).toEqual(['victim.json']);
+    expect(q.files('running')).toEqual([]);
+    expect(q.files('daemons')).toEqual([]);
+    q.unfill();
+    expect(await mcpq(['cancel', '-q', q.root, 'victim'])).toMatchObject({ exitCode: 0, stdout: 'victim cancelled (had not started)\n' });
   });
 
   it('makes `mcpq submit` fail in one line, leaving no temporary file', async () => {
