@@ -371,7 +371,7 @@ class Daemon implements StartingDaemon {
   #claimFailed(name: string, error: unknown): void {
     const delayMs = nextRetryMs(this.#claimFault?.delayMs ?? 0);
     if (this.#claimFault === undefined) {
-      this.#log.error({ event: 'claim_error', source: name, error: errorMessage(error) }, 'could not claim a job: it is back in pending/, and claims are retried with backoff');
+      this.#log.error({ event: 'claim_error', source: name, error: errorMessage(error) }, 'could not claim or start a job: it is back in pending/, and claims are retried with backoff');
     }
     this.#claimFault = { until: Date.now() + delayMs, delayMs, since: this.#claimFault?.since ?? Date.now() };
   }

@@ -25,7 +25,7 @@ import { buildRecord, keepOriginal, originalName, summarizeAttempt, writeRecord,
 import { jsonOutput } from '../plugins/output.js';
 import { commandFor } from './command.js';
 import type { DaemonContext } from './context.js';
-import { startJob, type RunResult, type RunningJob, type StopReason } from './runner.js';
+import { isSystemFault, startJob, type RunResult, type RunningJob, type StopReason } from './runner.js';
 import { readPendingBytes } from './indexer.js';
 import { makeDirs } from '../queue/make-dirs.js';
 
@@ -127,18 +127,27 @@ async function run(ctx: DaemonContext, claim: Claim, loaded: Extract<LoadedJob, 
   const { spec } = loaded;
   claim.started_at = new Date().toISOString();
   noteClaim(ctx, claim, 'the start');
-  const job = await startJob({
-    command,
-    cwd: spec.cwd,
-    env: { ...spec.env, MCPQ_JOB_ID: claim.id, MCPQ_QUEUE: ctx.layout.root },
-    timeoutMs: spec.timeoutMs,
-    killGraceMs: ctx.settings.killGraceMs,
-    stdoutLog: logPath(ctx.layout, claim.id, 'out'),
-    stderrLog: logPath(ctx.layout, claim.id, 'err'),
-    tailBytes: ctx.settings.tailBytes,
-    maxLogBytes: ctx.settings.maxLogBytes,
-    alone: hooks.alone(),
-  });
+  let job: RunningJob;
+  try {
+    job = await startJob({
+      command,
+      cwd: spec.cwd,
+      env: { ...spec.env, MCPQ_JOB_ID: claim.id, MCPQ_QUEUE: ctx.layout.root },
+      timeoutMs: spec.timeoutMs,
+      killGraceMs: ctx.settings.killGraceMs,
+      stdoutLog: logPath(ctx.layout, claim.id, 'out'),
+      stderrLog: logPath(ctx.layout, claim.id, 'err'),
+      tailBytes: ctx.settings.tailBytes,
+      maxLogBytes: ctx.settings.maxLogBytes,
+      alone: hooks.alone(),
+    });
+  } catch (error) {
+    if (!isSystemFault(error)) throw error;
+    // Not started for want of descriptors or room: back into pending/ as it was, its
+    // attempt not counted, and claims back off, as for a job that cannot be claimed.
+    await requeue(ctx, claim);
+    return { kind: 'put-back', name: claim.source, error };
+  }
   await noteStart(ctx, claim, job, spec.run, spec.env);
   hooks.onStarted({ id: claim.id, stop: job.stop });
   await job.exited;

@@ -3,6 +3,7 @@
 // it ended as an Outcome. A job ends when its main process exits; whatever it left
 // running in its group is stopped then, so a job never leaves a process behind, and
 // its logs are final once the group is gone.
+import { closeSync, openSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { execa, type ResultPromise, type StdoutStderrOption } from 'execa';
 import { errnoCode, errorMessage } from '../core/errors.js';
@@ -56,6 +57,15 @@ const DAEMON_ENV: Readonly<Record<string, string | undefined>> = Object.freeze({
 
 const EMPTY_TAIL: StreamTail = Object.freeze({ text: '', bytes: 0, truncated: false });
 
+// What the system lacks for a while (descriptors, room for the logs), not the job: a
+// start that fails for it throws, so that the job goes back to pending/ unstarted.
+const SYSTEM_FAULTS: ReadonlySet<string> = new Set(['EMFILE', 'ENFILE', 'ENOSPC', 'EDQUOT']);
+
+export function isSystemFault(error: unknown): boolean {
+  return SYSTEM_FAULTS.has(errnoCode(error) ?? '');
+}
+
+// Rejects with a system fault (isSystemFault) when the job cannot be started for now.
 export async function startJob(request: RunRequest): Promise<RunningJob> {
   const cwdProblem = await checkCwd(request.cwd);
   if (cwdProblem !== undefined) return notStarted(cwdProblem);
@@ -64,7 +74,14 @@ export async function startJob(request: RunRequest): Promise<RunningJob> {
   try {
     logs = await JobLogs.open({ stdout: request.stdoutLog, stderr: request.stderrLog }, request, request.alone);
   } catch (error) {
+    if (isSystemFault(error)) throw error;
     return notStarted(`could not start: cannot open its log: ${errorMessage(error)}`);
+  }
+  try {
+    checkSpawnDescriptors();
+  } catch (error) {
+    await logs.finish();
+    throw error;
   }
 
   const startedAt = new Date();
@@ -124,6 +141,21 @@ export async function startJob(request: RunRequest): Promise<RunningJob> {
 
   // A fault while ending shows in `done`; `exited` only says that the job is over.
   return { pid, exited: ended.then(() => undefined, () => undefined), done, stop };
+}
+
+// A spawn takes descriptors of its own: a pipe, and /dev/null as the job's stdin. When
+// there are none, Node's spawn fails in a way execa cannot report (it throws a
+// TypeError, and the child's 'error' event, left without a listener, ends the daemon),
+// so they are looked for first, and EMFILE is thrown here instead.
+const SPAWN_DESCRIPTORS = 3;
+
+function checkSpawnDescriptors(): void {
+  const fds: number[] = [];
+  try {
+    while (fds.length < SPAWN_DESCRIPTORS) fds.push(openSync('/dev/null', 'r'));
+  } finally {
+    for (const fd of fds) closeSync(fd);
+  }
 }
 
 // A descriptor goes to spawn as it is: no pipe, no stream in the daemon. execa's types
