@@ -61,6 +61,15 @@ describe('mcpq submit', () => {
     expect(q.record('after-file')).toMatchObject({ command: 'echo', timeout: 9 });
   });
 
+  it('refuses an unknown flag after a JSON job file, as before it, instead of queuing a command', async () => {
+    const q = tempQueue();
+    const file = join(q.dir, 'job.json');
+    writeFileSync(file, JSON.stringify({ command: 'echo', args: ['from json'] }));
+    const result = await mcpq(['submit', '-q', q.root, file, '--wiat']);
+    expect(result).toMatchObject({ exitCode: 2, stdout: '', stderr: expect.stringMatching(/^mcpq: unknown option '--wiat' \(Did you mean --wait\?\)\n/) });
+    expect(q.files('pending')).toEqual([]);
+  });
+
   it('sets cwd, env, id and timeout from flags', async () => {
     const q = tempQueue();
     await startDaemon(q.root);

@@ -56,8 +56,12 @@ export function registerSubmit(program: Command): void {
       // after the plugin's command or a JSON job (which takes no arguments of its own)
       // are still mcpq's (passThroughOptions stopped at "add", "job.json").
       const doubleDash = process.argv.includes('--');
-      if ((flags.plugin !== undefined || (!doubleDash && formatOf(words[0] ?? '') === 'json')) && words.length > 1) {
+      const jsonFile = !doubleDash && formatOf(words[0] ?? '') === 'json';
+      if ((flags.plugin !== undefined || jsonFile) && words.length > 1) {
         const { operands, unknown } = cmd.parseOptions(words.slice(1));
+        // A flag mcpq does not know is refused there as it is before the file (a typo
+        // would otherwise make the command 'job.json --wiat', which can only fail).
+        if (jsonFile && flags.plugin === undefined && unknown[0] !== undefined) refuseUnknownOption(cmd, unknown[0]);
         words = [words[0]!, ...operands, ...unknown];
         flags = cmd.opts<SubmitFlags>();
       }
@@ -73,4 +77,10 @@ export function registerSubmit(program: Command): void {
     'mcpq submit --id nightly --env API_TOKEN=$T -- ./sync.sh',
     'mcpq submit --plugin notes add --arg title="Call Bob" --arg tag=work   a plugin command',
   ]);
+}
+
+// commander's own refusal of an unknown flag (with its "Did you mean"), which its types
+// do not declare.
+function refuseUnknownOption(cmd: Command, flag: string): never {
+  return (cmd as unknown as { unknownOption(flag: string): never }).unknownOption(flag);
 }
