@@ -40,7 +40,7 @@ const MAX_STEM_BYTES = 128; // as for ids (core/ids.ts), in bytes: names may be 
 export function parsePendingName(name: string): PendingName {
   const ext = extname(name);
   const base = ext === '' ? name : name.slice(0, -ext.length);
-  const marker = /^(.*)~(\d+)$/.exec(base);
+  const marker = /^(.+)~(\d+)$/.exec(base); // never an empty stem (an empty id)
   const stem = marker ? marker[1]! : base;
   return { stem: Buffer.byteLength(stem) <= MAX_STEM_BYTES ? stem : shortened(stem), attempt: marker ? Number(marker[2]) : undefined };
 }

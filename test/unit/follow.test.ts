@@ -32,13 +32,16 @@ describe('followOutput', () => {
     expect(await follow(layout, { offsets: { stdout: 20 }, attempt: 1 })).toBe('connecting...ok\nuploaded 5 files\n');
   });
 
-  it("takes an attempt claimed but not started yet for the one before it: the logs are still that one's", async () => {
+  it("takes an attempt whose process group is not noted yet for the one before it: its logs may not be opened anew yet", async () => {
     const layout = layoutOf(tempQueue().root);
     mkdirSync(layout.running, { recursive: true });
     const claim = { id: 'job', file: 'job.json@t-1', source: 'job.json', tag: 't', host: 'h', pid: 1, claimed_at: new Date().toISOString(), attempt: 2 };
     writeFileSync(claimPath(layout, 'job'), JSON.stringify(claim));
     expect(await attemptOf(layout, 'job')).toBe(1);
+    // started_at is noted before the logs are opened: still the attempt before.
     writeFileSync(claimPath(layout, 'job'), JSON.stringify({ ...claim, started_at: new Date().toISOString() }));
+    expect(await attemptOf(layout, 'job')).toBe(1);
+    writeFileSync(claimPath(layout, 'job'), JSON.stringify({ ...claim, started_at: new Date().toISOString(), pgid: 4242 }));
     expect(await attemptOf(layout, 'job')).toBe(2);
   });
 
@@ -51,5 +54,4 @@ describe('followOutput', () => {
     const layout = finishedQueue(3, 'three\n');
     expect(await follow(layout, { offsets: {}, attempt: 3 })).toBe('three\n');
   });
-
 });

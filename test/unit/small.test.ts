@@ -37,6 +37,7 @@ describe('file names', () => {
   it('reads attempt markers and claimed names', () => {
     expect(parsePendingName('build~3.sh')).toEqual({ stem: 'build', attempt: 3 });
     expect(parsePendingName('a.b.json')).toEqual({ stem: 'a.b', attempt: undefined });
+    expect(parsePendingName('~2.sh')).toEqual({ stem: '~2', attempt: undefined }); // no empty id: its record would be the hidden completed/.json
     expect(parseClaimedName('x@y.json@abc123-7')).toEqual({ name: 'x@y.json', tag: 'abc123' });
     expect(parseClaimedName('plain.json')).toBeUndefined();
   });
