@@ -66,7 +66,8 @@ export function openLogFile(options: LogFileOptions): LogFile {
     scheduled = undefined;
     if (writing) return;
     if (carry === undefined && lines.length === 0) return settle();
-    const chunk = carry ?? Buffer.from(lines.join(''));
+    // What a failed or partial write left comes first, then the lines logged since.
+    const chunk = carry === undefined ? Buffer.from(lines.join('')) : Buffer.concat([carry, Buffer.from(lines.join(''))]);
     carry = chunk;
     lines = [];
     heldBytes = chunk.length;
