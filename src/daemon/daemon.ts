@@ -83,6 +83,7 @@ class Daemon implements StartingDaemon {
   #timers: NodeJS.Timeout[] = [];
   #wake: LongTimer | undefined;
   #stopping = false;
+  #jobsStopped = false; // the shutdown's grace is over: running jobs are being stopped
   #lastRescan = 0;
   #paused = false; // control/paused: claim nothing until it goes
   // A claim failed for want of the system (a full disk): no claim is tried before
@@ -417,10 +418,14 @@ class Daemon implements StartingDaemon {
     for (const timer of this.#timers) clearInterval(timer);
     this.#wake?.clear();
     for (const watcher of this.#watchers) watcher.close();
-    this.#control?.close();
     if (options.now) this.#stopRunning();
     const grace = setTimeout(() => this.#stopRunning(), this.#settings.shutdownGraceMs);
+    // While running jobs have their grace, a cancel request still stops one (and it is
+    // recorded cancelled, not put back): control/ is watched, and rescanned, until then.
+    const controlScans = setInterval(() => void this.#control?.scan(), this.#settings.pollMs ?? this.#settings.rescanMs);
     while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+    clearInterval(controlScans);
+    this.#control?.close();
     clearTimeout(grace);
     if (this.#held.size > 0) await this.#held.retryNow();
     this.#held.close();
@@ -433,14 +438,17 @@ class Daemon implements StartingDaemon {
   }
 
   // A cancel request (control/) for a job this daemon runs: stop it; it is recorded `cancelled`.
+  // Not once the shutdown has stopped the jobs (they go back to pending/, where the
+  // cancel finds them).
   #cancel(id: string, by: string): boolean {
     const job = this.#running.get(id);
-    if (job === undefined || this.#stopping) return false;
+    if (job === undefined || this.#jobsStopped) return false;
     job.stop({ kind: 'cancel', by });
     return true;
   }
 
   #stopRunning(): void {
+    this.#jobsStopped = true;
     for (const job of this.#running.values()) job.stop({ kind: 'shutdown' });
   }
 }

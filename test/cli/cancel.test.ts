@@ -151,4 +151,18 @@ describe('mcpq cancel', () => {
     await waitFor(() => /"event":"recover","id":"left".*cancelled an interrupted job/.test(readFileSync(q.path('daemon.log'), 'utf8')), { what: 'the recovery to be logged' });
     await next.stop();
   });
+
+  it("cancels a job that is finishing in its daemon's shutdown grace: recorded cancelled, not put back", async () => {
+    const q = tempQueue();
+    const daemon = await startDaemon(q.root, [...DAEMON_FLAGS, '--grace', '60']);
+    q.drop('graced.json', JSON.stringify({ command: 'sleep 1000' }));
+    await waitFor(() => q.files('running').includes('graced.claim'), { what: 'the job to run' });
+    daemon.process.kill('SIGTERM');
+    await waitFor(() => daemon.output().includes('finishing running jobs'), { what: 'the daemon to begin its grace' });
+    const result = await mcpq(['cancel', '-q', q.root, 'graced']);
+    expect(result).toMatchObject({ exitCode: 0, stdout: 'graced cancelled (was running, stopped by SIGTERM)\n' });
+    expect(q.record('graced')!.result).toMatchObject({ status: 'cancelled', attempts: 1 });
+    expect(await daemon.stop()).toBe(0); // long before its 60 s of grace
+    expect(q.files('pending')).toEqual([]);
+  });
 });
