@@ -92,13 +92,15 @@ export function groupsOfJob(id: string, queue: string): number[] {
 }
 
 // SIGTERM the group now, SIGKILL it after `graceMs` if anything is left.
-// Resolves once the group is gone (or after the SIGKILL).
-export async function stopGroup(pgid: number, graceMs: number, pollMs = 20): Promise<void> {
-  if (!signalGroup(pgid, 'SIGTERM')) return;
+// Resolves once the group is gone (or after the SIGKILL), with the last signal sent
+// (none when the group was gone already).
+export async function stopGroup(pgid: number, graceMs: number, pollMs = 20): Promise<'SIGTERM' | 'SIGKILL' | undefined> {
+  if (!signalGroup(pgid, 'SIGTERM')) return undefined;
   const deadline = Date.now() + graceMs;
   while (Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, pollMs));
-    if (!groupExists(pgid)) return;
+    if (!groupExists(pgid)) return 'SIGTERM';
   }
   signalGroup(pgid, 'SIGKILL');
+  return 'SIGKILL';
 }

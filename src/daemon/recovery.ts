@@ -212,7 +212,7 @@ async function recoverClaim(ctx: DaemonContext, from: string, dead: Claim): Prom
 
 // `release` drops the claim; it goes last, once the job is recorded or back in pending/.
 async function recoverTaken(ctx: DaemonContext, claim: Claim, held: boolean, release: () => Promise<void>): Promise<keyof RecoveryReport> {
-  await stopLeftovers(ctx, claim);
+  const signal = await stopLeftovers(ctx, claim);
   // A record its daemon could not write (a full disk) waits in the claim: write it now.
   const record = (await readRecord(ctx.layout, claim.id)) ?? (claim.record && (await writeRecord(ctx.layout, claim.record, ctx.settings.fsync), claim.record));
   const jobPath = join(ctx.layout.running, claim.file);
@@ -266,7 +266,7 @@ async function recoverTaken(ctx: DaemonContext, claim: Claim, held: boolean, rel
   // it is cancelled, not run again.
   const cancel = (await readRequests(ctx.layout)).filter((r) => r.request.id === claim.id);
   if (cancel.length > 0) {
-    await finish({ status: 'cancelled', returncode: null, error: `cancelled by ${cancel[0]!.request.by}; ${why}` }, started ? claim.attempt : claim.attempt - 1);
+    await finish({ status: 'cancelled', returncode: null, ...(signal ? { signal } : {}), error: `cancelled by ${cancel[0]!.request.by}; ${why}` }, started ? claim.attempt : claim.attempt - 1);
     for (const { name } of cancel) await removeRequest(ctx.layout, name);
     ctx.log.warn({ event: 'recover', id: claim.id, by: cancel[0]!.request.by }, 'cancelled an interrupted job, as requested');
     return 'cancelled';
@@ -284,13 +284,14 @@ async function recoverTaken(ctx: DaemonContext, claim: Claim, held: boolean, rel
   return 'interrupted';
 }
 
-// What is left of the dead claim's job, stopped. Process groups mean something only on
-// the host and boot where the claim was made; a noted group is stopped only while it
-// is still the job's (process-group.ts isJobGroup); a job whose daemon died before it
-// could note the group is found by its environment.
-async function stopLeftovers(ctx: DaemonContext, dead: Claim): Promise<void> {
-  if (dead.started_at === undefined && dead.pgid === undefined) return; // never spawned
-  if (dead.host !== thisHost() || Math.abs((dead.boot_time ?? 0) - bootTime()) > 60_000) return;
+// What is left of the dead claim's job, stopped; resolves with the last signal that
+// stopping it took, if any. Process groups mean something only on the host and boot
+// where the claim was made; a noted group is stopped only while it is still the job's
+// (process-group.ts isJobGroup); a job whose daemon died before it could note the
+// group is found by its environment.
+async function stopLeftovers(ctx: DaemonContext, dead: Claim): Promise<'SIGTERM' | 'SIGKILL' | undefined> {
+  if (dead.started_at === undefined && dead.pgid === undefined) return undefined; // never spawned
+  if (dead.host !== thisHost() || Math.abs((dead.boot_time ?? 0) - bootTime()) > 60_000) return undefined;
   const startedAt = dead.started_at === undefined ? undefined : Date.parse(dead.started_at);
   let groups: number[];
   if (dead.pgid === undefined) {
@@ -301,9 +302,12 @@ async function stopLeftovers(ctx: DaemonContext, dead: Claim): Promise<void> {
     ctx.log.warn({ event: 'recover', id: dead.id, pgid: dead.pgid }, 'not stopping the process group: its leader is no longer the job (pid reused)');
     groups = [];
   }
+  let signal: 'SIGTERM' | 'SIGKILL' | undefined;
   for (const pgid of groups) {
     if (!groupExists(pgid)) continue;
     ctx.log.warn({ event: 'recover', id: dead.id, pgid }, 'stopping what is left of an interrupted job');
-    await stopGroup(pgid, ctx.settings.killGraceMs);
+    const sent = await stopGroup(pgid, ctx.settings.killGraceMs);
+    if (signal !== 'SIGKILL') signal = sent ?? signal;
   }
+  return signal;
 }

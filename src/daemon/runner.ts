@@ -108,7 +108,7 @@ export async function startJob(request: RunRequest): Promise<RunningJob> {
 
   const pid = subprocess.pid;
   let stopReason: StopReason | undefined;
-  let stopping: Promise<void> | undefined; // the group being stopped
+  let stopping: Promise<unknown> | undefined; // the group being stopped
   let timer: LongTimer | undefined;
   const stop = (reason: StopReason): void => {
     if (stopReason !== undefined || pid === undefined) return;

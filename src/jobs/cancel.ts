@@ -77,6 +77,8 @@ export interface AwaitOptions {
   readonly timeoutMs: number;
   readonly by: string;
   readonly pollMs?: number;
+  // The job's daemon is dead: mcpq stops what is left of the job itself (its claim).
+  readonly onOrphan?: (claim: Claim) => void;
 }
 
 // After a request: the job's record, or an McpqError once `timeoutMs` has passed (the
@@ -93,7 +95,9 @@ export async function awaitCancelled(layout: QueueLayout, id: string, request: s
         const cancelled = await cancelPending(layout, now.name, options.by);
         if (cancelled !== undefined) return finished(id, cancelled, 'pending');
       }
-      if (now?.state === 'running' && (await ownerIsGone(layout, id))) {
+      const orphan = now?.state === 'running' ? await deadOwnersClaim(layout, id) : undefined;
+      if (orphan !== undefined) {
+        options.onOrphan?.(orphan);
         const cancelled = await cancelOrphan(layout, id);
         if (cancelled !== undefined) return finished(id, cancelled, 'running');
       }
@@ -115,12 +119,12 @@ function finished(id: string, record: JobRecord, was: 'pending' | 'running'): Ca
   return status === 'cancelled' ? { id, outcome: 'cancelled', was, record: redactJob(record) } : { id, outcome: 'already_finished', status };
 }
 
-// Whether the daemon holding job `id`'s claim is dead (a first look; recovery looks
+// Job `id`'s claim, when the daemon holding it is dead (a first look; recovery looks
 // again, with the filesystem's clock).
-async function ownerIsGone(layout: QueueLayout, id: string): Promise<boolean> {
+async function deadOwnersClaim(layout: QueueLayout, id: string): Promise<Claim | undefined> {
   const held = await readClaim(layout, id);
-  if (held === undefined) return false;
-  return !(await listDaemons(layout)).some((d) => d.info.tag === held.tag && d.alive);
+  if (held === undefined) return undefined;
+  return (await listDaemons(layout)).some((d) => d.info.tag === held.tag && d.alive) ? undefined : held;
 }
 
 // Recovers the dead daemon's claim of job `id` here, which finds the cancel request.

@@ -118,8 +118,9 @@ describe('mcpq cancel', () => {
     expect(pidAlive(shell)).toBe(true); // the job outlived its daemon
 
     const result = await mcpq(['cancel', '-q', q.root, 'orphan']);
-    expect(result).toMatchObject({ exitCode: 0, stdout: 'orphan cancelled (was running)\n' });
-    expect(q.record('orphan')!.result).toMatchObject({ status: 'cancelled', attempts: 1, error: expect.stringMatching(/^cancelled by .+; daemon .+ stopped while the job ran$/) });
+    expect(result).toMatchObject({ exitCode: 0, stdout: 'orphan cancelled (was running, stopped by SIGTERM)\n' });
+    expect(result.stderr).toMatch(new RegExp(`^mcpq: orphan's daemon \\(.+/${daemon.pid}\\) is gone; stopping what is left of the job here$`, 'm'));
+    expect(q.record('orphan')!.result).toMatchObject({ status: 'cancelled', signal: 'SIGTERM', attempts: 1, error: expect.stringMatching(/^cancelled by .+; daemon .+ stopped while the job ran$/) });
     await waitFor(() => !pidAlive(shell) && !pidAlive(child), { what: `the job's processes ${shell} and ${child} to be gone` });
     expect(q.files('running')).toEqual([]);
     expect(q.files('pending')).toEqual([]);

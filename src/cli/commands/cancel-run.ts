@@ -19,7 +19,12 @@ export async function runCancel(queue: string | undefined, refs: readonly string
       const result = await cancelJob(layout, id, { by });
       if (result.outcome !== 'requested' || !flags.wait) return result;
       process.stderr.write(`mcpq: ${id} is running; asked its daemon to stop it, waiting up to ${flags.timeout}s\n`);
-      return awaitCancelled(layout, id, result.request, { timeoutMs: flags.timeout * 1_000, by });
+      let told = false;
+      const onOrphan = (claim: { host: string; pid: number }): void => {
+        if (!told) process.stderr.write(`mcpq: ${id}'s daemon (${claim.host}/${claim.pid}) is gone; stopping what is left of the job here\n`);
+        told = true;
+      };
+      return awaitCancelled(layout, id, result.request, { timeoutMs: flags.timeout * 1_000, by, onOrphan });
     }),
   );
   if (flags.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
