@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { errnoCode, errorMessage } from '../core/errors.js';
 import { unlinkIfExists } from '../queue/files.js';
 import type { QueueLayout } from '../queue/layout.js';
+import { filesystemNow } from '../queue/owner.js';
 import type { DaemonContext } from './context.js';
 
 const TEMP_AGE_MS = 10 * 60_000;
@@ -26,7 +27,8 @@ function folders(layout: QueueLayout): [string, (name: string) => boolean][] {
   ];
 }
 
-export async function removeLeftoverTemps(ctx: DaemonContext, now = Date.now()): Promise<number> {
+export async function removeLeftoverTemps(ctx: DaemonContext): Promise<number> {
+  const now = await filesystemNow(ctx.layout, ctx.tag); // mtimes may come from other hosts' writes
   let removed = 0;
   for (const [dir, isTemp] of folders(ctx.layout)) {
     let names: string[];
