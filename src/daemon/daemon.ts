@@ -142,7 +142,6 @@ class Daemon implements StartingDaemon {
     await registerDaemon(layout, this.#info);
     this.#log.info({ event: 'daemon_start', tag: this.tag, queue: layout.root, concurrency: this.#settings.concurrency, version: this.#options.version }, 'daemon started');
     await recover(this.#ctx);
-    await removeLeftoverTemps(this.#ctx);
     if (this.#stopping) return;
     if (this.#settings.pollMs === undefined) {
       const onError = (error: unknown) => this.#log.error({ event: 'watch_error', error: errorMessage(error) }, 'cannot watch a queue folder; relying on rescans');
