@@ -13,7 +13,7 @@ import { copyFile, readFile, rename } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errnoCode, errorMessage } from '../core/errors.js';
-import { META_KEY, loadJobFile, recordLinks, unreadableJob, type LoadedJob } from '../core/job-file.js';
+import { META_KEY, recordLinks, type LoadedJob } from '../core/job-file.js';
 import { isRetryable, type Outcome } from '../core/outcome.js';
 import { redactArgs, redactEnv, redactFlags, redactShellLine } from '../core/redact.js';
 import type { RunSpec } from '../core/job-schema.js';
@@ -26,7 +26,7 @@ import { jsonOutput } from '../plugins/output.js';
 import { commandFor } from './command.js';
 import type { DaemonContext } from './context.js';
 import { isSystemFault, startJob, type RunResult, type RunningJob, type StopReason } from './runner.js';
-import { readPendingBytes } from './indexer.js';
+import { loadClaimed } from './indexer.js';
 import { makeDirs } from '../queue/make-dirs.js';
 
 export interface Started {
@@ -112,15 +112,6 @@ async function claimAndLoad(ctx: DaemonContext, name: string): Promise<{ claim: 
     const back = await moveNoClobber(path, ctx.layout.pending, name);
     return { putBack: { kind: 'put-back', name: back, error } };
   }
-}
-
-// The claimed file as a job. One that cannot be read at all is an invalid job too,
-// with the reason as its error; a fault of the system (EMFILE, EIO) is thrown.
-function loadClaimed(name: string, path: string, timeoutSeconds: number): LoadedJob {
-  const read = readPendingBytes(path, false);
-  if (read === undefined) return unreadableJob(name, 'no longer a regular file once claimed (a FIFO, a folder or a symbolic link to nothing)');
-  if (read.problem !== undefined) return unreadableJob(name, read.problem);
-  return loadJobFile(name, read.bytes, { timeoutSeconds, submittedAt: Date.now() });
 }
 
 async function run(ctx: DaemonContext, claim: Claim, loaded: Extract<LoadedJob, { ok: true }>, command: { file: string; args: readonly string[] }, hooks: Hooks): Promise<Settled> {

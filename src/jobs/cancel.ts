@@ -20,12 +20,12 @@
 // it stops what is left of the job, finds the request and records the job cancelled.
 // A daemon that recovers the claim first does the same.
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ExitCode, McpqError } from '../core/errors.js';
 import { DEFAULT_TIMEOUT_SECONDS } from '../core/job-rules.js';
-import { loadJobFile, recordLinks } from '../core/job-file.js';
+import { recordLinks } from '../core/job-file.js';
 import { redactJob } from '../core/redact.js';
+import { loadClaimed } from '../daemon/indexer.js';
 import { claim, readClaim, releaseClaim, reserveId, type Claim } from '../queue/claims.js';
 import { requestCancel, removeRequest } from '../queue/control.js';
 import { moveNoClobber, unlinkIfExists } from '../queue/files.js';
@@ -180,7 +180,7 @@ async function cancelPending(layout: QueueLayout, name: string, by: string): Pro
     let record: JobRecord;
     let original: string | undefined;
     try {
-      const loaded = loadJobFile(name, await readFile(path), { timeoutSeconds: DEFAULT_TIMEOUT_SECONDS, submittedAt: now.getTime() });
+      const loaded = loadClaimed(name, path, DEFAULT_TIMEOUT_SECONDS); // as a daemon reads it: never blocked by a FIFO
       const attempt = loaded.ok ? loaded.attempt : 1;
       held = reserveId(layout, loaded.wantedId, { file, source: name, tag, host, pid: process.pid, boot_time: bootTime(), claimed_at: now.toISOString(), attempt });
       original = loaded.ok ? undefined : originalName(held.id);

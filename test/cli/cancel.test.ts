@@ -1,5 +1,6 @@
 // mcpq cancel against the built CLI: pending jobs without a daemon, running jobs
 // through control/ and a real daemon, and jobs that refuse SIGTERM.
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -35,6 +36,16 @@ describe('mcpq cancel', () => {
     const result = await mcpq(['cancel', '-q', q.root, '--json', 'junk']);
     expect(JSON.parse(result.stdout)).toMatchObject([{ id: 'junk', outcome: 'cancelled', was: 'pending', record: { result: { status: 'cancelled', original_file: 'junk.original' } } }]);
     expect(readFileSync(q.path('failed', 'junk.original'), 'utf8')).toBe('[1, 2]');
+  });
+
+  it('cancels a pending FIFO as the daemon would fail it, without blocking on it', async () => {
+    const q = tempQueue();
+    folders(q);
+    execFileSync('mkfifo', [q.path('pending', 'pipe.json')]);
+    const result = await mcpq(['cancel', '-q', q.root, 'pipe'], { timeout: 20_000 });
+    expect(result).toMatchObject({ exitCode: 0, stdout: 'pipe cancelled (had not started)\n' });
+    expect(q.record('pipe')!.result).toMatchObject({ status: 'cancelled', original_file: 'pipe.original' });
+    expect(q.files('running')).toEqual([]);
   });
 
   it('stops a running job that ignores SIGTERM (SIGKILL after the grace), leaving no process behind', async () => {
