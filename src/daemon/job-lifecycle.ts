@@ -52,7 +52,7 @@ export type Settled =
   | { readonly kind: 'requeued'; readonly id: string }
   // Claimed, but its file could not be read or its id reserved (a full disk, EMFILE):
   // it went back into pending/ as it was, never started.
-  | { readonly kind: 'put-back'; readonly name: string; readonly error: unknown }
+  | { readonly kind: 'put-back'; readonly error: unknown }
   | { readonly kind: 'lost-race' };
 
 let claimSeq = 0;
@@ -60,7 +60,7 @@ let claimSeq = 0;
 export async function claimAndRun(ctx: DaemonContext, name: string, hooks: Hooks): Promise<Settled> {
   const claimed = await claimAndLoad(ctx, name);
   if (claimed === undefined) return { kind: 'lost-race' };
-  if ('putBack' in claimed) return claimed.putBack;
+  if ('kind' in claimed) return claimed;
   const { claim, loaded, path } = claimed;
   if (!loaded.ok) return finishInvalid(ctx, claim, loaded.object, loaded.error);
   const command = await commandFor(loaded.spec.run, path, ctx.resolvePlugin);
@@ -78,7 +78,7 @@ export type Failure = { readonly kind: 'dependency'; readonly dependency: string
 export async function claimAndFail(ctx: DaemonContext, name: string, failure: Failure): Promise<Settled> {
   const claimed = await claimAndLoad(ctx, name);
   if (claimed === undefined) return { kind: 'lost-race' };
-  if ('putBack' in claimed) return claimed.putBack;
+  if ('kind' in claimed) return claimed;
   const { claim, loaded } = claimed;
   if (failure.kind === 'invalid') return finishInvalid(ctx, claim, loaded.object, failure.error);
   const outcome: Outcome = { status: 'dependency_failed', dependency: failure.dependency, error: `dependency ${failure.dependency} did not complete` };
@@ -89,7 +89,7 @@ export async function claimAndFail(ctx: DaemonContext, name: string, failure: Fa
 // claimed it first. A fault of the system meanwhile (a full disk, EMFILE, EIO) puts
 // the file back into pending/ as it was; should that fail too, recovery does it at
 // the next start (a claimed file without a claim).
-async function claimAndLoad(ctx: DaemonContext, name: string): Promise<{ claim: Claim; loaded: LoadedJob; path: string } | { putBack: Settled } | undefined> {
+async function claimAndLoad(ctx: DaemonContext, name: string): Promise<{ claim: Claim; loaded: LoadedJob; path: string } | Extract<Settled, { kind: 'put-back' }> | undefined> {
   const file = claimFile(ctx.layout, name, ctx.tag, (claimSeq += 1));
   if (file === undefined) return undefined;
   const path = join(ctx.layout.running, file);
@@ -109,8 +109,8 @@ async function claimAndLoad(ctx: DaemonContext, name: string): Promise<{ claim: 
     ctx.log.info({ event: 'claim', id: claim.id, source: name, attempt }, 'claimed');
     return { claim, loaded, path };
   } catch (error) {
-    const back = await moveNoClobber(path, ctx.layout.pending, name);
-    return { putBack: { kind: 'put-back', name: back, error } };
+    await moveNoClobber(path, ctx.layout.pending, name);
+    return { kind: 'put-back', error };
   }
 }
 
@@ -137,7 +137,7 @@ async function run(ctx: DaemonContext, claim: Claim, loaded: Extract<LoadedJob, 
     // Not started for want of descriptors or room: back into pending/ as it was, its
     // attempt not counted, and claims back off, as for a job that cannot be claimed.
     await requeue(ctx, claim);
-    return { kind: 'put-back', name: claim.source, error };
+    return { kind: 'put-back', error };
   }
   await noteStart(ctx, claim, job, spec.run, spec.env);
   hooks.onStarted({ id: claim.id, stop: job.stop });
