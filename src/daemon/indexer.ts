@@ -11,7 +11,6 @@ import { existsSync, lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
-import { loadJobFile, unreadableJob, type LoadedJob } from '../core/job-file.js';
 import { heldGroup, noParallelPlugins, scheduleHints, type PluginParallel } from '../core/schedule-hints.js';
 import { PACKAGE_ROOT } from '../package-root.js';
 import type { PendingEntry } from './pending-index.js';
@@ -41,16 +40,6 @@ export function readPendingBytes(path: string, reuse = true): { bytes: Uint8Arra
     if (!isFileProblem(error)) throw error;
     return { bytes: NOTHING, mtimeMs: Date.now(), problem: readError(error) };
   }
-}
-
-// A claimed file (in running/) as a job, for the daemon and for `mcpq cancel`. One that
-// cannot be read at all (a FIFO, too large) is an invalid job too, with the reason as
-// its error; a fault of the system (EMFILE, EIO) is thrown.
-export function loadClaimed(name: string, path: string, timeoutSeconds: number): LoadedJob {
-  const read = readPendingBytes(path, false);
-  if (read === undefined) return unreadableJob(name, 'no longer a regular file once claimed (a FIFO, a folder or a symbolic link to nothing)');
-  if (read.problem !== undefined) return unreadableJob(name, read.problem);
-  return loadJobFile(name, read.bytes, { timeoutSeconds, submittedAt: Date.now() });
 }
 
 // The index entry of a pending file already read (also used by `mcpq list`).

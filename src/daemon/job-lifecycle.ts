@@ -17,16 +17,15 @@ import { META_KEY, recordLinks, type LoadedJob } from '../core/job-file.js';
 import { isRetryable, type Outcome } from '../core/outcome.js';
 import { redactArgs, redactEnv, redactFlags, redactShellLine } from '../core/redact.js';
 import type { RunSpec } from '../core/job-schema.js';
-import { claim as claimFile, holdRecordInClaim, releaseClaim, reserveId, updateClaim, type Claim } from '../queue/claims.js';
-import { exists, moveNoClobber, unlinkIfExists, writeAtomic } from '../queue/files.js';
+import { holdRecordInClaim, putBack, releaseClaim, updateClaim, type Claim } from '../queue/claims.js';
+import { exists, unlinkIfExists, writeAtomic } from '../queue/files.js';
 import { logPath } from '../queue/layout.js';
-import { bootTime } from '../queue/owner.js';
 import { buildRecord, keepOriginal, originalName, summarizeAttempt, writeRecord, type AttemptSummary, type JobRecord, type StreamTail } from '../queue/records.js';
 import { jsonOutput } from '../plugins/output.js';
 import { commandFor } from './command.js';
 import type { DaemonContext } from './context.js';
 import { isSystemFault, startJob, type RunResult, type RunningJob, type StopReason } from './runner.js';
-import { loadClaimed } from './indexer.js';
+import { takePending, type Take } from './take-pending.js';
 import { makeDirs } from '../queue/make-dirs.js';
 
 export interface Started {
@@ -50,18 +49,15 @@ export type Settled =
   // Finished, but its record cannot be written yet: `write` tries again (held-records.ts).
   | { readonly kind: 'held'; readonly id: string; readonly status: string; readonly error: unknown; readonly write: () => Promise<void> }
   | { readonly kind: 'requeued'; readonly id: string }
-  // Claimed, but its file could not be read or its id reserved (a full disk, EMFILE):
-  // it went back into pending/ as it was, never started.
-  | { readonly kind: 'put-back'; readonly error: unknown }
-  | { readonly kind: 'lost-race' };
+  // Never started: back into pending/ as it was (take-pending.ts), or claimed by another.
+  | Exclude<Take, { kind: 'taken' }>;
 
 let claimSeq = 0;
 
 export async function claimAndRun(ctx: DaemonContext, name: string, hooks: Hooks): Promise<Settled> {
-  const claimed = await claimAndLoad(ctx, name);
-  if (claimed === undefined) return { kind: 'lost-race' };
-  if ('kind' in claimed) return claimed;
-  const { claim, loaded, path } = claimed;
+  const taken = await take(ctx, name);
+  if (taken.kind !== 'taken') return taken;
+  const { claim, loaded, path } = taken;
   if (!loaded.ok) return finishInvalid(ctx, claim, loaded.object, loaded.error);
   const command = await commandFor(loaded.spec.run, path, ctx.resolvePlugin);
   if (!command.ok) return finishInvalid(ctx, claim, loaded.object, command.error);
@@ -76,42 +72,18 @@ export async function claimAndRun(ctx: DaemonContext, name: string, hooks: Hooks
 export type Failure = { readonly kind: 'dependency'; readonly dependency: string } | { readonly kind: 'invalid'; readonly error: string };
 
 export async function claimAndFail(ctx: DaemonContext, name: string, failure: Failure): Promise<Settled> {
-  const claimed = await claimAndLoad(ctx, name);
-  if (claimed === undefined) return { kind: 'lost-race' };
-  if ('kind' in claimed) return claimed;
-  const { claim, loaded } = claimed;
+  const taken = await take(ctx, name);
+  if (taken.kind !== 'taken') return taken;
+  const { claim, loaded } = taken;
   if (failure.kind === 'invalid') return finishInvalid(ctx, claim, loaded.object, failure.error);
   const outcome: Outcome = { status: 'dependency_failed', dependency: failure.dependency, error: `dependency ${failure.dependency} did not complete` };
   return record(ctx, claim, loaded.object ?? {}, outcome, { earlierAttempts: historyOf(loaded), extra: recordLinks(loaded.ok ? loaded.meta : undefined) });
 }
 
-// Claims a pending file, reads it and reserves its id. Undefined when another daemon
-// claimed it first. A fault of the system meanwhile (a full disk, EMFILE, EIO) puts
-// the file back into pending/ as it was; should that fail too, recovery does it at
-// the next start (a claimed file without a claim).
-async function claimAndLoad(ctx: DaemonContext, name: string): Promise<{ claim: Claim; loaded: LoadedJob; path: string } | Extract<Settled, { kind: 'put-back' }> | undefined> {
-  const file = claimFile(ctx.layout, name, ctx.tag, (claimSeq += 1));
-  if (file === undefined) return undefined;
-  const path = join(ctx.layout.running, file);
-  try {
-    const loaded = loadClaimed(name, path, ctx.settings.defaultTimeoutSeconds);
-    const attempt = loaded.ok ? loaded.attempt : 1;
-    const claim = reserveId(ctx.layout, loaded.wantedId, {
-      file,
-      source: name,
-      tag: ctx.tag,
-      host: ctx.host,
-      pid: process.pid,
-      boot_time: bootTime(),
-      claimed_at: new Date().toISOString(),
-      attempt,
-    });
-    ctx.log.info({ event: 'claim', id: claim.id, source: name, attempt }, 'claimed');
-    return { claim, loaded, path };
-  } catch (error) {
-    await moveNoClobber(path, ctx.layout.pending, name);
-    return { kind: 'put-back', error };
-  }
+async function take(ctx: DaemonContext, name: string): Promise<Take> {
+  const taken = await takePending(ctx.layout, name, { tag: ctx.tag, host: ctx.host, seq: (claimSeq += 1), timeoutSeconds: ctx.settings.defaultTimeoutSeconds });
+  if (taken.kind === 'taken') ctx.log.info({ event: 'claim', id: taken.claim.id, source: name, attempt: taken.claim.attempt }, 'claimed');
+  return taken;
 }
 
 async function run(ctx: DaemonContext, claim: Claim, loaded: Extract<LoadedJob, { ok: true }>, command: { file: string; args: readonly string[] }, hooks: Hooks): Promise<Settled> {
@@ -311,12 +283,8 @@ export interface RequeueChange {
   readonly retryAt?: number;
 }
 
-// Puts a claimed job back into pending/ under its original name. A JSON job carries
-// its id and history in `_mcpq`; a script job carries its attempt in its name.
-//
-// The claim goes first: once the file is back in pending/, any daemon may claim it
-// again and reserve the same id, and that new claim must not be the one removed. (A
-// crash in between leaves a claimed file without a claim: recovery puts it back.)
+// Puts a claimed job back into pending/ under its original name (putBack). A JSON job
+// carries its id and history in `_mcpq`; a script job carries its attempt in its name.
 // `holdsClaim` is false in recovery, whose claim is already out of the way.
 //
 // Done again after a crash part-way (recovery does), it does the same: a job file that
@@ -338,8 +306,7 @@ export async function requeue(ctx: DaemonContext, claim: Claim, change?: Requeue
       name = `${claim.id}~${attempt}${dot > 0 ? claim.source.slice(dot) : ''}`;
     }
   }
-  if (holdsClaim) await releaseClaim(ctx.layout, claim.id);
-  await moveNoClobber(path, ctx.layout.pending, name);
+  await putBack(ctx.layout, path, name, holdsClaim ? claim.id : undefined);
 }
 
 // result_file: the job's whole stdout (from its log), written atomically. A relative

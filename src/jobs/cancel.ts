@@ -20,15 +20,14 @@
 // it stops what is left of the job, finds the request and records the job cancelled.
 // A daemon that recovers the claim first does the same.
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { ExitCode, McpqError } from '../core/errors.js';
 import { DEFAULT_TIMEOUT_SECONDS } from '../core/job-rules.js';
 import { recordLinks } from '../core/job-file.js';
 import { redactJob } from '../core/redact.js';
-import { loadClaimed } from '../daemon/indexer.js';
-import { claim, readClaim, releaseClaim, reserveId, type Claim } from '../queue/claims.js';
+import { takePending } from '../daemon/take-pending.js';
+import { putBack, readClaim, releaseClaim, type Claim } from '../queue/claims.js';
 import { requestCancel, removeRequest } from '../queue/control.js';
-import { moveNoClobber, unlinkIfExists } from '../queue/files.js';
+import { unlinkIfExists } from '../queue/files.js';
 import { ensureQueue, type QueueLayout } from '../queue/layout.js';
 import { bootTime, listDaemons, registerDaemon, thisHost, unregisterDaemon } from '../queue/owner.js';
 import { buildRecord, keepOriginal, originalName, readRecord, writeRecord, type AttemptSummary, type JobRecord } from '../queue/records.js';
@@ -172,45 +171,37 @@ async function underOwnLease<T>(layout: QueueLayout, act: (tag: string, host: st
 // with a job it cannot claim, and is thrown: the job was not cancelled.
 async function cancelPending(layout: QueueLayout, name: string, by: string): Promise<JobRecord | undefined> {
   return underOwnLease(layout, async (tag, host) => {
-    const now = new Date();
-    const file = claim(layout, name, tag, 1);
-    if (file === undefined) return undefined;
-    const path = join(layout.running, file);
-    let held: Claim | undefined;
-    let record: JobRecord;
-    let original: string | undefined;
+    const taken = await takePending(layout, name, { tag, host, seq: 1, timeoutSeconds: DEFAULT_TIMEOUT_SECONDS });
+    if (taken.kind === 'lost-race') return undefined;
+    if (taken.kind === 'put-back') throw taken.error;
+    const { claim, loaded, path } = taken;
+    const original = loaded.ok ? undefined : originalName(claim.id);
+    const record = buildRecord(
+      loaded.object ?? {},
+      { status: 'cancelled', returncode: null, error: `cancelled by ${by} before it started` },
+      {
+        id: claim.id,
+        source: name,
+        host,
+        attempts: claim.attempt - 1, // this attempt never started
+        earlierAttempts: (loaded.ok ? (loaded.meta.history ?? []) : []) as AttemptSummary[],
+        startedAt: undefined,
+        completedAt: new Date(),
+        stdout: undefined,
+        stderr: undefined,
+        extra: { ...recordLinks(loaded.ok ? loaded.meta : undefined), ...(original ? { original_file: original } : {}) },
+      },
+    );
     try {
-      const loaded = loadClaimed(name, path, DEFAULT_TIMEOUT_SECONDS); // as a daemon reads it: never blocked by a FIFO
-      const attempt = loaded.ok ? loaded.attempt : 1;
-      held = reserveId(layout, loaded.wantedId, { file, source: name, tag, host, pid: process.pid, boot_time: bootTime(), claimed_at: now.toISOString(), attempt });
-      original = loaded.ok ? undefined : originalName(held.id);
-      record = buildRecord(
-        loaded.object ?? {},
-        { status: 'cancelled', returncode: null, error: `cancelled by ${by} before it started` },
-        {
-          id: held.id,
-          source: name,
-          host,
-          attempts: attempt - 1, // this attempt never started
-          earlierAttempts: (loaded.ok ? (loaded.meta.history ?? []) : []) as AttemptSummary[],
-          startedAt: undefined,
-          completedAt: new Date(),
-          stdout: undefined,
-          stderr: undefined,
-          extra: { ...recordLinks(loaded.ok ? loaded.meta : undefined), ...(original ? { original_file: original } : {}) },
-        },
-      );
       await writeRecord(layout, record);
     } catch (error) {
-      // The claim goes first, as in a daemon's requeue: once the file is back, a daemon may claim it.
-      if (held !== undefined) await releaseClaim(layout, held.id);
-      await moveNoClobber(path, layout.pending, name);
+      await putBack(layout, path, name, claim.id);
       throw error;
     }
     // A file that was not a valid job keeps its bytes beside the record, as an invalid job would.
-    if (original !== undefined) await keepOriginal(layout, path, held.id);
+    if (original !== undefined) await keepOriginal(layout, path, claim.id);
     else await unlinkIfExists(path);
-    await releaseClaim(layout, held.id);
+    await releaseClaim(layout, claim.id);
     return record;
   });
 }

@@ -16,7 +16,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { errnoCode } from '../core/errors.js';
-import { readIfExists, unlinkIfExists, writeAtomic } from './files.js';
+import { moveNoClobber, readIfExists, unlinkIfExists, writeAtomic } from './files.js';
 import { claimPath, recordPath, type QueueLayout } from './layout.js';
 import { CLAIM_SUFFIX, claimedName, parseRecoveringName } from './names.js';
 
@@ -133,6 +133,16 @@ export async function holdRecordInClaim(layout: QueueLayout, claim: Claim, recor
 
 export async function releaseClaim(layout: QueueLayout, id: string): Promise<void> {
   await unlinkIfExists(claimPath(layout, id));
+}
+
+// Puts a claimed file (`path`, in running/) back into pending/ as `name`, releasing its
+// claim `id` if it has one. The claim goes first: once the file is back, any daemon may
+// claim it again and reserve the same id, and that new claim must not be the one
+// removed. (A crash in between leaves a claimed file without a claim: recovery puts
+// it back.) The move is idempotent, so this may be done again after a crash part-way.
+export async function putBack(layout: QueueLayout, path: string, name: string, id?: string): Promise<void> {
+  if (id !== undefined) await releaseClaim(layout, id);
+  await moveNoClobber(path, layout.pending, name);
 }
 
 export async function readClaim(layout: QueueLayout, id: string): Promise<Claim | undefined> {
