@@ -3,7 +3,7 @@
 // folder that cannot be written) is one line; anything else is a bug and keeps its
 // stack.
 import { CommanderError } from 'commander';
-import { ExitCode, McpqError, errnoCode } from '../core/errors.js';
+import { ExitCode, McpqError, errnoCode, isMachineFault } from '../core/errors.js';
 import { buildProgram } from './program.js';
 
 export async function main(argv: readonly string[]): Promise<void> {
@@ -20,9 +20,6 @@ export async function main(argv: readonly string[]): Promise<void> {
   }
 }
 
-// Errors of the filesystem at hand, not of mcpq: the message names the call and path.
-const MACHINE_FAULTS = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EACCES', 'EPERM', 'ENOTDIR', 'EISDIR', 'EIO', 'EMFILE', 'ENFILE', 'ELOOP', 'ENAMETOOLONG']);
-
 function exitCodeFor(error: unknown): number {
   if (error instanceof CommanderError) {
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return ExitCode.ok;
@@ -34,8 +31,8 @@ function exitCodeFor(error: unknown): number {
     process.stderr.write(`mcpq: ${error.message}\n`);
     return error.exitCode;
   }
-  if (MACHINE_FAULTS.has(errnoCode(error) ?? '')) {
-    process.stderr.write(`mcpq: ${(error as Error).message}\n`); // "ENOSPC: no space left on device, write"
+  if (isMachineFault(error)) {
+    process.stderr.write(`mcpq: ${error.message}\n`); // "ENOSPC: no space left on device, write"
     return ExitCode.failure;
   }
   process.stderr.write(`mcpq: unexpected error (please report it): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

@@ -47,6 +47,14 @@ export function errnoCode(error: unknown): string | undefined {
   return undefined;
 }
 
+// Errors of the filesystem at hand, not of mcpq (a full disk, a folder that cannot be
+// written): their message names the call and the path, which is what there is to say.
+const MACHINE_FAULTS: ReadonlySet<string> = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EACCES', 'EPERM', 'ENOTDIR', 'EISDIR', 'EIO', 'EMFILE', 'ENFILE', 'ELOOP', 'ENAMETOOLONG']);
+
+export function isMachineFault(error: unknown): error is Error {
+  return error instanceof Error && MACHINE_FAULTS.has(errnoCode(error) ?? '');
+}
+
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

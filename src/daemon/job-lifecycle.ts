@@ -14,6 +14,7 @@ import { dirname, isAbsolute, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errnoCode, errorMessage } from '../core/errors.js';
 import { META_KEY, recordLinks, type LoadedJob } from '../core/job-file.js';
+import { LATEST_TIME_MS } from '../core/job-rules.js';
 import { isRetryable, type Outcome } from '../core/outcome.js';
 import { redactArgs, redactEnv, redactFlags, redactShellLine } from '../core/redact.js';
 import type { RunSpec } from '../core/job-schema.js';
@@ -129,7 +130,7 @@ async function run(ctx: DaemonContext, claim: Claim, loaded: Extract<LoadedJob, 
     const delayMs = retryDelay(spec.retryDelayMs, claim.attempt);
     const summary = summarizeAttempt(claim.attempt, outcome, result.startedAt, result.endedAt);
     ctx.log.info({ event: 'retry', id: claim.id, attempt: claim.attempt, status: outcome.status, delay_ms: delayMs }, 'will retry');
-    await requeue(ctx, claim, { history: [...history, summary], retryAt: Date.now() + delayMs });
+    await requeue(ctx, claim, { history: [...history, summary], retryAt: Math.min(Date.now() + delayMs, LATEST_TIME_MS) });
     return { kind: 'requeued', id: claim.id };
   }
   const resultFile = spec.resultFile === undefined ? undefined : await writeResultFile(ctx, claim.id, spec.resultFile, result.stdout);

@@ -4,6 +4,7 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { errnoCode, errorMessage } from '../core/errors.js';
+import { MAX_JOB_FILE_BYTES } from '../core/job-rules.js';
 
 // Job files are small: unless `reuse` is false, they are read into one buffer, reused
 // from file to file, so that indexing a deep queue allocates no buffer per file
@@ -16,10 +17,6 @@ const scratch = Buffer.allocUnsafe(64 * 1024);
 // seen not to be a regular file and left alone, like a folder.
 const READ_NOW = constants.O_RDONLY | constants.O_NONBLOCK;
 
-// A job file is a command line and its settings, or a script: far below this. A larger
-// file (a log or an archive dropped by mistake) is not read, so that it cannot swell
-// the daemon's memory: it fails as invalid, its bytes kept as they are.
-export const MAX_JOB_FILE_BYTES = 4 * 2 ** 20;
 
 // Undefined when the file is gone or is not a regular file; throws when it is there
 // but cannot be read (permissions, a symbolic link loop, over MAX_JOB_FILE_BYTES).

@@ -78,17 +78,25 @@ export interface AwaitOptions {
   readonly pollMs?: number;
   // The job's daemon is dead: mcpq stops what is left of the job itself (its claim).
   readonly onOrphan?: (claim: Claim) => void;
+  // Stop waiting (an MCP client cancelled its call, or left): the request stays, as
+  // when it is made without waiting, and the result says it was requested.
+  readonly signal?: AbortSignal;
 }
 
 // After a request: the job's record, or an McpqError once `timeoutMs` has passed (the
 // request is then withdrawn, so that it does not stop a later run by surprise).
 export async function awaitCancelled(layout: QueueLayout, id: string, request: string, options: AwaitOptions): Promise<CancelResult> {
   const deadline = Date.now() + options.timeoutMs;
+  let withdraw = true;
   try {
     for (;;) {
       const slice = Math.max(0, Math.min(1_000, deadline - Date.now()));
-      const record = await waitForRecord(layout, id, { timeoutMs: slice, ...(options.pollMs ? { pollMs: options.pollMs } : {}) });
+      const record = await waitForRecord(layout, id, { timeoutMs: slice, ...(options.pollMs ? { pollMs: options.pollMs } : {}), ...(options.signal ? { signal: options.signal } : {}) });
       if (record !== undefined) return finished(id, record, 'running');
+      if (options.signal?.aborted) {
+        withdraw = false;
+        return { id, outcome: 'requested', request };
+      }
       const now = await locateExact(layout, id);
       if (now?.state === 'pending') {
         const cancelled = await cancelPending(layout, now.name, options.by);
@@ -108,7 +116,7 @@ export async function awaitCancelled(layout: QueueLayout, id: string, request: s
       }
     }
   } finally {
-    await removeRequest(layout, request);
+    if (withdraw) await removeRequest(layout, request);
   }
 }
 

@@ -8,7 +8,7 @@
 // written only once the job's process group is gone and its logs are cut to the cap.
 // So: look for the record, then read what the logs hold; if the record was there
 // before the read, that read was the last.
-import { open, stat } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { errnoCode } from '../core/errors.js';
 import { readClaim } from '../queue/claims.js';
 import { logPath, type QueueLayout } from '../queue/layout.js';
@@ -28,12 +28,15 @@ export interface SliceOptions {
   readonly limit?: number; // bytes; default: to the end
 }
 
-// Bytes [offset, offset + limit) of one stream, cut back to a character boundary.
+// Bytes [offset, offset + limit) of one stream, cut back to a character boundary; a
+// character longer than `limit` comes whole, so that a reader who goes on from
+// next_offset always gets further.
 export async function readOutput(layout: QueueLayout, id: string, stream: LogStream, options: SliceOptions = {}): Promise<OutputSlice> {
   const offset = options.offset ?? 0;
+  const limit = options.limit ?? Infinity;
   const record = await readRecordSafely(layout, id);
   const finished = record !== undefined;
-  const log = await readRange(outputPath(layout, id, stream), offset, options.limit);
+  const log = await readRange(outputPath(layout, id, stream), offset, limit);
   if (log !== undefined) {
     // A finished job's log holds only the first --max-log bytes of what it wrote.
     const cut = record !== undefined && writtenBytes(record, stream) > log.size;
@@ -42,7 +45,8 @@ export async function readOutput(layout: QueueLayout, id: string, stream: LogStr
   if (record === undefined) return { id, stream, source: 'none', text: '', offset, next_offset: offset, size: 0, truncated: false, finished };
   const kept = recordCopy(record, stream);
   const bytes = Buffer.from(kept.text, 'utf8');
-  const part = sliceAtCharacters(bytes.subarray(offset, options.limit === undefined ? undefined : offset + options.limit), offset + (options.limit ?? Infinity) >= bytes.length);
+  const available = bytes.subarray(offset, offset + limit + LONGEST_CHARACTER);
+  const part = characterSlice(available, limit, offset + available.length >= bytes.length);
   return { id, stream, source: 'record', text: part.toString('utf8'), offset, next_offset: offset + part.length, size: bytes.length, truncated: kept.truncated, finished };
 }
 
@@ -57,7 +61,11 @@ function writtenBytes(record: JobRecord, stream: LogStream): number {
   return typeof total === 'number' ? total : 0;
 }
 
-async function readRange(path: string, offset: number, limit: number | undefined): Promise<{ text: string; bytes: number; size: number } | undefined> {
+// Bytes in the longest UTF-8 character: a slice reads this many past its limit, to
+// have a whole character when the limit cuts the first one.
+const LONGEST_CHARACTER = 4;
+
+async function readRange(path: string, offset: number, limit: number): Promise<{ text: string; bytes: number; size: number } | undefined> {
   let handle;
   try {
     handle = await open(path, 'r');
@@ -67,14 +75,24 @@ async function readRange(path: string, offset: number, limit: number | undefined
   }
   try {
     const { size } = await handle.stat();
-    const length = Math.max(0, Math.min(size - offset, limit ?? Infinity));
+    const length = Math.max(0, Math.min(size - offset, limit + LONGEST_CHARACTER));
     const buffer = Buffer.alloc(length);
     const { bytesRead } = await handle.read(buffer, 0, length, offset);
-    const part = sliceAtCharacters(buffer.subarray(0, bytesRead), offset + bytesRead >= size);
+    const part = characterSlice(buffer.subarray(0, bytesRead), limit, offset + bytesRead >= size);
     return { text: part.toString('utf8'), bytes: part.length, size };
   } finally {
     await handle.close();
   }
+}
+
+// What to show of `bytes` (the stream from a reader's offset on; a few bytes past
+// `limit` when there are): at most `limit` bytes cut back to whole characters, or,
+// when that leaves nothing of a longer stream, its first character whole.
+// `atEnd`: the stream ends where `bytes` do.
+export function characterSlice(bytes: Buffer, limit: number, atEnd: boolean): Buffer {
+  if (bytes.length <= limit) return sliceAtCharacters(bytes, atEnd);
+  const part = sliceAtCharacters(bytes.subarray(0, limit), false);
+  return part.length > 0 || limit <= 0 ? part : bytes.subarray(0, characterLength(bytes));
 }
 
 // Drops an incomplete UTF-8 sequence at the end, unless the stream ends there.
@@ -89,39 +107,98 @@ export function sliceAtCharacters(bytes: Buffer, atEnd: boolean): Buffer {
   return bytes;
 }
 
-// The last `lines` lines of a stream, read from the end of its log (or the record).
-export async function tailOutput(layout: QueueLayout, id: string, stream: LogStream, lines: number): Promise<OutputSlice> {
-  const path = outputPath(layout, id, stream);
-  const size = await stat(path).then((s) => s.size, () => undefined);
-  if (size === undefined) {
-    const whole = await readOutput(layout, id, stream);
-    const text = lastLines(whole.text, lines);
-    return { ...whole, text, offset: whole.size - Buffer.byteLength(text) };
+// Bytes of the character `bytes` starts with: 1 for ASCII and for a byte that starts
+// no valid sequence (it shows as U+FFFD either way).
+function characterLength(bytes: Buffer): number {
+  const b = bytes[0]!;
+  const needed = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+  for (let i = 1; i < needed; i += 1) if (i >= bytes.length || (bytes[i]! & 0xc0) !== 0x80) return 1;
+  return needed;
+}
+
+// The first character boundary in `bytes`: past the continuation bytes a cut in the
+// middle of a character left at its start (at most 3).
+function characterStart(bytes: Buffer): number {
+  for (let i = 0; i < Math.min(3, bytes.length); i += 1) if ((bytes[i]! & 0xc0) !== 0x80) return i;
+  return Math.min(3, bytes.length);
+}
+
+// The last `lines` lines of a stream, read from the end of its log (or the record),
+// and at most `limit` bytes of them: a longer tail (one huge line) is cut at its
+// start, on a character boundary (`cut`). Found by byte: a newline byte is never part
+// of another UTF-8 character, so offsets stay exact whatever the output holds.
+export interface Tail {
+  readonly slice: OutputSlice;
+  readonly cut: boolean;
+}
+
+export async function tailOutput(layout: QueueLayout, id: string, stream: LogStream, lines: number, limit = Infinity): Promise<Tail> {
+  let handle;
+  try {
+    handle = await open(outputPath(layout, id, stream), 'r');
+  } catch (error) {
+    if (errnoCode(error) !== 'ENOENT') throw error;
+    return tailOfRecord(layout, id, stream, lines, limit);
   }
-  // Read backwards in blocks until the block holds enough line ends.
-  let start = size;
-  let block = 64 * 1024;
-  for (;;) {
-    start = Math.max(0, size - block);
-    const slice = await readOutput(layout, id, stream, { offset: start });
-    const text = start === 0 ? slice.text : slice.text.slice(slice.text.indexOf('\n') + 1);
-    if (start === 0 || countLines(text) > lines) {
-      const tail = lastLines(text, lines);
-      return { ...slice, text: tail, offset: slice.next_offset - Buffer.byteLength(tail) };
-    }
-    block *= 4;
+  let start: { at: number; cut: boolean };
+  let size: number;
+  try {
+    size = (await handle.stat()).size;
+    start = await tailStart(handle, size, lines, limit);
+  } finally {
+    await handle.close();
+  }
+  return { slice: await readOutput(layout, id, stream, { offset: start.at, limit: size - start.at }), cut: start.cut };
+}
+
+// Where the last `lines` lines of bytes [0, size) of an open log start: read backwards
+// in blocks until a block holds enough line ends, never further back than `limit`.
+async function tailStart(handle: FileHandle, size: number, lines: number, limit: number): Promise<{ at: number; cut: boolean }> {
+  const floor = Math.max(0, size - limit);
+  for (let block = 64 * 1024; ; block *= 4) {
+    const base = Math.max(floor, size - block);
+    const bytes = Buffer.alloc(size - base);
+    const { bytesRead } = await handle.read(bytes, 0, bytes.length, base);
+    const read = bytes.subarray(0, bytesRead);
+    const found = startOfLastLines(read, lines);
+    if (found !== undefined) return { at: base + found, cut: false };
+    if (base === floor) return base === 0 ? { at: 0, cut: false } : { at: base + characterStart(read), cut: true };
   }
 }
 
-function countLines(text: string): number {
-  return text.split('\n').length;
+async function tailOfRecord(layout: QueueLayout, id: string, stream: LogStream, lines: number, limit: number): Promise<Tail> {
+  const record = await readRecordSafely(layout, id);
+  if (record === undefined) return { slice: { id, stream, source: 'none', text: '', offset: 0, next_offset: 0, size: 0, truncated: false, finished: false }, cut: false };
+  const kept = recordCopy(record, stream);
+  const bytes = Buffer.from(kept.text, 'utf8');
+  let start = startOfLastLines(bytes, lines) ?? 0;
+  const cut = bytes.length - start > limit;
+  if (cut) start = bytes.length - limit + characterStart(bytes.subarray(bytes.length - limit));
+  const text = bytes.subarray(start).toString('utf8');
+  return { slice: { id, stream, source: 'record', text, offset: start, next_offset: bytes.length, size: bytes.length, truncated: kept.truncated, finished: true }, cut };
 }
+
+// Where the last `lines` lines of `bytes` start (a last line without its newline
+// counts), or undefined when `bytes` holds fewer line ends than that: they may all be
+// part of the last lines.
+export function startOfLastLines(bytes: Uint8Array, lines: number): number | undefined {
+  if (lines <= 0) return bytes.length;
+  let end = bytes.length > 0 && bytes[bytes.length - 1] === NEWLINE ? bytes.length - 1 : bytes.length; // the last line's own end
+  for (let found = 0; end > 0; ) {
+    const at = bytes.lastIndexOf(NEWLINE, end - 1);
+    if (at === -1) return undefined;
+    found += 1;
+    if (found === lines) return at + 1;
+    end = at;
+  }
+  return undefined;
+}
+
+const NEWLINE = 0x0a;
 
 export function lastLines(text: string, lines: number): string {
-  if (lines <= 0) return '';
-  const parts = text.split('\n');
-  const trailing = text.endsWith('\n') ? 1 : 0;
-  return parts.slice(Math.max(0, parts.length - lines - trailing)).join('\n');
+  const bytes = Buffer.from(text, 'utf8');
+  return bytes.subarray(startOfLastLines(bytes, lines) ?? 0).toString('utf8');
 }
 
 // What the caller has already shown of each stream: up to which byte, and which

@@ -3,6 +3,7 @@
 // what the daemon will do.
 import type { PendingEntry } from '../daemon/pending-index.js';
 import type { DependencyState } from '../daemon/scheduler.js';
+import { LATEST_TIME_MS } from '../core/job-rules.js';
 import type { Waiting } from './types.js';
 
 export interface WaitingView {
@@ -16,7 +17,7 @@ export interface WaitingView {
 export function waitingOf(entry: PendingEntry, error: string | undefined, view: WaitingView): Waiting {
   if (entry.waitStable) return { reason: 'unreadable', error: error ?? 'not readable as a job yet' };
   if (error !== undefined) return { reason: 'invalid', error };
-  if (entry.notBefore !== undefined && entry.notBefore > view.now) return { reason: 'delayed', until: new Date(entry.notBefore).toISOString() };
+  if (entry.notBefore !== undefined && entry.notBefore > view.now) return { reason: 'delayed', until: new Date(Math.min(entry.notBefore, LATEST_TIME_MS)).toISOString() };
   const unfinished: string[] = [];
   for (const id of entry.after) {
     const state = view.dependency(id);

@@ -1,7 +1,7 @@
 // The one-line summaries that open each tool's text answer: what an agent reads first,
 // so each says where the job is and, when it matters, what to call next. Pure.
 import { formatDuration } from '../core/duration.js';
-import type { ListedJob, Waiting } from '../jobs/types.js';
+import type { ListedJob, RunningJob, Waiting } from '../jobs/types.js';
 
 // "job x completed (exit 0) in 12ms", "job x timeout: stopped after 90s".
 export interface Outcome {
@@ -29,6 +29,11 @@ export function jobLine(job: ListedJob): string {
     case 'failed':
       return outcomeLine(job.id, job);
   }
+}
+
+// A job claimed by a daemon that is gone: it is not running, whatever its claim says.
+export function orphanLine(job: RunningJob): string {
+  return `job ${job.id} was started on ${job.host} by daemon ${job.daemon}, which is no longer alive: a daemon serving the queue (one alive now, or the next to start) recovers it, running it again or recording it interrupted; cancel_job records it cancelled now`;
 }
 
 function waitingLine(w: Waiting): string {

@@ -6,6 +6,7 @@ import { listJobs } from '../jobs/list.js';
 import { getJob } from '../jobs/show.js';
 import type { McpContext } from './context.js';
 import { jobLine } from './describe.js';
+import { RECORD_OUTPUT_BYTES, shownRecord } from './records.js';
 
 const LISTED = 50;
 
@@ -20,14 +21,16 @@ export function registerJobResources(server: McpServer, { layout, plugins }: Mcp
   server.registerResource(
     'job',
     template,
-    { title: 'mcpq job', description: 'One job of the queue in its current state; a finished job with its full record.', mimeType: 'application/json' },
+    { title: 'mcpq job', description: `One job of the queue in its current state; a finished job with its record (stdout and stderr: their last ${RECORD_OUTPUT_BYTES / 1024} KiB).`, mimeType: 'application/json' },
     async (uri, variables) => {
       const id = String(variables.id);
       try {
-        const detail = await getJob(layout, decodeURIComponent(id), { pluginParallel: plugins.isParallel });
+        const found = await getJob(layout, decodeURIComponent(id), { pluginParallel: plugins.isParallel });
+        const detail = 'record' in found ? { ...found, record: shownRecord(found.record).record } : found;
         return { contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(detail, null, 2) }] };
       } catch (error) {
         if (error instanceof McpqError) throw new ResourceNotFoundError(uri.href, error.forAgents);
+        if (error instanceof URIError) throw new ResourceNotFoundError(uri.href, `"${id}" is not a job id: a broken %-escape`);
         throw error;
       }
     },

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { JOB_FIELD_DESCRIPTIONS } from '../core/job-json-schema.js';
 import { jobFileSchema } from '../core/job-schema.js';
+import { RECORD_OUTPUT_BYTES } from './records.js';
 
 // Longest wait a call may ask for; clients time requests out well before this
 // unless they reset their timer on progress (submit_job sends progress while waiting).
@@ -90,7 +91,7 @@ export const outputInput = z.strictObject({
     .max(MAX_OUTPUT_LIMIT)
     .optional()
     .describe(`Bytes to read at most (cut back to a whole character). Default ${DEFAULT_OUTPUT_LIMIT}.`),
-  tail_lines: z.number().int().min(1).max(10_000).optional().describe('Instead of offset/limit: the last this many lines.'),
+  tail_lines: z.number().int().min(1).max(10_000).optional().describe('Instead of offset: the last this many lines, at most limit bytes of them (longer lines: their end).'),
 });
 
 export const cancelInput = z.strictObject({
@@ -124,7 +125,7 @@ export const submitOutput = z.looseObject({
     .number()
     .nullable()
     .describe("Once finished: 0 for success, the job's own exit code when it failed, 124 timeout, 125 cancelled, 65 invalid, 126/127 could not start; else null."),
-  record: record.nullable().describe('Once finished: the record, the job object plus its "result" (stdout, stderr, returncode, duration_ms, …); else null.'),
+  record: record.nullable().describe(`Once finished: the record, the job object plus its "result" (returncode, duration_ms, the last ${RECORD_OUTPUT_BYTES / 1024} KiB of stdout and stderr, …); else null.`),
 });
 
 // One job as list_jobs and get_job show it; which fields come depends on its state.
@@ -140,7 +141,7 @@ const jobView = z.looseObject({
 });
 
 export const jobOutput = jobView.extend({
-  record: record.optional().describe('Finished jobs: the full record, the job object plus its "result".'),
+  record: record.optional().describe(`Finished jobs: the record, the job object plus its "result" (stdout and stderr: their last ${RECORD_OUTPUT_BYTES / 1024} KiB; get_job_output reads all).`),
   job: record.nullable().optional().describe('Pending and running jobs: the job object as submitted.'),
 });
 

@@ -4,7 +4,7 @@
 // never thrown, so one broken plugin cannot break discovery.
 import { readFile } from 'node:fs/promises';
 import { errorMessage } from '../core/errors.js';
-import { stopGroup } from '../daemon/process-group.js';
+import { signalGroup, stopGroup } from '../daemon/process-group.js';
 import type { Command } from '../daemon/runner.js';
 import { parseArgparseHelp } from './argparse-help.js';
 import { specFromManifest } from './manifest.js';
@@ -57,6 +57,28 @@ async function fromManifest(path: string, name: string): Promise<Introspection> 
   return specFromManifest(value, name);
 }
 
+// The process groups of the help runs under way. Each is detached, which execa's
+// `cleanup` does not reach: when mcpq exits first (an MCP client leaves in the middle
+// of list_plugins, and `mcpq mcp` exits at once), they are killed here, or a plugin
+// whose --help hangs would be left running for good.
+const helpGroups = new Set<number>();
+let killedOnExit = false;
+
+function killOnExit(group: number): void {
+  helpGroups.add(group);
+  if (killedOnExit) return;
+  killedOnExit = true;
+  process.on('exit', () => {
+    for (const each of helpGroups) {
+      try {
+        signalGroup(each, 'SIGKILL');
+      } catch {
+        // not ours to signal: nothing more to do while exiting
+      }
+    }
+  });
+}
+
 // Runs one help command in its own process group, so that a timeout (or a plugin
 // that leaves a child holding its stdout) stops everything it started.
 async function helpText(plugin: Introspectable, words: readonly string[], timeoutMs: number): Promise<{ ok: true; text: string } | { ok: false; error: string }> {
@@ -83,7 +105,11 @@ async function helpText(plugin: Introspectable, words: readonly string[], timeou
     stop();
   }, timeoutMs);
   subprocess.once('exit', stop);
-  const result = await subprocess;
+  const group = subprocess.pid;
+  if (group !== undefined) killOnExit(group);
+  const result = await subprocess.finally(() => {
+    if (group !== undefined) helpGroups.delete(group);
+  });
   clearTimeout(timer);
   if (timedOut) return { ok: false, error: `"${shown}" did not finish within ${timeoutMs / 1_000}s` };
   if (result.failed && result.exitCode === undefined && result.signal === undefined) return { ok: false, error: `"${shown}" could not start: ${result.shortMessage}` };

@@ -10,9 +10,11 @@ import { errnoCode } from '../core/errors.js';
 // would not; the source is unlinked only once the new name exists. Returns the name used.
 // Idempotent: a move cut short between link and unlink left the file under both
 // names; done again, it finds its own file at the new name and only unlinks the old.
-export async function moveNoClobber(from: string, dir: string, name: string): Promise<string> {
+// With `exact`, no other name will do: a taken name is an EEXIST error.
+export async function moveNoClobber(from: string, dir: string, name: string, exact = false): Promise<string> {
   for (let n = 1; ; n += 1) {
     const candidate = n === 1 ? name : withSuffix(name, `-${n}`);
+    if (n > 1 && exact) throw Object.assign(new Error(`EEXIST: file already exists, link '${join(dir, name)}'`), { code: 'EEXIST' });
     try {
       await link(from, join(dir, candidate));
     } catch (error) {
@@ -41,8 +43,9 @@ function withSuffix(name: string, suffix: string): string {
 }
 
 // Writes a complete file into `dir` under a hidden temp name, fsyncs it, then gives it
-// its real name without replacing anything (see moveNoClobber). Returns the name used.
-export async function publishFile(dir: string, name: string, data: string | Uint8Array): Promise<string> {
+// its real name without replacing anything (see moveNoClobber; `exact`: that name or
+// an EEXIST error). Returns the name used.
+export async function publishFile(dir: string, name: string, data: string | Uint8Array, exact = false): Promise<string> {
   const temp = join(dir, `.${name}.${randomBytes(4).toString('hex')}.tmp`);
   const handle = await open(temp, 'wx', 0o600);
   try {
@@ -52,7 +55,7 @@ export async function publishFile(dir: string, name: string, data: string | Uint
     } finally {
       await handle.close();
     }
-    return await moveNoClobber(temp, dir, name);
+    return await moveNoClobber(temp, dir, name, exact);
   } catch (error) {
     await unlink(temp).catch(() => undefined); // a full disk leaves no empty temp file behind
     throw error;

@@ -3,6 +3,7 @@
 // a half-written job from us.
 import { readdir } from 'node:fs/promises';
 import { McpqError, ExitCode, describeIoError, errnoCode } from '../core/errors.js';
+import { MAX_JOB_FILE_BYTES } from '../core/job-rules.js';
 import { exists, publishFile } from './files.js';
 import { claimPath, recordPath, type QueueLayout } from './layout.js';
 import { isIgnoredName, parsePendingName } from './names.js';
@@ -23,12 +24,25 @@ export interface Submission {
   readonly extension: '.json' | '.sh' | '.txt';
 }
 
+// Publishes the job under exactly <id><extension>: a submission racing another for
+// the same id (two agents' calls at once) is refused, not queued under <id>-2 while
+// its caller is told <id>.
 export async function submit(layout: QueueLayout, submission: Submission): Promise<string> {
+  const size = typeof submission.content === 'string' ? Buffer.byteLength(submission.content) : submission.content.length;
+  if (size > MAX_JOB_FILE_BYTES) {
+    throw new McpqError(`the job is ${size} bytes; a job file holds at most ${MAX_JOB_FILE_BYTES / 2 ** 20} MiB (a daemon would fail it as invalid)`, ExitCode.usage, undefined, {
+      cli: 'put large data in a file and pass its path to the command',
+      mcp: 'put large data in a file and pass its path to the command',
+    });
+  }
+  const alreadyUsed = (where: string): McpqError =>
+    new McpqError(`job id "${submission.id}" is already used (${where})`, ExitCode.usage, undefined, { cli: 'choose another --id', mcp: 'choose another id' });
   const taken = await whereIsId(layout, submission.id);
-  if (taken !== undefined) throw new McpqError(`job id "${submission.id}" is already used (${taken})`, ExitCode.usage, undefined, { cli: 'choose another --id', mcp: 'choose another id' });
+  if (taken !== undefined) throw alreadyUsed(taken);
   try {
-    await publishFile(layout.pending, `${submission.id}${submission.extension}`, submission.content);
+    await publishFile(layout.pending, `${submission.id}${submission.extension}`, submission.content, true);
   } catch (error) {
+    if (errnoCode(error) === 'EEXIST') throw alreadyUsed('pending');
     // A fault of the disk (ENOSPC, EROFS, EIO…), not of mcpq: say which, in one line.
     if (errnoCode(error) === undefined) throw error;
     throw new McpqError(`cannot write the job: ${describeIoError(error)}`, ExitCode.failure, errnoCode(error));

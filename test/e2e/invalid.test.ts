@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { MAX_JOB_FILE_BYTES } from '../../src/daemon/small-file.js';
+import { MAX_JOB_FILE_BYTES } from '../../src/core/job-rules.js';
 import { mcpq, startDaemon, tempQueue, waitFor, waitForRecord } from '../helpers/mcpq.js';
 
 const FAST = ['--settle', '300', '--rescan', '200'];

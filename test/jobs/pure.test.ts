@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { PendingEntry } from '../../src/daemon/pending-index.js';
 import { commandLine } from '../../src/jobs/describe.js';
 import { parseStates } from '../../src/jobs/types.js';
-import { lastLines, sliceAtCharacters } from '../../src/jobs/output.js';
+import { characterSlice, lastLines, sliceAtCharacters, startOfLastLines } from '../../src/jobs/output.js';
 import { waitingOf, type WaitingView } from '../../src/jobs/waiting.js';
 
 const NOW = Date.parse('2026-07-26T12:00:00Z');
@@ -33,6 +33,8 @@ describe('waitingOf', () => {
     ['its group busy', entry({ group: 'gpu' }), undefined, { reason: 'group', group: 'gpu' }],
     ['a free group', entry({ group: 'cpu' }), undefined, { reason: 'ready' }],
     ['delay before dependencies', entry({ notBefore: NOW + 1, after: ['x'] }), undefined, { reason: 'delayed', until: new Date(NOW + 1).toISOString() }],
+    ['a delay past the last date', entry({ notBefore: 1e300 }), undefined, { reason: 'delayed', until: '+275760-09-13T00:00:00.000Z' }],
+    ['a delay without end', entry({ notBefore: Infinity }), undefined, { reason: 'delayed', until: '+275760-09-13T00:00:00.000Z' }],
   ])('%s', (_, e, error, expected) => {
     expect(waitingOf(e, error, view)).toEqual(expected);
   });
@@ -79,6 +81,29 @@ describe('output slices', () => {
     [Buffer.from('abc'), false, 3],
   ])('cuts %j (at end: %s) to %i bytes', (bytes, atEnd, length) => {
     expect(sliceAtCharacters(bytes, atEnd).length).toBe(length);
+  });
+
+  it.each([
+    ['a€b', 1, 'a'], // cut back to whole characters
+    ['€b', 1, '€'], // but never to nothing: the first character comes whole
+    ['€b', 0, ''],
+    ['\xe2b', 1, '\xe2'], // a byte that starts no valid sequence is one character
+    ['ab', 5, 'ab'],
+  ])('shows %j, at most %i bytes of it, as %j', (text, limit, shown) => {
+    const bytes = Buffer.from(text, text.includes('\xe2') ? 'latin1' : 'utf8');
+    const expected = Buffer.from(shown, shown.includes('\xe2') ? 'latin1' : 'utf8');
+    expect(characterSlice(bytes, limit, true).equals(expected)).toBe(true);
+  });
+
+  it.each([
+    ['a\nb\nc\n', 2, 2],
+    ['a\nb\nc', 1, 4],
+    ['a\nb\n', 2, undefined], // fewer line ends: all of it, if it is the whole stream
+    ['\n\n\n', 2, 1],
+    ['abc', 3, undefined],
+    ['abc\n', 0, 4],
+  ])('the last lines of %j (%i) start at byte %j', (text, n, start) => {
+    expect(startOfLastLines(Buffer.from(text), n)).toBe(start);
   });
 
   it.each([

@@ -2,8 +2,9 @@
 // carries JSON-RPC messages and nothing else, and closing stdin ends the process
 // promptly, even in the middle of a call that waits.
 import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { BIN, tempQueue, waitFor } from '../helpers/mcpq.js';
+import { BIN, pidAlive, tempQueue, waitFor } from '../helpers/mcpq.js';
 
 const initialize = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'by-hand', version: '1' } } };
 
@@ -41,6 +42,21 @@ describe('mcpq mcp on stdio', () => {
     for (const message of server.messages()) expect(message.jsonrpc).toBe('2.0'); // every stdout line parses
     expect(server.messages()[0]).toMatchObject({ id: 1, result: { serverInfo: { name: 'mcpq' } } });
     expect(server.stderr()).toContain(`serving ${q.root}`);
+  });
+
+  it('leaves no plugin behind when stdin closes while the plugin describes itself', async () => {
+    const q = tempQueue();
+    mkdirSync(q.path('plugins', 'hangs'), { recursive: true });
+    writeFileSync(q.path('plugins', 'hangs', 'cli.sh'), 'echo $$ > pid\nexec sleep 600\n'); // its --help never ends
+    const server = spawnServer(q.root, q.dir);
+    server.send(initialize);
+    await waitFor(() => server.messages().find((m) => m.id === 1), { what: 'the initialize response' });
+    server.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    server.send({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'list_plugins', arguments: {} } });
+    const pid = await waitFor(() => existsSync(q.path('plugins', 'hangs', 'pid')) && Number(readFileSync(q.path('plugins', 'hangs', 'pid'), 'utf8')), { what: 'the plugin to start' });
+    server.child.stdin.end();
+    expect(await server.exited).toEqual({ code: 0, signal: null });
+    await waitFor(() => !pidAlive(pid), { timeout: 2_000, what: `the plugin's --help (pid ${pid}) to be stopped` });
   });
 
   it('exits on SIGTERM', async () => {

@@ -20,7 +20,7 @@ export async function runLogs(queue: string | undefined, ref: string, flags: Log
   const out = (stream: LogStream): NodeJS.WritableStream => (streams.length === 1 || stream === 'stdout' ? process.stdout : process.stderr);
 
   if (flags.json) {
-    const slices = await Promise.all(streams.map((s) => (flags.tail === undefined ? readOutput(layout, job.id, s) : tailOutput(layout, job.id, s, flags.tail))));
+    const slices = await Promise.all(streams.map((s) => (flags.tail === undefined ? readOutput(layout, job.id, s) : tailOutput(layout, job.id, s, flags.tail).then((t) => t.slice))));
     process.stdout.write(`${JSON.stringify({ id: job.id, state: job.state, ...Object.fromEntries(slices.map((s) => [s.stream, s])) }, null, 2)}\n`);
     return ExitCode.ok;
   }
@@ -29,7 +29,7 @@ export async function runLogs(queue: string | undefined, ref: string, flags: Log
   const attempt = flags.follow ? await attemptOf(layout, job.id) : undefined;
   const offsets: Partial<Record<LogStream, number>> = {};
   for (const stream of streams) {
-    const last = flags.tail === undefined ? await copyStream(layout, job.id, stream, out(stream)) : await tailOutput(layout, job.id, stream, flags.tail);
+    const last = flags.tail === undefined ? await copyStream(layout, job.id, stream, out(stream)) : (await tailOutput(layout, job.id, stream, flags.tail)).slice;
     if (flags.tail !== undefined) out(stream).write(last.text);
     offsets[stream] = last.next_offset;
     if (last.source === 'record' && last.truncated) process.stderr.write(`mcpq: the log of ${job.id}'s ${stream} is gone; this is the end the record kept\n`);

@@ -8,6 +8,7 @@ import { awaitCancelled, cancelJob } from '../../jobs/cancel.js';
 import { retryJob } from '../../jobs/retry.js';
 import type { CancelResult } from '../../jobs/types.js';
 import type { McpContext } from '../context.js';
+import { cutNote, shownRecord } from '../records.js';
 import { answer, guarded } from '../result.js';
 import { cancelInput, cancelOutput, retryInput, retryOutput, type Described } from '../schemas.js';
 
@@ -28,10 +29,12 @@ export function registerControlTools(server: McpServer, { layout, session }: Mcp
       const by = `${clientName(server, request)} (MCP) on ${hostname()}`;
       let result: CancelResult = await cancelJob(layout, id, { by });
       if (result.outcome === 'requested' && waitSeconds > 0) {
-        result = await awaitCancelled(layout, result.id, result.request, { timeoutMs: waitSeconds * 1_000, by });
+        const signal = AbortSignal.any([request.mcpReq.signal, session.signal]); // the call cancelled, or the client gone
+        result = await awaitCancelled(layout, result.id, result.request, { timeoutMs: waitSeconds * 1_000, by, signal });
       }
-      const data: Described<z.infer<typeof cancelOutput>> = result;
-      return answer(cancelLine(result), data);
+      const shown = result.outcome === 'cancelled' ? shownRecord(result.record) : undefined;
+      const data: Described<z.infer<typeof cancelOutput>> = shown === undefined ? result : { ...result, record: shown.record };
+      return answer(`${cancelLine(result)}${shown?.cut ? cutNote(result.id) : ''}`, data);
     }),
   );
 

@@ -6,11 +6,12 @@ import type { McpServer } from '@modelcontextprotocol/server';
 import type { z } from 'zod';
 import { locate } from '../../jobs/find.js';
 import { listJobs } from '../../jobs/list.js';
-import { readOutput, tailOutput } from '../../jobs/output.js';
+import { readOutput, tailOutput, type Tail } from '../../jobs/output.js';
 import { getJob } from '../../jobs/show.js';
 import { parseStates } from '../../jobs/types.js';
 import type { McpContext } from '../context.js';
-import { jobLine } from '../describe.js';
+import { jobLine, orphanLine } from '../describe.js';
+import { cutNote, RECORD_OUTPUT_BYTES, shownRecord } from '../records.js';
 import { answer, guarded } from '../result.js';
 import {
   DEFAULT_LIST_LIMIT,
@@ -26,21 +27,34 @@ import {
 
 const READ_ONLY = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false } as const;
 
+// How much room one slice of output may take escaped in JSON. Its text travels twice
+// in the answer (structured and as text), and an MCP client reads at most 10 MiB in
+// one message (the SDK's stdio limit) and drops the connection past that: output full
+// of control characters (a NUL byte is six in JSON) is read in smaller slices.
+const MAX_TEXT_JSON_BYTES = 2 * 1024 * 1024;
+
+function jsonBytes(text: string): number {
+  return Buffer.byteLength(JSON.stringify(text));
+}
+
 export function registerJobTools(server: McpServer, { layout, plugins }: McpContext): void {
   server.registerTool(
     'get_job',
     {
       title: 'Get a job',
       description:
-        'One job by id (or a unique prefix of one): pending (its place in the run order and why it waits), running (for how long, where), or finished (its full record: status, exit code, stdout/stderr tails, timing). The full output is in get_job_output.',
+        `One job by id (or a unique prefix of one): pending (its place in the run order and why it waits), running (for how long, where), or finished (its record: status, exit code, the last ${RECORD_OUTPUT_BYTES / 1024} KiB of stdout and stderr, timing). The full output is in get_job_output.`,
       inputSchema: getJobInput,
       outputSchema: jobOutput,
       annotations: READ_ONLY,
     },
     guarded(async ({ id }: z.infer<typeof getJobInput>) => {
-      const detail = await getJob(layout, id, { pluginParallel: plugins.isParallel });
+      const found = await getJob(layout, id, { pluginParallel: plugins.isParallel });
+      const shown = 'record' in found ? shownRecord(found.record) : undefined;
+      const detail = shown === undefined ? found : { ...found, record: shown.record };
       const data: Described<z.infer<typeof jobOutput>> = detail;
-      return answer(jobLine(detail), data);
+      const line = detail.state === 'running' && !detail.daemon_alive ? orphanLine(detail) : jobLine(detail);
+      return answer(`${line}${shown?.cut ? cutNote(detail.id) : ''}`, data);
     }),
   );
 
@@ -78,17 +92,27 @@ export function registerJobTools(server: McpServer, { layout, plugins }: McpCont
     },
     guarded(async ({ id, stream = 'stdout', offset = 0, limit = DEFAULT_OUTPUT_LIMIT, tail_lines: tail }: z.infer<typeof outputInput>) => {
       const job = await locate(layout, id);
-      const slice = tail === undefined ? await readOutput(layout, job.id, stream, { offset, limit }) : await tailOutput(layout, job.id, stream, tail);
+      const readUpTo = async (bytes: number): Promise<Tail> =>
+        tail === undefined ? { slice: await readOutput(layout, job.id, stream, { offset, limit: bytes }), cut: false } : tailOutput(layout, job.id, stream, tail, bytes);
+      let bytes = limit;
+      let read = await readUpTo(bytes);
+      for (let escaped = jsonBytes(read.slice.text); escaped > MAX_TEXT_JSON_BYTES && bytes > 1; escaped = jsonBytes(read.slice.text)) {
+        bytes = Math.max(1, Math.floor((bytes * MAX_TEXT_JSON_BYTES) / escaped));
+        read = await readUpTo(bytes);
+      }
+      const slice = read.slice;
       const data: Described<z.infer<typeof outputSliceOutput>> = slice;
       const end = slice.next_offset;
       const more = end < slice.size ? `; more from offset ${end}` : slice.finished ? '; the end' : '; the job is still running, more may come';
       const cut = !slice.truncated ? '' : slice.source === 'log' ? ' (the log kept only the first bytes; the record keeps the end: get_job)' : ' (only the end was kept)';
+      const longLines = read.cut ? ` (its last ${tail} lines hold more than ${bytes} bytes: only their end${bytes < limit ? '' : '; a larger limit shows more'})` : '';
+      const escapes = bytes < limit ? ` (${bytes} bytes at most, not ${limit}: this output takes much more room escaped in JSON)` : '';
       const summary =
         slice.source === 'none'
           ? `job ${job.id} has no ${stream} yet (${job.state})`
           : slice.offset > slice.size
             ? `${stream} of job ${job.id} has ${slice.size} bytes: offset ${slice.offset} is past its end`
-            : `${stream} of job ${job.id}: bytes ${slice.offset}-${end} of ${slice.size}${more}${cut}`;
+            : `${stream} of job ${job.id}: bytes ${slice.offset}-${end} of ${slice.size}${more}${cut}${longLines}${escapes}`;
       return answer(summary, data, slice.text);
     }),
   );

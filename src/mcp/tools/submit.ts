@@ -25,6 +25,7 @@ import { submittedPluginArgs } from '../../plugins/submission.js';
 import { unknownPlugin } from '../../plugins/validate.js';
 import type { McpContext } from '../context.js';
 import { outcomeLine } from '../describe.js';
+import { cutNote, shownRecord } from '../records.js';
 import { answer, guarded } from '../result.js';
 import { submitInput, submitOutput, type Described } from '../schemas.js';
 
@@ -60,6 +61,7 @@ export function registerSubmit(server: McpServer, context: McpContext): void {
       const record = waitSeconds > 0 ? await waitWithProgress(layout, id, waitSeconds, request, session.signal) : undefined;
       const state: JobState = record !== undefined ? waitResultOf(id, record).state : ((await locateExact(layout, id))?.state ?? 'pending');
       const daemonAlive = (await listDaemons(layout)).some((d) => d.alive);
+      const shown = record === undefined ? undefined : shownRecord(redactJob(record));
       const data: Described<z.infer<typeof submitOutput>> = {
         id,
         queue: layout.root,
@@ -67,9 +69,9 @@ export function registerSubmit(server: McpServer, context: McpContext): void {
         daemon_alive: daemonAlive,
         status: record === undefined ? null : String(record.result.status),
         exit_code: record === undefined ? null : waitResultOf(id, record).exit_code,
-        record: record === undefined ? null : redactJob(record),
+        record: shown === undefined ? null : shown.record,
       };
-      return answer(record !== undefined ? outcomeLine(id, record.result) : pendingLine(id, state, waitSeconds, daemonAlive), data);
+      return answer(record !== undefined ? `${outcomeLine(id, record.result)}${shown?.cut ? cutNote(id) : ''}` : pendingLine(id, state, waitSeconds, daemonAlive), data);
     }),
   );
 }
@@ -77,7 +79,11 @@ export function registerSubmit(server: McpServer, context: McpContext): void {
 function pendingLine(id: string, state: JobState, waited: number, daemonAlive: boolean): string {
   const where = `job ${id} submitted; ${waited > 0 ? `still ${state} after ${waited}s` : `it is ${state}`}.`;
   const next = ' get_job shows it later, and a log notification comes when it finishes.';
-  const daemon = daemonAlive ? '' : ' No daemon serves this queue: the job waits in pending/ until one starts (mcpq daemon).';
+  const daemon = daemonAlive
+    ? ''
+    : state === 'running'
+      ? ' The daemon that started it is no longer alive: the next daemon to start on the queue recovers it (mcpq daemon).'
+      : ' No daemon serves this queue: the job waits in pending/ until one starts (mcpq daemon).';
   return `${where}${next}${daemon}`;
 }
 
