@@ -4,6 +4,11 @@
 // among pending jobs. A job moving between folders (claimed, its id not yet reserved)
 // is briefly nowhere, so an id counts as unknown only once it has been missing for
 // the settle period.
+//
+// What is known to be finished holds only while the record is there: `mcpq clean` may
+// remove it and a new job take the id again. So a job just indexed has its
+// dependencies looked up on disk afresh (`forget`, then `refresh`), never taken from
+// what the daemon learnt before.
 import { exists } from '../queue/files.js';
 import { claimPath, recordPath, type QueueLayout } from '../queue/layout.js';
 import type { PendingEntry } from './pending-index.js';
@@ -31,6 +36,11 @@ export class Dependencies {
     const since = this.#missingSince.get(id);
     return since !== undefined && Date.now() - since >= this.#settleMs ? 'unknown' : 'waiting';
   };
+
+  // Drops what is known of `ids`: until `refresh` has looked on disk, they wait.
+  forget(ids: Iterable<string>): void {
+    for (const id of ids) this.#finished.delete(id);
+  }
 
   cycleOf = (name: string): string | undefined => this.#cycles.get(name);
 

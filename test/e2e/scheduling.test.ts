@@ -129,6 +129,20 @@ describe('dependencies', () => {
     expect(q.files('pending')).toEqual(['build-new.json', 'build-old.json', 'dep.json']);
   });
 
+  it('waits for the new job that took a cleaned job’s id, not for what the old one did', async () => {
+    const q = tempQueue();
+    const gate = join(q.dir, 'gate');
+    await startDaemon(q.root, ['--concurrency', '2']);
+    expect((await mcpq(['submit', '-q', q.root, '--id', 'build', '--wait', '--', 'false'])).exitCode).toBe(1);
+    expect((await mcpq(['clean', '-q', q.root, '--older-than', '0'])).exitCode).toBe(0);
+    await mcpq(['submit', '-q', q.root, '--id', 'build', '--shell', `while [ ! -e ${gate} ]; do sleep 0.05; done`]);
+    await mcpq(['submit', '-q', q.root, '--id', 'deploy', '--after', 'build', '--', 'true']);
+    await mcpq(['submit', '-q', q.root, '--id', 'free', '--wait', '--', 'true']); // deploy came first and was looked at
+    expect(q.record('deploy')).toBeUndefined();
+    writeFileSync(gate, '');
+    expect((await waitForRecord(q, 'deploy')).result.status).toBe('completed');
+  });
+
   it('fails jobs on a dependency cycle as invalid', async () => {
     const q = tempQueue();
     q.drop('a.json', JSON.stringify({ command: 'true', after: ['b'] }));
