@@ -153,7 +153,8 @@ async function run(ctx: DaemonContext, claim: Claim, loaded: Extract<LoadedJob, 
   outcome = outcome as Outcome;
   const history = historyOf(loaded);
   const attemptsAllowed = 1 + spec.retries;
-  if (isRetryable(outcome.status) && claim.attempt < attemptsAllowed && !hooks.stopping()) {
+  // Also while the daemon stops: a restart must not cost a job the retries it has left.
+  if (isRetryable(outcome.status) && claim.attempt < attemptsAllowed) {
     const delayMs = retryDelay(spec.retryDelayMs, claim.attempt);
     const summary = summarizeAttempt(claim.attempt, outcome, result.startedAt, result.endedAt);
     ctx.log.info({ event: 'retry', id: claim.id, attempt: claim.attempt, status: outcome.status, delay_ms: delayMs }, 'will retry');

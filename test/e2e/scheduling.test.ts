@@ -70,6 +70,22 @@ describe('retries', () => {
     expect(rec.result).toMatchObject({ status: 'failed', returncode: 3, attempts: 2 });
   });
 
+  it('keeps the retries of a job that fails while the daemon stops, for the next daemon', async () => {
+    const q = tempQueue();
+    const gate = join(q.dir, 'gate');
+    const daemon = await startDaemon(q.root);
+    await mcpq(['submit', '-q', q.root, '--id', 'flaky', '--retries', '1', '--retry-delay', '0.1', '--shell', `while [ ! -e ${gate} ]; do sleep 0.05; done; exit 3`]);
+    await waitFor(() => existsSync(q.path('running', 'flaky.claim')), { what: 'flaky to start' });
+    const stopped = daemon.stop();
+    await waitFor(() => daemon.output().includes('finishing running jobs'), { what: 'the daemon to begin its stop' });
+    writeFileSync(gate, '');
+    expect(await stopped).toBe(0);
+    expect(q.record('flaky')).toBeUndefined();
+    expect(q.files('pending')).toEqual(['flaky.json']);
+    await startDaemon(q.root);
+    expect((await waitForRecord(q, 'flaky')).result).toMatchObject({ status: 'failed', returncode: 3, attempts: 2 });
+  });
+
   it('does not retry an invalid job', async () => {
     const q = tempQueue();
     await startDaemon(q.root);
