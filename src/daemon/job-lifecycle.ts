@@ -9,7 +9,7 @@
 // finds the record and only tidies up, or finds no record and puts the job back. A
 // claim notes `started_at` before the spawn, so a job that may have started is never
 // taken for one that did not: recovery looks for its processes even without a pgid.
-import { copyFile, readFile, rename } from 'node:fs/promises';
+import { copyFile, readFile, rename, stat, utimes } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errnoCode, errorMessage } from '../core/errors.js';
@@ -332,7 +332,11 @@ export async function requeue(ctx: DaemonContext, claim: Claim, change?: Requeue
       const old = value[META_KEY] as { attempt?: unknown } | undefined;
       if (old?.attempt !== attempt) {
         const meta = { ...old, id: claim.id, attempt, history: change.history ?? [], ...(change.retryAt ? { retry_at: change.retryAt } : {}) };
+        const { atimeMs, mtimeMs } = await stat(path);
         await writeAtomic(path, `${JSON.stringify({ ...value, [META_KEY]: meta }, null, 2)}\n`, ctx.settings.fsync);
+        // The mtime is the job's place in the run order and the start of a relative
+        // not_before: rewritten, the job keeps both, as a job put back by rename does.
+        await utimes(path, atimeMs / 1_000, mtimeMs / 1_000); // seconds: finer than a Date's ms
       }
     } else {
       const dot = claim.source.lastIndexOf('.');
