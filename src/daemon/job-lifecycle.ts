@@ -82,7 +82,8 @@ export async function claimAndFail(ctx: DaemonContext, name: string, failure: Fa
   const { claim, loaded } = claimed;
   if (failure.kind === 'invalid') return finishInvalid(ctx, claim, loaded.object, failure.error);
   const outcome: Outcome = { status: 'dependency_failed', dependency: failure.dependency, error: `dependency ${failure.dependency} did not complete` };
-  return record(ctx, claim, loaded.object ?? {}, outcome, { earlierAttempts: historyOf(loaded), extra: recordLinks(loaded.ok ? loaded.meta : undefined) });
+  // It never started: only the attempts that ran count, as for a cancel before the start.
+  return record(ctx, claim, loaded.object ?? {}, outcome, { attempts: claim.attempt - 1, earlierAttempts: historyOf(loaded), extra: recordLinks(loaded.ok ? loaded.meta : undefined) });
 }
 
 // Claims a pending file, reads it and reserves its id. Undefined when another daemon
@@ -228,6 +229,7 @@ function historyOf(loaded: LoadedJob): AttemptSummary[] {
 }
 
 interface RecordParts {
+  readonly attempts?: number; // default: the claim's attempt
   readonly startedAt?: Date | undefined;
   readonly completedAt?: Date;
   readonly stdout?: StreamTail;
@@ -241,7 +243,7 @@ async function record(ctx: DaemonContext, claim: Claim, job: Readonly<Record<str
     id: claim.id,
     source: claim.source,
     host: ctx.host,
-    attempts: claim.attempt,
+    attempts: parts.attempts ?? claim.attempt,
     earlierAttempts: parts.earlierAttempts,
     startedAt: parts.startedAt,
     completedAt: parts.completedAt ?? new Date(),

@@ -111,7 +111,7 @@ describe('dependencies', () => {
     expect(lines(ledger)).toEqual(['free', 'first', 'second']);
   });
 
-  it('fails dependents as dependency_failed, naming the failed job', async () => {
+  it('fails dependents as dependency_failed, naming the failed job, with no attempt counted for a job that never ran', async () => {
     const q = tempQueue();
     await startDaemon(q.root);
     await mcpq(['submit', '-q', q.root, '--id', 'breaks', '--shell', 'exit 3']);
@@ -119,6 +119,7 @@ describe('dependencies', () => {
     await mcpq(['submit', '-q', q.root, '--id', 'grandchild', '--after', 'child', '--shell', 'echo never']);
     expect((await waitForRecord(q, 'grandchild')).result).toMatchObject({ status: 'dependency_failed', dependency: 'child' });
     expect(q.record('child')!.result).toMatchObject({ status: 'dependency_failed', dependency: 'breaks', error: 'dependency breaks did not complete' });
+    expect(q.record('child')!.result).toMatchObject({ attempts: 0, started_at: null }); // it never ran
   });
 
   it('refuses an unknown dependency at submit time, as show refuses its id, and fails a dropped file naming it', async () => {
