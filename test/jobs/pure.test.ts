@@ -17,7 +17,7 @@ const view: WaitingView = {
   now: NOW,
   busyGroups: new Set(['gpu']),
   paused: false,
-  dependency: (id) => (id === 'done' ? 'completed' : id === 'broke' ? 'failed' : 'waiting'),
+  dependency: (id) => (id === 'done' ? 'completed' : id === 'broke' ? 'failed' : id === 'ghost' ? 'unknown' : 'waiting'),
 };
 
 describe('waitingOf', () => {
@@ -29,6 +29,7 @@ describe('waitingOf', () => {
     ['not_before passed', entry({ notBefore: NOW - 1 }), undefined, { reason: 'ready' }],
     ['unfinished dependencies', entry({ after: ['done', 'x', 'y'] }), undefined, { reason: 'after', jobs: ['x', 'y'] }],
     ['a failed dependency', entry({ after: ['x', 'broke'] }), undefined, { reason: 'dependency_failed', job: 'broke' }],
+    ['a dependency no job has', entry({ after: ['x', 'ghost'] }), undefined, { reason: 'invalid', error: 'after: unknown job id "ghost"' }],
     ['finished dependencies', entry({ after: ['done'] }), undefined, { reason: 'ready' }],
     ['its group busy', entry({ group: 'gpu' }), undefined, { reason: 'group', group: 'gpu' }],
     ['a free group', entry({ group: 'cpu' }), undefined, { reason: 'ready' }],
