@@ -2,8 +2,10 @@
 // (completed or failed, learnt from its own records, watch events or a look on disk),
 // unknown (no job answers to the id), or still waiting; and the dependency cycles
 // among pending jobs. A job moving between folders (claimed, its id not yet reserved)
-// is briefly nowhere, so an id counts as unknown only once it has been missing for
-// the settle period.
+// is briefly nowhere, so an id counts as unknown only once two looks on disk, the
+// settle period apart, both found it nowhere: a job that came meanwhile (dropped
+// after the job that waits for it) is seen by the second look, even when it is
+// already running on another daemon.
 //
 // What is known to be finished holds only while the record is there: `mcpq clean` may
 // remove it and a new job take the id again. So a job just indexed has its
@@ -16,7 +18,8 @@ import { dependencyCycles, type DependencyState } from './scheduler.js';
 
 export class Dependencies {
   readonly #finished = new Map<string, 'completed' | 'failed'>();
-  readonly #missingSince = new Map<string, number>(); // id → when first found nowhere
+  // id → when first found nowhere, and when last found nowhere since
+  readonly #missing = new Map<string, { since: number; last: number }>();
   #cycles = new Map<string, string>(); // pending name → the cycle it is in
   readonly #layout: QueueLayout;
   readonly #settleMs: number;
@@ -33,8 +36,8 @@ export class Dependencies {
   state = (id: string): DependencyState => {
     const known = this.#finished.get(id);
     if (known !== undefined) return known;
-    const since = this.#missingSince.get(id);
-    return since !== undefined && Date.now() - since >= this.#settleMs ? 'unknown' : 'waiting';
+    const missing = this.#missing.get(id);
+    return missing !== undefined && missing.last - missing.since >= this.#settleMs ? 'unknown' : 'waiting';
   };
 
   // Drops what is known of `ids`: until `refresh` has looked on disk, they wait.
@@ -60,8 +63,8 @@ export class Dependencies {
     );
     const now = Date.now();
     for (const id of wanted) {
-      if (!missing.has(id)) this.#missingSince.delete(id);
-      else if (!this.#missingSince.has(id)) this.#missingSince.set(id, now);
+      if (!missing.has(id)) this.#missing.delete(id);
+      else this.#missing.set(id, { since: this.#missing.get(id)?.since ?? now, last: now });
     }
   }
 

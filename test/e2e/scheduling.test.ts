@@ -133,6 +133,24 @@ describe('dependencies', () => {
     expect((await waitForRecord(q, 'orphan')).result).toMatchObject({ status: 'invalid', error: 'after: unknown job id "ghost"' });
   });
 
+  it('waits for a dependency dropped in after the job that waits for it, once that dependency is seen', async () => {
+    const q = tempQueue();
+    const gate = join(q.dir, 'gate');
+    const started = join(q.dir, 'started');
+    // No rescan during the test: only what the daemon learns from events counts.
+    await startDaemon(q.root, ['--concurrency', '3', '--settle', '1', '--rescan', '60000']);
+    q.drop('waits.json', JSON.stringify({ command: 'true', after: ['late'] }));
+    q.drop('m1.json', JSON.stringify({ command: 'true' }));
+    await waitForRecord(q, 'm1'); // `waits` was indexed meanwhile, and `late` found nowhere
+    q.drop('late.json', JSON.stringify({ command: `touch ${started}; while [ ! -e ${gate} ]; do sleep 0.05; done` }));
+    await waitFor(() => existsSync(started), { what: 'late to start' });
+    q.drop('m2.json', JSON.stringify({ command: 'true' }));
+    await waitForRecord(q, 'm2'); // the daemon looked at `waits` again
+    expect(q.record('waits')).toBeUndefined();
+    writeFileSync(gate, '');
+    expect((await waitForRecord(q, 'waits')).result.status).toBe('completed');
+  });
+
   it('takes a unique prefix in --after, as show does, and writes the full id; an ambiguous one is refused with show\'s error', async () => {
     const q = tempQueue();
     await mcpq(['submit', '-q', q.root, '--id', 'build-old', '--', 'true']);
