@@ -69,14 +69,20 @@ export class Dependencies {
   }
 
   // Every pending job's dependencies, and the cycles among them: a whole-queue pass for
-  // the periodic rescan, skipped when no pending job has dependencies.
+  // the periodic rescan, skipped when no pending job has dependencies. What is known of
+  // ids no pending job waits for is dropped, so that a daemon that runs for months
+  // does not keep every id it saw finish (a job indexed later looks on disk anyway).
   async refreshAll(entries: () => readonly PendingEntry[], anyAfter: boolean, here: (id: string) => boolean): Promise<void> {
     if (!anyAfter) {
       this.#cycles = new Map();
+      this.#finished.clear();
+      this.#missing.clear();
       return;
     }
-    const all = entries();
-    await this.refresh(all.flatMap((e) => e.after), here);
+    await this.refresh(entries().flatMap((e) => e.after), here);
+    const all = entries(); // as it is now: jobs indexed during the refresh keep theirs
+    const wanted = new Set(all.flatMap((e) => e.after));
+    for (const known of [this.#finished, this.#missing]) for (const id of known.keys()) if (!wanted.has(id)) known.delete(id);
     this.#cycles = dependencyCycles(all);
   }
 }
