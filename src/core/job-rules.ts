@@ -6,6 +6,10 @@ export const PRIORITY_NAMES = Object.freeze({ high: 10, medium: 0, low: -10 });
 export type PriorityName = keyof typeof PRIORITY_NAMES;
 export const DEFAULT_TIMEOUT_SECONDS = 300;
 export const MAX_RETRIES = 100;
+// The longest wait a job may ask for (a relative not_before, a retry delay): 100 years.
+// Much further, a time no longer fits in a Date (±8.64e15 ms), which mcpq list could
+// not show.
+export const MAX_WAIT_SECONDS = 100 * 365.25 * 86_400;
 
 export function isPriorityName(value: unknown): value is PriorityName {
   return typeof value === 'string' && Object.hasOwn(PRIORITY_NAMES, value);
@@ -16,9 +20,10 @@ export function priorityValue(p: number | PriorityName | undefined): number {
   return typeof p === 'number' ? p : PRIORITY_NAMES[p];
 }
 
-// not_before as epoch ms: an ISO time, or seconds after submission.
+// not_before as epoch ms: an ISO time, or seconds after submission. Undefined for one
+// the schema refuses (a job is then claimed and fails as invalid, saying why).
 export function notBeforeOf(value: string | number | undefined, submittedAt: number): number | undefined {
-  if (value === undefined) return undefined;
+  if (value === undefined || (typeof value === 'number' && value > MAX_WAIT_SECONDS)) return undefined;
   const at = typeof value === 'number' ? submittedAt + value * 1_000 : Date.parse(value);
   return Number.isNaN(at) ? undefined : at;
 }

@@ -14,6 +14,7 @@ import { dirname, isAbsolute, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errnoCode, errorMessage } from '../core/errors.js';
 import { META_KEY, recordLinks, type LoadedJob } from '../core/job-file.js';
+import { MAX_WAIT_SECONDS } from '../core/job-rules.js';
 import { isRetryable, type Outcome } from '../core/outcome.js';
 import { redactArgs, redactEnv, redactFlags, redactShellLine } from '../core/redact.js';
 import type { RunSpec } from '../core/job-schema.js';
@@ -218,10 +219,11 @@ export function describeRun(run: RunSpec): Record<string, unknown> {
 }
 
 // Doubling from the first delay, with ±20% jitter so that retries of many jobs that
-// failed together do not all come back at once.
+// failed together do not all come back at once; never longer than a job may ask to
+// wait (a later retry_at would not fit in a Date).
 export function retryDelay(firstMs: number, attempt: number, random: () => number = Math.random): number {
   const base = firstMs * 2 ** (attempt - 1);
-  return Math.round(base * (1 + (random() * 0.4 - 0.2)));
+  return Math.min(Math.round(base * (1 + (random() * 0.4 - 0.2))), MAX_WAIT_SECONDS * 1_000);
 }
 
 function historyOf(loaded: LoadedJob): AttemptSummary[] {

@@ -101,6 +101,21 @@ describe('mcpq list', () => {
     expect((await waitForRecord(q, 'fine')).result).toMatchObject({ status: 'dependency_failed', dependency: 'a' });
   });
 
+  it('shows a job that asks to wait longer than a time can hold as invalid, and lists the rest, and the daemon fails it so', async () => {
+    const q = tempQueue();
+    ensureFolders(q);
+    pending(q, 'far.json', { command: 'true', not_before: 1e13 }, 20);
+    pending(q, 'day.json', { command: 'true', not_before: 86_400 }, 10);
+    const listed = await mcpq(['list', '-q', q.root, '--json']);
+    expect(listed).toMatchObject({ exitCode: 0, stderr: '' });
+    const why = Object.fromEntries(JSON.parse(listed.stdout).pending.map((j: any) => [j.id, j.waiting]));
+    const error = 'not_before: must be at most 3155760000 seconds (100 years)';
+    expect(why).toEqual({ far: { reason: 'invalid', error }, day: { reason: 'delayed', until: expect.any(String) } });
+    expect(await mcpq(['show', '-q', q.root, 'far'])).toMatchObject({ exitCode: 0, stdout: expect.stringContaining(`invalid: ${error}`) });
+    await startDaemon(q.root, DAEMON_FLAGS);
+    expect((await waitForRecord(q, 'far')).result).toMatchObject({ status: 'invalid', error });
+  });
+
   it('shows running jobs with their elapsed time and pid, and why a job of the same group waits', async () => {
     const q = tempQueue();
     const gate = join(q.dir, 'gate');

@@ -3,6 +3,7 @@ import { compareOrder } from '../../src/core/order.js';
 import { PendingIndex, type PendingEntry } from '../../src/daemon/pending-index.js';
 import { dependencyCycles, pickNext, type SchedulerView } from '../../src/daemon/scheduler.js';
 import { retryDelay } from '../../src/daemon/job-lifecycle.js';
+import { MAX_WAIT_SECONDS } from '../../src/core/job-rules.js';
 import { Dependencies } from '../../src/daemon/dependencies.js';
 import { ensureQueue, layoutOf } from '../../src/queue/layout.js';
 import { tempQueue } from '../helpers/mcpq.js';
@@ -123,6 +124,12 @@ describe('retryDelay', () => {
     [1, 1, 1_200],
   ])('attempt %s with jitter draw %s waits %s ms', (attempt, draw, ms) => {
     expect(retryDelay(1_000, attempt, () => draw)).toBe(ms);
+  });
+
+  it('never waits longer than a job may ask to, so that retry_at stays a time mcpq list can show', () => {
+    const delay = retryDelay(MAX_WAIT_SECONDS * 1_000, 100, () => 1);
+    expect(delay).toBe(MAX_WAIT_SECONDS * 1_000);
+    expect(new Date(Date.now() + delay).toISOString()).toMatch(/^2\d{3}-/);
   });
 });
 
