@@ -1,6 +1,6 @@
 // Submit flags to job-file fields. Pure: the same flags always give the same job.
 import { McpqError, ExitCode } from '../core/errors.js';
-import { isPriorityName, type PriorityName } from '../core/job-rules.js';
+import { MAX_WAIT_SECONDS, isPriorityName, type PriorityName } from '../core/job-rules.js';
 import type { SubmitFlags } from './commands/submit.js';
 
 export function priorityFlag(value: string): number | PriorityName {
@@ -20,17 +20,22 @@ export function fieldsFromFlags(flags: SubmitFlags, now: Date): Record<string, u
   if (flags.priority !== undefined) fields.priority = priorityFlag(flags.priority);
   if (flags.after !== undefined) fields.after = flags.after;
   if (flags.retries !== undefined) fields.retries = flags.retries;
-  if (flags.retryDelay !== undefined) fields.retry_delay = flags.retryDelay;
+  if (flags.retryDelay !== undefined) fields.retry_delay = atMostAWait('--retry-delay', flags.retryDelay * 1_000) / 1_000;
   if (flags.delay !== undefined && flags.at !== undefined) throw new McpqError('give --delay or --at, not both', ExitCode.usage);
-  if (flags.delay !== undefined) fields.not_before = new Date(now.getTime() + flags.delay).toISOString();
+  if (flags.delay !== undefined) fields.not_before = new Date(now.getTime() + atMostAWait('--delay', flags.delay)).toISOString();
   if (flags.at !== undefined) {
     const at = Date.parse(flags.at);
     if (Number.isNaN(at)) throw new McpqError(`--at: expected an ISO time like 2026-07-26T13:42:00Z, got "${flags.at}"`, ExitCode.usage);
-    fields.not_before = new Date(at).toISOString();
+    fields.not_before = new Date(now.getTime() + atMostAWait('--at', at - now.getTime())).toISOString();
   }
   if (flags.group !== undefined) fields.group = flags.group;
   if (flags.resultFile !== undefined) fields.result_file = flags.resultFile;
   return fields;
+}
+
+function atMostAWait(flag: string, ms: number): number {
+  if (ms > MAX_WAIT_SECONDS * 1_000) throw new McpqError(`${flag}: at most 100 years${flag === '--at' ? ' ahead' : ''}`, ExitCode.usage);
+  return ms;
 }
 
 // Flags that change how a job runs (as opposed to --wait, --json).

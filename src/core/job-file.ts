@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { JOB_FILE_KINDS, formatOf, parsePendingName } from '../queue/names.js';
 import { FILE_NAME_ID_RULE, isFileNameId } from './ids.js';
 import { depthProblem, describeIssues, parseJobObject, scriptSpec, type JobDefaults, type JobSpec } from './job-schema.js';
+import { isTime } from './job-rules.js';
 
 export const META_KEY = '_mcpq';
 
@@ -23,9 +24,9 @@ export const queueMetaSchema = z.looseObject({
   id: z.string().refine(isFileNameId, { error: `must be ${FILE_NAME_ID_RULE}` }).optional(),
   attempt: z.number().int().min(1).optional(),
   history: z.array(attemptSummarySchema).optional(),
-  retry_at: z.number().optional(), // epoch ms
+  retry_at: z.number().refine(isTime, { error: 'must be a time (epoch ms)' }).optional(),
   retry_of: z.string().optional(),
-  submitted_at: z.number().optional(),
+  submitted_at: z.number().refine(isTime, { error: 'must be a time (epoch ms)' }).optional(),
 });
 export type QueueMeta = z.infer<typeof queueMetaSchema>;
 

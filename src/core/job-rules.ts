@@ -6,11 +6,17 @@ export const PRIORITY_NAMES = Object.freeze({ high: 10, medium: 0, low: -10 });
 export type PriorityName = keyof typeof PRIORITY_NAMES;
 export const DEFAULT_TIMEOUT_SECONDS = 300;
 export const MAX_RETRIES = 100;
+// The longest wait a job may ask for (a relative not_before, a retry delay): 100 years.
+// Much further, a time no longer fits in a Date (±8.64e15 ms), which mcpq list could
+// not show.
+export const MAX_WAIT_SECONDS = 100 * 365.25 * 86_400;
 
-// The latest time a Date holds (year 275760). not_before and retry_delay have no upper
-// bound of their own: a wait past this is taken as lasting until then, so that every
-// time a job asks for stays a number in JSON and a date in listings.
-export const LATEST_TIME_MS = 8.64e15;
+// Whether `value` is a time a Date can hold (epoch ms up to year 275760), as the times
+// mcpq writes into a job (_mcpq.retry_at, submitted_at) are. One from elsewhere that is
+// not is refused by the schema (the job fails as invalid), and is not shown as a date.
+export function isTime(value: unknown): value is number {
+  return typeof value === 'number' && Math.abs(value) <= 8.64e15;
+}
 
 // A job file is a command line and its settings, or a script: far below this. A larger
 // file (a log or an archive dropped by mistake) is not read, so that it cannot swell
@@ -27,9 +33,10 @@ export function priorityValue(p: number | PriorityName | undefined): number {
   return typeof p === 'number' ? p : PRIORITY_NAMES[p];
 }
 
-// not_before as epoch ms: an ISO time, or seconds after submission.
+// not_before as epoch ms: an ISO time, or seconds after submission. Undefined for one
+// the schema refuses (a job is then claimed and fails as invalid, saying why).
 export function notBeforeOf(value: string | number | undefined, submittedAt: number): number | undefined {
-  if (value === undefined) return undefined;
+  if (value === undefined || (typeof value === 'number' && value > MAX_WAIT_SECONDS)) return undefined;
   const at = typeof value === 'number' ? submittedAt + value * 1_000 : Date.parse(value);
   return Number.isNaN(at) ? undefined : at;
 }

@@ -4,7 +4,9 @@
 // timeout in milliseconds). Unknown fields are kept untouched for the record.
 import { z } from 'zod';
 import { SAFE_ID_RULE, isSafeId } from './ids.js';
-import { MAX_RETRIES, PRIORITY_NAMES, notBeforeOf, priorityValue, type PriorityName } from './job-rules.js';
+import { MAX_RETRIES, MAX_WAIT_SECONDS, PRIORITY_NAMES, notBeforeOf, priorityValue, type PriorityName } from './job-rules.js';
+
+const TOO_LONG = `must be at most ${MAX_WAIT_SECONDS} seconds (100 years)`;
 
 const safeId = z.string().refine(isSafeId, { error: `must be a safe file name (${SAFE_ID_RULE})` });
 
@@ -43,7 +45,7 @@ export const jobFileSchema = z
       })
       .optional(),
     retries: z.number({ error: 'must be a whole number' }).int().min(0).max(MAX_RETRIES).optional(),
-    retry_delay: z.number({ error: 'must be a number of seconds' }).nonnegative().optional(),
+    retry_delay: z.number({ error: 'must be a number of seconds' }).nonnegative().max(MAX_WAIT_SECONDS, { error: TOO_LONG }).optional(),
     after: z.array(safeId, { error: 'must be a list of job ids' }).optional(),
     not_before: z
       .union(
@@ -53,6 +55,7 @@ export const jobFileSchema = z
         ],
         { error: 'must be an ISO date-time (2026-07-26T13:42:00Z) or a number of seconds' },
       )
+      .refine((v) => typeof v !== 'number' || v <= MAX_WAIT_SECONDS, { error: TOO_LONG })
       .optional(),
     group: z.string({ error: 'must be a string' }).min(1).optional(),
     result_file: z.string({ error: 'must be a file path' }).min(1).optional(),

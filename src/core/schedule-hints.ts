@@ -9,7 +9,7 @@
 import { formatOf, parsePendingName } from '../queue/names.js';
 import { isSafeId } from './ids.js';
 import { META_KEY } from './job-file.js';
-import { isPriorityName, notBeforeOf, priorityValue } from './job-rules.js';
+import { isPriorityName, isTime, notBeforeOf, priorityValue } from './job-rules.js';
 
 export interface ScheduleHints {
   readonly wantedId: string;
@@ -55,9 +55,9 @@ export function scheduleHints(name: string, bytes: Uint8Array, submittedAt: numb
   const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
   const id = [meta.id, job.task_id, job.id].map(text).find((v) => v !== undefined && isSafeId(v));
   const priority = job.priority;
-  const base = typeof meta.submitted_at === 'number' ? meta.submitted_at : submittedAt;
+  const base = isTime(meta.submitted_at) ? meta.submitted_at : submittedAt;
   const notBefore = typeof job.not_before === 'number' || typeof job.not_before === 'string' ? notBeforeOf(job.not_before, base) : undefined;
-  const retryAt = typeof meta.retry_at === 'number' ? meta.retry_at : undefined;
+  const retryAt = isTime(meta.retry_at) ? meta.retry_at : undefined;
   const plugin = text(job.plugin);
   const group = text(job.group);
   return {

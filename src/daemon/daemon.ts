@@ -228,7 +228,9 @@ class Daemon implements StartingDaemon {
         return [];
       });
       // Claimed (or removed) while we read: not ours to index any more.
-      this.#index.load(entries.filter((e) => !this.#claiming.has(e.name)));
+      const mine = entries.filter((e) => !this.#claiming.has(e.name));
+      for (const entry of mine) this.#dependencies.forget(entry.after);
+      this.#index.load(mine);
     }
     await this.#dependencies.refreshAll(() => this.#index.entries(), this.#index.hasDependencies(), this.#here);
     this.#pump();
@@ -248,7 +250,10 @@ class Daemon implements StartingDaemon {
     const next = previous.then(async () => {
       const entry = await this.#read(name);
       if (entry === undefined) this.#index.remove(name);
-      else this.#index.upsert(entry);
+      else {
+        this.#dependencies.forget(entry.after); // refreshed below, from disk
+        this.#index.upsert(entry);
+      }
       if (entry !== undefined && entry.after.length > 0) await this.#dependencies.refresh(entry.after, this.#here);
       this.#pump();
     });

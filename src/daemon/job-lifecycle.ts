@@ -9,12 +9,12 @@
 // finds the record and only tidies up, or finds no record and puts the job back. A
 // claim notes `started_at` before the spawn, so a job that may have started is never
 // taken for one that did not: recovery looks for its processes even without a pgid.
-import { copyFile, readFile, rename } from 'node:fs/promises';
+import { copyFile, readFile, rename, stat, utimes } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errnoCode, errorMessage } from '../core/errors.js';
 import { META_KEY, recordLinks, type LoadedJob } from '../core/job-file.js';
-import { LATEST_TIME_MS } from '../core/job-rules.js';
+import { MAX_WAIT_SECONDS } from '../core/job-rules.js';
 import { isRetryable, type Outcome } from '../core/outcome.js';
 import { redactArgs, redactEnv, redactFlags, redactShellLine } from '../core/redact.js';
 import type { RunSpec } from '../core/job-schema.js';
@@ -78,7 +78,8 @@ export async function claimAndFail(ctx: DaemonContext, name: string, failure: Fa
   const { claim, loaded } = taken;
   if (failure.kind === 'invalid') return finishInvalid(ctx, claim, loaded.object, failure.error);
   const outcome: Outcome = { status: 'dependency_failed', dependency: failure.dependency, error: `dependency ${failure.dependency} did not complete` };
-  return record(ctx, claim, loaded.object ?? {}, outcome, { earlierAttempts: historyOf(loaded), extra: recordLinks(loaded.ok ? loaded.meta : undefined) });
+  // It never started: only the attempts that ran count, as for a cancel before the start.
+  return record(ctx, claim, loaded.object ?? {}, outcome, { attempts: claim.attempt - 1, earlierAttempts: historyOf(loaded), extra: recordLinks(loaded.ok ? loaded.meta : undefined) });
 }
 
 async function take(ctx: DaemonContext, name: string): Promise<Take> {
@@ -126,11 +127,12 @@ async function run(ctx: DaemonContext, claim: Claim, loaded: Extract<LoadedJob, 
   outcome = outcome as Outcome;
   const history = historyOf(loaded);
   const attemptsAllowed = 1 + spec.retries;
-  if (isRetryable(outcome.status) && claim.attempt < attemptsAllowed && !hooks.stopping()) {
+  // Also while the daemon stops: a restart must not cost a job the retries it has left.
+  if (isRetryable(outcome.status) && claim.attempt < attemptsAllowed) {
     const delayMs = retryDelay(spec.retryDelayMs, claim.attempt);
     const summary = summarizeAttempt(claim.attempt, outcome, result.startedAt, result.endedAt);
     ctx.log.info({ event: 'retry', id: claim.id, attempt: claim.attempt, status: outcome.status, delay_ms: delayMs }, 'will retry');
-    await requeue(ctx, claim, { history: [...history, summary], retryAt: Math.min(Date.now() + delayMs, LATEST_TIME_MS) });
+    await requeue(ctx, claim, { history: [...history, summary], retryAt: Date.now() + delayMs });
     return { kind: 'requeued', id: claim.id };
   }
   const resultFile = spec.resultFile === undefined ? undefined : await writeResultFile(ctx, claim.id, spec.resultFile, result.stdout);
@@ -189,10 +191,11 @@ export function describeRun(run: RunSpec): Record<string, unknown> {
 }
 
 // Doubling from the first delay, with ±20% jitter so that retries of many jobs that
-// failed together do not all come back at once.
+// failed together do not all come back at once; never longer than a job may ask to
+// wait (a later retry_at would not fit in a Date).
 export function retryDelay(firstMs: number, attempt: number, random: () => number = Math.random): number {
   const base = firstMs * 2 ** (attempt - 1);
-  return Math.round(base * (1 + (random() * 0.4 - 0.2)));
+  return Math.min(Math.round(base * (1 + (random() * 0.4 - 0.2))), MAX_WAIT_SECONDS * 1_000);
 }
 
 function historyOf(loaded: LoadedJob): AttemptSummary[] {
@@ -200,6 +203,7 @@ function historyOf(loaded: LoadedJob): AttemptSummary[] {
 }
 
 interface RecordParts {
+  readonly attempts?: number; // default: the claim's attempt
   readonly startedAt?: Date | undefined;
   readonly completedAt?: Date;
   readonly stdout?: StreamTail;
@@ -213,7 +217,7 @@ async function record(ctx: DaemonContext, claim: Claim, job: Readonly<Record<str
     id: claim.id,
     source: claim.source,
     host: ctx.host,
-    attempts: claim.attempt,
+    attempts: parts.attempts ?? claim.attempt,
     earlierAttempts: parts.earlierAttempts,
     startedAt: parts.startedAt,
     completedAt: parts.completedAt ?? new Date(),
@@ -300,7 +304,11 @@ export async function requeue(ctx: DaemonContext, claim: Claim, change?: Requeue
       const old = value[META_KEY] as { attempt?: unknown } | undefined;
       if (old?.attempt !== attempt) {
         const meta = { ...old, id: claim.id, attempt, history: change.history ?? [], ...(change.retryAt ? { retry_at: change.retryAt } : {}) };
+        const { atimeMs, mtimeMs } = await stat(path);
         await writeAtomic(path, `${JSON.stringify({ ...value, [META_KEY]: meta }, null, 2)}\n`, ctx.settings.fsync);
+        // The mtime is the job's place in the run order and the start of a relative
+        // not_before: rewritten, the job keeps both, as a job put back by rename does.
+        await utimes(path, atimeMs / 1_000, mtimeMs / 1_000); // seconds: finer than a Date's ms
       }
     } else {
       const dot = claim.source.lastIndexOf('.');

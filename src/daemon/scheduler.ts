@@ -50,7 +50,7 @@ export function pickNext(entries: Iterable<PendingEntry>, view: SchedulerView): 
     for (const dependency of entry.after) {
       const state = view.dependency(dependency);
       if (state === 'failed') return { decision: { kind: 'dependency-failed', entry, dependency }, wakeAt };
-      if (state === 'unknown') return { decision: { kind: 'invalid', entry, error: `after: unknown job id "${dependency}"` }, wakeAt };
+      if (state === 'unknown') return { decision: { kind: 'invalid', entry, error: unknownDependency(dependency) }, wakeAt };
       if (state !== 'completed') blocked = true;
     }
     if (blocked) continue;
@@ -58,6 +58,11 @@ export function pickNext(entries: Iterable<PendingEntry>, view: SchedulerView): 
     return { decision: { kind: 'run', entry }, wakeAt };
   }
   return { decision: undefined, wakeAt };
+}
+
+// Why a job whose dependency no job answers to is invalid (also said by `mcpq list`).
+export function unknownDependency(id: string): string {
+  return `after: unknown job id "${id}"`;
 }
 
 // Pending jobs whose `after` lists lead back to themselves can never run: each is

@@ -7,7 +7,11 @@ import type { QueueLayout } from '../queue/layout.js';
 import { finishedJobOf, newestFirst, readRecordSafely, recordIds, statRecords } from './finished.js';
 import { summaryOf } from './describe.js';
 import { pendingNames, readPending, type PendingFile } from './pending.js';
-import { groupOf, readRunning, runningJobOf } from './running.js';
+import { groupOf, readRunning, runningJobOf, type RunningFile } from './running.js';
+import { dependencyCycles } from '../daemon/scheduler.js';
+import { exists } from '../queue/files.js';
+import { claimPath, recordPath } from '../queue/layout.js';
+import { parsePendingName } from '../queue/names.js';
 import { JOB_STATES, type JobState, type Listing, type PendingJob } from './types.js';
 import { waitingOf, type WaitingView } from './waiting.js';
 import { pauseState } from '../queue/pause.js';
@@ -39,15 +43,17 @@ export async function listJobs(layout: QueueLayout, options: ListOptions = {}): 
 
   const completed = new Set(ids.completed);
   const failed = new Set(ids.failed);
+  const unknown = pending === undefined ? new Set<string>() : await unknownDependencies(layout, pending, running, completed, failed);
   const view: WaitingView = {
     now,
     busyGroups: new Set((await Promise.all(running.map((f) => groupOf(f, pluginParallel)))).filter((g) => g !== undefined)),
     paused: (await pauseState(layout)) !== undefined,
-    dependency: (id) => (completed.has(id) ? 'completed' : failed.has(id) ? 'failed' : 'waiting'),
+    dependency: (id) => (completed.has(id) ? 'completed' : failed.has(id) ? 'failed' : unknown.has(id) ? 'unknown' : 'waiting'),
   };
+  const cycles = pending === undefined ? new Map<string, string>() : dependencyCycles(pending.map((f) => f.entry));
   return {
     queue: layout.root,
-    pending: (pending ?? []).map((file, i) => pendingJobOf(file, i + 1, view)),
+    pending: (pending ?? []).map((file, i) => pendingJobOf(file, i + 1, view, cycles.get(file.entry.name))),
     running: states.has('running') ? running.map((f) => runningJobOf(f, now)) : [],
     finished,
     totals: {
@@ -59,7 +65,22 @@ export async function listJobs(layout: QueueLayout, options: ListOptions = {}): 
   };
 }
 
-export function pendingJobOf(file: PendingFile, position: number, view: WaitingView): PendingJob {
+// The ids pending jobs wait for that no job has, pending, running or finished: the
+// daemon fails those jobs as invalid. Ids seen nowhere are looked for once more, as a
+// job may have moved between folders while they were listed.
+async function unknownDependencies(layout: QueueLayout, pending: readonly PendingFile[], running: readonly RunningFile[], completed: ReadonlySet<string>, failed: ReadonlySet<string>): Promise<Set<string>> {
+  const known = new Set([...pending.flatMap((f) => [f.id, f.entry.wantedId]), ...running.map((f) => f.claim.id)]);
+  const nowhere = new Set(pending.flatMap((f) => f.entry.after).filter((id) => !known.has(id) && !completed.has(id) && !failed.has(id)));
+  if (nowhere.size === 0) return nowhere;
+  const elsewhere = await Promise.all(
+    [...nowhere].map(async (id) => (await exists(recordPath(layout, 'completed', id))) || (await exists(recordPath(layout, 'failed', id))) || (await exists(claimPath(layout, id)))),
+  );
+  const back = new Set((await pendingNames(layout)).map((name) => parsePendingName(name).stem)); // put back meanwhile
+  return new Set([...nowhere].filter((id, i) => !elsewhere[i] && !back.has(id)));
+}
+
+// `problem`: why the daemon will fail the job as invalid though its file is valid.
+export function pendingJobOf(file: PendingFile, position: number, view: WaitingView, problem?: string): PendingJob {
   const { entry, loaded } = file;
   return {
     state: 'pending',
@@ -70,7 +91,7 @@ export function pendingJobOf(file: PendingFile, position: number, view: WaitingV
     submitted_at: new Date(entry.mtimeMs).toISOString(),
     attempt: loaded.ok ? loaded.attempt : 1,
     retry_of: (loaded.ok ? loaded.meta.retry_of : undefined) ?? null,
-    waiting: waitingOf(entry, loaded.ok ? undefined : loaded.error, view),
+    waiting: waitingOf(entry, loaded.ok ? problem : loaded.error, view),
     ...summaryOf(loaded.object),
   };
 }

@@ -2,8 +2,7 @@
 // scheduler's own checks (daemon/scheduler.ts pickNext), so that `mcpq list` says
 // what the daemon will do.
 import type { PendingEntry } from '../daemon/pending-index.js';
-import type { DependencyState } from '../daemon/scheduler.js';
-import { LATEST_TIME_MS } from '../core/job-rules.js';
+import { unknownDependency, type DependencyState } from '../daemon/scheduler.js';
 import type { Waiting } from './types.js';
 
 export interface WaitingView {
@@ -13,15 +12,17 @@ export interface WaitingView {
   dependency(id: string): DependencyState;
 }
 
-// `error` is why the file is not a valid job, if it is not.
+// `error` is why the job will be failed as invalid, if it will: the file is not a
+// valid job, or its `after` list is on a dependency cycle.
 export function waitingOf(entry: PendingEntry, error: string | undefined, view: WaitingView): Waiting {
   if (entry.waitStable) return { reason: 'unreadable', error: error ?? 'not readable as a job yet' };
   if (error !== undefined) return { reason: 'invalid', error };
-  if (entry.notBefore !== undefined && entry.notBefore > view.now) return { reason: 'delayed', until: new Date(Math.min(entry.notBefore, LATEST_TIME_MS)).toISOString() };
+  if (entry.notBefore !== undefined && entry.notBefore > view.now) return { reason: 'delayed', until: new Date(entry.notBefore).toISOString() };
   const unfinished: string[] = [];
   for (const id of entry.after) {
     const state = view.dependency(id);
     if (state === 'failed') return { reason: 'dependency_failed', job: id };
+    if (state === 'unknown') return { reason: 'invalid', error: unknownDependency(id) };
     if (state !== 'completed') unfinished.push(id);
   }
   if (unfinished.length > 0) return { reason: 'after', jobs: unfinished };

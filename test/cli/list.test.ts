@@ -44,7 +44,7 @@ describe('mcpq list', () => {
     pending(q, 'old.json', { command: 'echo old', description: 'the oldest' }, 30);
     pending(q, 'urgent.json', { command: 'echo urgent', priority: 'high' }, 10);
     pending(q, 'later.json', { command: 'echo later', not_before: new Date(Date.now() + 3_600_000).toISOString() }, 40);
-    pending(q, 'waits.json', { command: 'echo waits', after: ['done', 'nothere'] }, 20);
+    pending(q, 'waits.json', { command: 'echo waits', after: ['done', 'old'] }, 20);
     pending(q, 'doomed.json', { command: 'echo doomed', after: ['broke'] }, 15);
     pending(q, 'torn.json', '{"command": "ech', 5);
     pending(q, 'script.sh', 'echo from a script\n', 1);
@@ -63,7 +63,7 @@ describe('mcpq list', () => {
     expect(why.urgent).toEqual({ reason: 'ready' });
     expect(why.later).toMatchObject({ reason: 'delayed' });
     expect(Date.parse(why.later.until)).toBeGreaterThan(Date.now());
-    expect(why.waits).toEqual({ reason: 'after', jobs: ['nothere'] });
+    expect(why.waits).toEqual({ reason: 'after', jobs: ['old'] });
     expect(why.doomed).toEqual({ reason: 'dependency_failed', job: 'broke' });
     expect(why.torn).toMatchObject({ reason: 'unreadable' });
     expect(listing.pending[2]).toMatchObject({ description: 'the oldest', command: 'echo old', priority: 0, attempt: 1, retry_of: null });
@@ -74,11 +74,46 @@ describe('mcpq list', () => {
     expect(text.exitCode).toBe(0);
     expect(text.stdout).toMatch(/pending \(7\)/);
     expect(text.stdout).toMatch(/1 +urgent +10 .*next +echo urgent/);
-    expect(text.stdout).toMatch(/after nothere/);
+    expect(text.stdout).toMatch(/after old/);
     expect(text.stdout).toMatch(/dependency broke failed/);
     expect(text.stdout).toMatch(/old .*the oldest/);
     expect(text.stdout).toMatch(/finished \(2\)/);
     expect(text.stdout).toMatch(/broke +failed +2 /);
+  });
+
+  it('says that a job waiting for an id no job has, or on a dependency cycle, will fail as invalid, as the daemon then does', async () => {
+    const q = tempQueue();
+    ensureFolders(q);
+    pending(q, 'orphan.json', { command: 'true', after: ['ghost'] }, 30);
+    pending(q, 'a.json', { command: 'true', after: ['b'] }, 20);
+    pending(q, 'b.json', { command: 'true', after: ['a'] }, 10);
+    pending(q, 'fine.json', { command: 'true', after: ['a'] }, 5);
+    const why = Object.fromEntries((await listJson(q)).pending.map((j: any) => [j.id, j.waiting]));
+    expect(why).toEqual({
+      orphan: { reason: 'invalid', error: 'after: unknown job id "ghost"' },
+      a: { reason: 'invalid', error: 'after: dependency cycle a → b → a' },
+      b: { reason: 'invalid', error: 'after: dependency cycle a → b → a' },
+      fine: { reason: 'after', jobs: ['a'] },
+    });
+    expect((await mcpq(['show', '-q', q.root, 'orphan'])).stdout).toMatch(/^waiting: +invalid: after: unknown job id "ghost"$/m);
+    await startDaemon(q.root, DAEMON_FLAGS);
+    for (const id of ['orphan', 'a', 'b']) expect((await waitForRecord(q, id)).result).toMatchObject({ status: 'invalid', error: why[id].error });
+    expect((await waitForRecord(q, 'fine')).result).toMatchObject({ status: 'dependency_failed', dependency: 'a' });
+  });
+
+  it('shows a job that asks to wait longer than a time can hold as invalid, and lists the rest, and the daemon fails it so', async () => {
+    const q = tempQueue();
+    ensureFolders(q);
+    pending(q, 'far.json', { command: 'true', not_before: 1e13 }, 20);
+    pending(q, 'day.json', { command: 'true', not_before: 86_400 }, 10);
+    const listed = await mcpq(['list', '-q', q.root, '--json']);
+    expect(listed).toMatchObject({ exitCode: 0, stderr: '' });
+    const why = Object.fromEntries(JSON.parse(listed.stdout).pending.map((j: any) => [j.id, j.waiting]));
+    const error = 'not_before: must be at most 3155760000 seconds (100 years)';
+    expect(why).toEqual({ far: { reason: 'invalid', error }, day: { reason: 'delayed', until: expect.any(String) } });
+    expect(await mcpq(['show', '-q', q.root, 'far'])).toMatchObject({ exitCode: 0, stdout: expect.stringContaining(`invalid: ${error}`) });
+    await startDaemon(q.root, DAEMON_FLAGS);
+    expect((await waitForRecord(q, 'far')).result).toMatchObject({ status: 'invalid', error });
   });
 
   it('shows running jobs with their elapsed time and pid, and why a job of the same group waits', async () => {

@@ -34,6 +34,21 @@ describe('kill -9 of the daemon while a job runs', () => {
     expect(q.files('failed')).toEqual([]);
   });
 
+  it('the requeued job keeps its place: it runs before jobs queued after it', async () => {
+    const q = tempQueue();
+    const ledger = `${q.dir}/ledger`;
+    const once = `${q.dir}/once`;
+    const first = await startDaemon(q.root, ['--kill-grace', '1']);
+    q.drop('early.json', JSON.stringify({ command: `echo early >> ${ledger}; [ -e ${once} ] || { touch ${once}; sleep 1000; }`, timeout: 0 }));
+    await waitFor(() => claimOf(q.root, 'early')?.pgid, { what: 'the job to start' });
+    for (const id of ['later1', 'later2']) q.drop(`${id}.json`, JSON.stringify({ command: `echo ${id} >> ${ledger}` }));
+    await first.stop('SIGKILL');
+    await startDaemon(q.root, ['--kill-grace', '1']);
+    await waitForRecord(q, 'later2');
+    await waitForRecord(q, 'early');
+    expect(readFileSync(ledger, 'utf8')).toBe('early\nearly\nlater1\nlater2\n');
+  });
+
   it('records `interrupted` once the attempts are used up, linked to the job it retried', async () => {
     const q = tempQueue();
     q.drop('hang.json', JSON.stringify({ command: 'sleep 1000', timeout: 0, _mcpq: { retry_of: 'hang-before' } }));

@@ -2,7 +2,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { mcpq, startDaemon, tempQueue, waitFor, waitForRecord } from '../helpers/mcpq.js';
+import { execa } from 'execa';
+import { BIN, mcpq, startDaemon, tempQueue, waitFor, waitForRecord } from '../helpers/mcpq.js';
 
 describe('pause and resume', () => {
   it('lets the running job finish, starts nothing new, and survives a restart', async () => {
@@ -27,5 +28,23 @@ describe('pause and resume', () => {
     expect(q.files('pending')).toEqual(['held.json']);
     expect(await mcpq(['resume', '-q', q.root])).toMatchObject({ exitCode: 0, stdout: expect.stringMatching(/^resumed /) });
     expect((await waitForRecord(q, 'held')).result.status).toBe('completed');
+  });
+
+  it('tells submit --wait that the queue is paused, instead of waiting without a word', async () => {
+    const q = tempQueue();
+    await startDaemon(q.root);
+    await mcpq(['pause', '-q', q.root]);
+    const waiting = execa('node', [BIN, 'submit', '-q', q.root, '--id', 'held', '--wait', '--', 'echo', 'ran'], { reject: false, stdin: 'ignore', env: { NO_COLOR: '1' } });
+    let stderr = '';
+    waiting.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    try {
+      await waitFor(() => stderr.includes(`mcpq: ${q.root} is paused; the job waits until mcpq resume\n`), { what: 'submit to say the queue is paused' });
+      await mcpq(['resume', '-q', q.root]);
+      expect(await waiting).toMatchObject({ exitCode: 0, stdout: 'ran' });
+    } finally {
+      waiting.kill(); // still waiting if the test failed
+    }
   });
 });

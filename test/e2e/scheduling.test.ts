@@ -70,6 +70,22 @@ describe('retries', () => {
     expect(rec.result).toMatchObject({ status: 'failed', returncode: 3, attempts: 2 });
   });
 
+  it('keeps the retries of a job that fails while the daemon stops, for the next daemon', async () => {
+    const q = tempQueue();
+    const gate = join(q.dir, 'gate');
+    const daemon = await startDaemon(q.root);
+    await mcpq(['submit', '-q', q.root, '--id', 'flaky', '--retries', '1', '--retry-delay', '0.1', '--shell', `while [ ! -e ${gate} ]; do sleep 0.05; done; exit 3`]);
+    await waitFor(() => existsSync(q.path('running', 'flaky.claim')), { what: 'flaky to start' });
+    const stopped = daemon.stop();
+    await waitFor(() => daemon.output().includes('finishing running jobs'), { what: 'the daemon to begin its stop' });
+    writeFileSync(gate, '');
+    expect(await stopped).toBe(0);
+    expect(q.record('flaky')).toBeUndefined();
+    expect(q.files('pending')).toEqual(['flaky.json']);
+    await startDaemon(q.root);
+    expect((await waitForRecord(q, 'flaky')).result).toMatchObject({ status: 'failed', returncode: 3, attempts: 2 });
+  });
+
   it('does not retry an invalid job', async () => {
     const q = tempQueue();
     await startDaemon(q.root);
@@ -95,7 +111,7 @@ describe('dependencies', () => {
     expect(lines(ledger)).toEqual(['free', 'first', 'second']);
   });
 
-  it('fails dependents as dependency_failed, naming the failed job', async () => {
+  it('fails dependents as dependency_failed, naming the failed job, with no attempt counted for a job that never ran', async () => {
     const q = tempQueue();
     await startDaemon(q.root);
     await mcpq(['submit', '-q', q.root, '--id', 'breaks', '--shell', 'exit 3']);
@@ -103,6 +119,7 @@ describe('dependencies', () => {
     await mcpq(['submit', '-q', q.root, '--id', 'grandchild', '--after', 'child', '--shell', 'echo never']);
     expect((await waitForRecord(q, 'grandchild')).result).toMatchObject({ status: 'dependency_failed', dependency: 'child' });
     expect(q.record('child')!.result).toMatchObject({ status: 'dependency_failed', dependency: 'breaks', error: 'dependency breaks did not complete' });
+    expect(q.record('child')!.result).toMatchObject({ attempts: 0, started_at: null }); // it never ran
   });
 
   it('refuses an unknown dependency at submit time, as show refuses its id, and fails a dropped file naming it', async () => {
@@ -116,6 +133,24 @@ describe('dependencies', () => {
     expect((await waitForRecord(q, 'orphan')).result).toMatchObject({ status: 'invalid', error: 'after: unknown job id "ghost"' });
   });
 
+  it('waits for a dependency dropped in after the job that waits for it, once that dependency is seen', async () => {
+    const q = tempQueue();
+    const gate = join(q.dir, 'gate');
+    const started = join(q.dir, 'started');
+    // No rescan during the test: only what the daemon learns from events counts.
+    await startDaemon(q.root, ['--concurrency', '3', '--settle', '1', '--rescan', '60000']);
+    q.drop('waits.json', JSON.stringify({ command: 'true', after: ['late'] }));
+    q.drop('m1.json', JSON.stringify({ command: 'true' }));
+    await waitForRecord(q, 'm1'); // `waits` was indexed meanwhile, and `late` found nowhere
+    q.drop('late.json', JSON.stringify({ command: `touch ${started}; while [ ! -e ${gate} ]; do sleep 0.05; done` }));
+    await waitFor(() => existsSync(started), { what: 'late to start' });
+    q.drop('m2.json', JSON.stringify({ command: 'true' }));
+    await waitForRecord(q, 'm2'); // the daemon looked at `waits` again
+    expect(q.record('waits')).toBeUndefined();
+    writeFileSync(gate, '');
+    expect((await waitForRecord(q, 'waits')).result.status).toBe('completed');
+  });
+
   it('takes a unique prefix in --after, as show does, and writes the full id; an ambiguous one is refused with show\'s error', async () => {
     const q = tempQueue();
     await mcpq(['submit', '-q', q.root, '--id', 'build-old', '--', 'true']);
@@ -127,6 +162,20 @@ describe('dependencies', () => {
     expect(ambiguous).toMatchObject({ exitCode: 4, stderr: 'mcpq: "build" matches 2 jobs: build-new (pending), build-old (pending); give more of the id\n' });
     expect(await mcpq(['show', '-q', q.root, 'build'])).toMatchObject({ exitCode: ambiguous.exitCode, stderr: ambiguous.stderr });
     expect(q.files('pending')).toEqual(['build-new.json', 'build-old.json', 'dep.json']);
+  });
+
+  it('waits for the new job that took a cleaned job’s id, not for what the old one did', async () => {
+    const q = tempQueue();
+    const gate = join(q.dir, 'gate');
+    await startDaemon(q.root, ['--concurrency', '2']);
+    expect((await mcpq(['submit', '-q', q.root, '--id', 'build', '--wait', '--', 'false'])).exitCode).toBe(1);
+    expect((await mcpq(['clean', '-q', q.root, '--older-than', '0'])).exitCode).toBe(0);
+    await mcpq(['submit', '-q', q.root, '--id', 'build', '--shell', `while [ ! -e ${gate} ]; do sleep 0.05; done`]);
+    await mcpq(['submit', '-q', q.root, '--id', 'deploy', '--after', 'build', '--', 'true']);
+    await mcpq(['submit', '-q', q.root, '--id', 'free', '--wait', '--', 'true']); // deploy came first and was looked at
+    expect(q.record('deploy')).toBeUndefined();
+    writeFileSync(gate, '');
+    expect((await waitForRecord(q, 'deploy')).result.status).toBe('completed');
   });
 
   it('fails jobs on a dependency cycle as invalid', async () => {

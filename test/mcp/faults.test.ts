@@ -2,7 +2,8 @@
 // or delayed too long, a daemon that died or does not answer, a read-only queue, a
 // client that gives up on a call. Each answer says what happened; the session goes on.
 import { execSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { IS_ROOT, mount, startDaemon, tempQueue, waitFor, type TempQueue } from '../helpers/mcpq.js';
 import { connect } from './client.js';
@@ -30,18 +31,17 @@ describe('mcpq mcp when something is off', () => {
     expect(q.files('pending')).toEqual([]);
   });
 
-  it('lists a job delayed past the last date a clock can show, and retries one whose delay is as long', async () => {
+  it('refuses a wait longer than a time can hold, and fails a dropped job whose _mcpq times are no times, listing the rest', async () => {
     const q = tempQueue();
     await daemon(q);
-    const { call } = await connect(q);
-    await call('submit_job', { command: 'true', id: 'far', not_before: 1e13 });
-    // 1e306 s doubles to Infinity ms: the put-back job must still be a valid job file.
-    await call('submit_job', { command: 'exit 1', id: 'again', retries: 1, retry_delay: 1e306 });
-    const latest = { reason: 'delayed', until: '+275760-09-13T00:00:00.000Z' };
-    expect(await call('get_job', { id: 'far' })).toMatchObject({ state: 'pending', waiting: latest });
-    await waitFor(async () => (await call('get_job', { id: 'again' })).attempt === 2, { what: 'the first attempt to fail' });
-    expect(await call('get_job', { id: 'again' })).toMatchObject({ state: 'pending', waiting: latest });
-    expect((await call('list_jobs')).totals).toEqual({ pending: 2, running: 0, completed: 0, failed: 0 });
+    const { call, fail } = await connect(q);
+    for (const args of [{ not_before: 1e13 }, { retries: 1, retry_delay: 1e306 }]) {
+      expect(await fail('submit_job', { command: 'true', ...args })).toMatch(/must be at most 3155760000 seconds \(100 years\)/);
+    }
+    writeFileSync(join(q.root, 'pending', 'crafted.json'), JSON.stringify({ command: 'true', _mcpq: { retry_at: 1e300 } }));
+    await waitFor(async () => (await call('get_job', { id: 'crafted' })).state === 'failed', { what: 'the crafted job to fail' });
+    expect((await call('get_job', { id: 'crafted' })).record.result).toMatchObject({ status: 'invalid', error: expect.stringMatching(/retry_at.*must be a time/) });
+    expect((await call('list_jobs')).totals).toMatchObject({ pending: 0, failed: 1 });
   });
 
   it('says that a running job whose daemon died is not running', async () => {

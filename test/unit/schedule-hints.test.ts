@@ -27,6 +27,8 @@ describe('scheduleHints', () => {
     ['{"command":"x","not_before":"soon"}', { notBefore: undefined }],
     ['{"command":"x","not_before":60,"_mcpq":{"retry_at":1}}', { notBefore: at + 60_000 }],
     ['{"command":"x","_mcpq":{"retry_at":9999999999999}}', { notBefore: 9999999999999 }],
+    ['{"command":"x","_mcpq":{"retry_at":1e300}}', { notBefore: undefined }],
+    ['{"command":"x","not_before":5,"_mcpq":{"submitted_at":1e300}}', { notBefore: at + 5_000 }],
     ['{"plugin":"notes"}', { group: 'notes', plugin: 'notes', explicitGroup: false }],
     ['{"plugin":"notes","group":"g"}', { group: 'g', explicitGroup: true }],
     ['{"command":"x","task_id":"t"}', { wantedId: 't' }],

@@ -3,6 +3,10 @@ import { compareOrder } from '../../src/core/order.js';
 import { PendingIndex, type PendingEntry } from '../../src/daemon/pending-index.js';
 import { dependencyCycles, pickNext, type SchedulerView } from '../../src/daemon/scheduler.js';
 import { retryDelay } from '../../src/daemon/job-lifecycle.js';
+import { MAX_WAIT_SECONDS } from '../../src/core/job-rules.js';
+import { Dependencies } from '../../src/daemon/dependencies.js';
+import { ensureQueue, layoutOf } from '../../src/queue/layout.js';
+import { tempQueue } from '../helpers/mcpq.js';
 
 function entry(name: string, fields: Partial<PendingEntry> = {}): PendingEntry {
   return { name, mtimeMs: 1000, size: 10, priority: 0, wantedId: name, after: [], notBefore: undefined, group: undefined, waitStable: false, ...fields };
@@ -120,5 +124,26 @@ describe('retryDelay', () => {
     [1, 1, 1_200],
   ])('attempt %s with jitter draw %s waits %s ms', (attempt, draw, ms) => {
     expect(retryDelay(1_000, attempt, () => draw)).toBe(ms);
+  });
+
+  it('never waits longer than a job may ask to, so that retry_at stays a time mcpq list can show', () => {
+    const delay = retryDelay(MAX_WAIT_SECONDS * 1_000, 100, () => 1);
+    expect(delay).toBe(MAX_WAIT_SECONDS * 1_000);
+    expect(new Date(Date.now() + delay).toISOString()).toMatch(/^2\d{3}-/);
+  });
+});
+
+describe('Dependencies', () => {
+  it('keeps what it learnt of finished jobs only while a pending job waits for them, so its memory stays bounded', async () => {
+    const layout = layoutOf(tempQueue().root);
+    await ensureQueue(layout);
+    const dependencies = new Dependencies(layout, 3_000);
+    for (let i = 0; i < 1_000; i += 1) dependencies.finished(`done-${i}`, 'completed');
+    dependencies.finished('broke', 'failed');
+    await dependencies.refreshAll(() => [entry('w.json', { after: ['broke'] })], true, () => false);
+    expect(dependencies.state('broke')).toBe('failed'); // still waited for
+    expect(dependencies.state('done-1')).toBe('waiting'); // forgotten: a job that needs it looks on disk
+    await dependencies.refreshAll(() => [], false, () => false);
+    expect(dependencies.state('broke')).toBe('waiting');
   });
 });

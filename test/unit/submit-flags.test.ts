@@ -59,6 +59,9 @@ describe('a job built from submit flags', () => {
     [['--shell', ''], /--shell must not be empty/],
     [['-p', 'urgent', '--', 'true'], /--priority: expected high, medium, low or an integer/],
     [['--at', 'tomorrow', '--', 'true'], /--at: expected an ISO time/],
+    [['--delay', '100000000d', '--', 'true'], /^--delay: at most 100 years$/],
+    [['--at', '+100000-01-01T00:00:00Z', '--', 'true'], /^--at: at most 100 years ahead$/],
+    [['--retry-delay', '1e13', '--', 'true'], /^--retry-delay: at most 100 years$/],
     [['--arg', 'title=x', '--', 'echo', 'hi'], /--arg title=x: --arg gives a plugin's arguments and needs --plugin NAME/],
     [['--arg', 'dry-run', '--shell', 'date'], /--arg dry-run: .*needs --plugin NAME/],
   ])('%j is refused before anything is queued', async (args, message) => {

@@ -48,16 +48,24 @@ export async function runSubmit(queue: string | undefined, words: readonly strin
     return ExitCode.ok;
   }
   process.stderr.write(`mcpq: submitted ${id}; waiting for it to finish\n`);
-  const [{ listDaemons }, { waitForRecord }, { waitResultOf }] = await Promise.all([import('../../queue/owner.js'), import('../wait.js'), import('../../jobs/wait.js')]);
-  if (!(await listDaemons(layout)).some((d) => d.alive)) {
-    process.stderr.write(`mcpq: no daemon is serving ${layout.root}; the job waits until one starts (mcpq daemon)\n`);
-  }
+  const [{ waitForRecord }, { waitResultOf }] = await Promise.all([import('../wait.js'), import('../../jobs/wait.js')]);
+  await sayWhyNothingMayStart(layout, 'the job waits');
   const record = await waitForRecord(layout, id);
   if (!flags.json) return report(layout, record);
   // One JSON object on stdout, as `mcpq wait --json` gives it; the output: mcpq logs ID.
   const result = waitResultOf(id, record);
   process.stdout.write(`${JSON.stringify({ ...result, queue: layout.root })}\n`);
   return result.exit_code;
+}
+
+// Before a wait: says so when no daemon serves the queue or the queue is paused, as
+// the wait would otherwise last without a word.
+export async function sayWhyNothingMayStart(layout: QueueLayout, what: string): Promise<void> {
+  const [{ listDaemons }, { pauseState }] = await Promise.all([import('../../queue/owner.js'), import('../../queue/pause.js')]);
+  if (!(await listDaemons(layout)).some((d) => d.alive)) {
+    process.stderr.write(`mcpq: no daemon is serving ${layout.root}; ${what} until one starts (mcpq daemon)\n`);
+  }
+  if ((await pauseState(layout)) !== undefined) process.stderr.write(`mcpq: ${layout.root} is paused; ${what} until mcpq resume\n`);
 }
 
 // `findPlugin` lets a plugin job be checked and typed against the plugin's description.
