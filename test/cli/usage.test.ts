@@ -29,6 +29,20 @@ describe('the command line', () => {
     expect(result.stderr).toBe(`mcpq: unknown command 'lsit' (Did you mean list?)\n${HINT}`);
   });
 
+  it.each([[[]], [['service']], [['help', 'nope']]])('%j, with no command to run, shows the help on stderr and exits 2', async (args) => {
+    const result = await mcpq(args);
+    expect(result.exitCode).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/^Usage: mcpq .*\nCommands:\n/s);
+  });
+
+  it.each([[['help']], [['help', 'submit']], [['service', 'help']]])('%j asks for the help: on stdout, exit 0', async (args) => {
+    const result = await mcpq(args);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toMatch(/^Usage: mcpq /);
+    expect(result.stderr).toBe('');
+  });
+
   it.each([
     [['list', '--bogus'], "mcpq: unknown option '--bogus'"],
     [['list', '--limit', 'many'], "mcpq: option '-n, --limit <n>' argument 'many' is invalid. expected a whole number >= 0, got \"many\""],
