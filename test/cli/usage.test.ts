@@ -64,6 +64,17 @@ describe('the command line', () => {
   });
 });
 
+describe('--queue', () => {
+  // A wrapper that adds --queue to every command must not break the ones that do not
+  // read the queue.
+  it.each([[['schema']], [['service', 'uninstall', '--dry-run']]])('%j takes it after the command name, as every command does', async (args) => {
+    const q = tempQueue();
+    const result = await mcpq([...args, '--queue', q.root]);
+    expect(result.stderr).toBe('');
+    expect(result.exitCode).toBe(0);
+  });
+});
+
 describe('a queue path that cannot be a queue', () => {
   // Node's recursive mkdir spun for ever under /proc and behind a dangling link; a file
   // in the way gave a stack trace. (Reading a queue that is not there shows it empty.)
