@@ -1,5 +1,5 @@
 // mcpq retry and mcpq wait against a real daemon.
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { mcpq, startDaemon, tempQueue, waitForRecord } from '../helpers/mcpq.js';
 
@@ -107,5 +107,33 @@ describe('mcpq wait', () => {
     expect(json.exitCode).toBe(124);
     expect(JSON.parse(json.stdout)).toEqual([{ id: 'slow', state: 'unfinished', exit_code: 124 }]);
     expect((await mcpq(['wait', '-q', q.root, '--timeout', 'soon', 'slow'])).stderr).toMatch(/--timeout.*expected a number of seconds/);
+  });
+});
+
+describe('a file in failed/ or completed/ that is no record', () => {
+  // Written by hand, say. Records are renamed in whole and never rewritten, so it
+  // will not become one: wait and logs -f waited for ever, and a file that is not
+  // JSON gave wait, retry and cancel a stack trace.
+  const NOT_RECORDS = [
+    ['not JSON', '{"command": "true", "res'],
+    ['JSON without a result', '{"command": "true"}'],
+  ];
+  it.each(NOT_RECORDS)('%s: wait, logs -f and retry say so in one line, exit 1', async (_, content) => {
+    const q = tempQueue();
+    mkdirSync(q.path('failed'), { recursive: true });
+    writeFileSync(q.path('failed', 'byhand.json'), content);
+    for (const args of [['wait'], ['logs', '-f'], ['retry']]) {
+      const result = await mcpq([...args, '-q', q.root, 'byhand'], { timeout: 10_000 });
+      expect(result.stderr, args.join(' ')).toBe(`mcpq: ${q.path('failed', 'byhand.json')} is not a valid record (JSON with a "result" object); mcpq cannot tell how job byhand ended\n`);
+      expect(result.exitCode, args.join(' ')).toBe(1);
+    }
+  });
+
+  it.each(NOT_RECORDS)('%s: cancel says the job had already finished, exit 1', async (_, content) => {
+    const q = tempQueue();
+    mkdirSync(q.path('failed'), { recursive: true });
+    writeFileSync(q.path('failed', 'byhand.json'), content);
+    const result = await mcpq(['cancel', '-q', q.root, 'byhand'], { timeout: 10_000 });
+    expect(result).toMatchObject({ exitCode: 1, stdout: 'byhand had already finished: failed\n', stderr: '' });
   });
 });
