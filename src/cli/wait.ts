@@ -8,3 +8,12 @@ export async function waitForRecord(layout: QueueLayout, id: string, pollMs = 50
   // Without an abort signal the wait ends only with a record.
   return (await waitUntilRecorded(layout, id, { pollMs }))!;
 }
+
+// Said before a wait that only a daemon can end (submit --wait, wait, logs -f): with
+// none on the queue (not started, or another --queue) it would be silent for ever.
+export async function noteIfNoDaemon(layout: QueueLayout, what: string): Promise<void> {
+  const { listDaemons } = await import('../queue/owner.js');
+  if (!(await listDaemons(layout)).some((d) => d.alive && d.info.concurrency > 0)) {
+    process.stderr.write(`mcpq: no daemon is serving ${layout.root}; ${what} until one starts (mcpq daemon)\n`);
+  }
+}

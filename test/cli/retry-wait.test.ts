@@ -1,7 +1,8 @@
 // mcpq retry and mcpq wait against a real daemon.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { mcpq, startDaemon, tempQueue, waitForRecord } from '../helpers/mcpq.js';
+import { BIN, mcpq, startDaemon, tempQueue, waitFor, waitForRecord } from '../helpers/mcpq.js';
 
 const DAEMON_FLAGS = ['--kill-grace', '1', '--settle', '300', '--rescan', '200', '--lease', '2'];
 
@@ -92,6 +93,30 @@ describe('mcpq wait', () => {
     const result = await waiting;
     expect(result.exitCode).toBe(3);
     expect(result.stdout.split('\n').sort()).toEqual(['', 'bad invalid (exit 65)', 'broken failed (exit 3)', 'child dependency_failed (exit 1)', 'slow timeout (exit 124)']);
+  });
+
+  // Without a daemon (none started, or one serving another --queue) they waited in
+  // silence, where submit --wait said why.
+  it.each([
+    [['wait'], 'the job waits', 'later completed (exit 0)\n'],
+    [['logs', '-f'], 'later waits', 'ran\n'],
+  ])('%j says on stderr that no daemon serves the queue, then waits for one', async (args, waits, stdout) => {
+    const q = tempQueue();
+    mkdirSync(q.path('pending'), { recursive: true });
+    q.drop('later.json', JSON.stringify({ command: 'echo ran' }));
+    const waiting = execa('node', [BIN, ...args, '-q', q.root, 'later'], { reject: false, stripFinalNewline: false, env: { NO_COLOR: '1' } });
+    let stderr = '';
+    waiting.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    try {
+      await waitFor(() => stderr.includes('\n'), { what: 'the note' });
+      expect(stderr).toBe(`mcpq: no daemon is serving ${q.root}; ${waits} until one starts (mcpq daemon)\n`);
+      await startDaemon(q.root, DAEMON_FLAGS);
+      expect(await waiting).toMatchObject({ exitCode: 0, stdout });
+    } finally {
+      waiting.kill(); // left waiting when the test fails
+    }
+    // With a daemon alive, or nothing left to wait for, there is nothing to say.
+    expect(await mcpq([...args, '-q', q.root, 'later'])).toMatchObject({ exitCode: 0, stderr: '' });
   });
 
   it('--timeout gives up with exit 124, naming what has not finished, and still reports what has', async () => {

@@ -7,6 +7,7 @@ import { attemptOf, followOutput, readOutput, tailOutput } from '../../jobs/outp
 import type { LogStream, OutputSlice } from '../../jobs/types.js';
 import { layoutOf, type QueueLayout } from '../../queue/layout.js';
 import { resolveQueueRoot } from '../queue-root.js';
+import { noteIfNoDaemon } from '../wait.js';
 import type { LogsFlags } from './logs.js';
 
 const CHUNK = 1024 * 1024;
@@ -37,6 +38,7 @@ export async function runLogs(queue: string | undefined, ref: string, flags: Log
     if (!flags.follow && !last.finished && last.size === 0 && streams.length === 1) process.stderr.write(`mcpq: ${job.id} is ${job.state}; no ${stream} yet (mcpq logs -f follows it)\n`);
   }
   if (!flags.follow) return ExitCode.ok;
+  if (job.state === 'pending' || job.state === 'running') await noteIfNoDaemon(layout, `${job.id} waits`);
   const record = await followOutput(layout, job.id, streams, (stream, text) => out(stream).write(text), { shown: { offsets, attempt } });
   return record === undefined ? ExitCode.failure : exitCodeOf(record.result as { status: string });
 }

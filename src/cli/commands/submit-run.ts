@@ -48,10 +48,8 @@ export async function runSubmit(queue: string | undefined, words: readonly strin
     return ExitCode.ok;
   }
   process.stderr.write(`mcpq: submitted ${id}; waiting for it to finish\n`);
-  const [{ listDaemons }, { waitForRecord }, { waitResultOf }] = await Promise.all([import('../../queue/owner.js'), import('../wait.js'), import('../../jobs/wait.js')]);
-  if (!(await listDaemons(layout)).some((d) => d.alive)) {
-    process.stderr.write(`mcpq: no daemon is serving ${layout.root}; the job waits until one starts (mcpq daemon)\n`);
-  }
+  const [{ noteIfNoDaemon, waitForRecord }, { waitResultOf }] = await Promise.all([import('../wait.js'), import('../../jobs/wait.js')]);
+  await noteIfNoDaemon(layout, 'the job waits');
   const record = await waitForRecord(layout, id);
   if (!flags.json) return report(layout, record);
   // One JSON object on stdout, as `mcpq wait --json` gives it; the output: mcpq logs ID.
