@@ -72,6 +72,7 @@ export async function buildSubmission(words: readonly string[], flags: SubmitFla
   const single = !doubleDash && flags.shell === undefined && words.length === 1 ? words[0]! : undefined;
   if (single !== undefined && formatOf(single) !== 'unknown') return fromFile(single, fields);
   if (single !== undefined) await refuseOtherFile(single);
+  if (single !== undefined) await refuseLineAsProgram(single);
   if (flags.shell !== undefined && words.length > 0) throw new McpqError('give either --shell LINE or a command after --, not both', ExitCode.usage);
   if (flags.shell === undefined && words.length === 0) {
     throw new McpqError('nothing to run: give a command after --, --shell "LINE", or a job file', ExitCode.usage);
@@ -92,6 +93,15 @@ async function refuseOtherFile(word: string): Promise<void> {
   const { shellQuote } = await import('../../core/job-schema.js');
   const path = word.includes('/') ? word : `./${word}`;
   throw new McpqError(`${word} is not a job file (mcpq takes ${JOB_FILE_KINDS}); to run it as a command: mcpq submit -- ${shellQuote(path)}`, ExitCode.usage);
+}
+
+// `mcpq submit "ls | wc -l"` is a shell line without its --shell: run as the one
+// program of that name, it could only fail as not found. A path with spaces to a
+// file that is there ("/opt/My App/run") stays a command.
+async function refuseLineAsProgram(word: string): Promise<void> {
+  if (!/\s/.test(word) || (await stat(word).then(() => true, () => false))) return;
+  const { shellQuote } = await import('../../core/job-schema.js');
+  throw new McpqError(`${shellQuote(word)} is one word with spaces: for a shell line, mcpq submit --shell ${shellQuote(word)}; for a program of that name, mcpq submit -- ${shellQuote(word)}`, ExitCode.usage);
 }
 
 async function fromFile(path: string, fields: Record<string, unknown>): Promise<Built> {
