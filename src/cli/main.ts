@@ -22,7 +22,10 @@ export async function main(argv: readonly string[]): Promise<void> {
 
 function exitCodeFor(error: unknown): number {
   if (error instanceof CommanderError) {
-    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return ExitCode.ok;
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return ExitCode.ok;
+    // `mcpq help` asked for the help; `mcpq` or `mcpq service` alone (or `mcpq help
+    // nope`) left out the command: the help, already on stderr, says which there are.
+    if (error.code === 'commander.help') return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
     // commander has already printed the one-line message; add the hint once.
     process.stderr.write('mcpq: run "mcpq --help" (or "mcpq <command> --help") for usage\n');
     return ExitCode.usage;

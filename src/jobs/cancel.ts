@@ -32,6 +32,7 @@ import { ensureQueue, type QueueLayout } from '../queue/layout.js';
 import { bootTime, listDaemons, registerDaemon, thisHost, unregisterDaemon } from '../queue/owner.js';
 import { buildRecord, keepOriginal, originalName, readRecord, writeRecord, type AttemptSummary, type JobRecord } from '../queue/records.js';
 import { VERSION } from '../version.js';
+import { readRecordSafely } from './finished.js';
 import { locate, locateExact, type Located } from './find.js';
 import type { CancelResult } from './types.js';
 import { waitForRecord } from './wait.js';
@@ -60,7 +61,8 @@ async function cancelLocated(layout: QueueLayout, job: Located, by: string): Pro
   switch (job.state) {
     case 'completed':
     case 'failed': {
-      const record = await readRecord(layout, job.id);
+      // Finished, whatever its record holds: a file that is no record still says so.
+      const record = await readRecordSafely(layout, job.id);
       return { id: job.id, outcome: 'already_finished', status: String(record?.result.status ?? job.state) };
     }
     case 'running':

@@ -12,7 +12,7 @@ import { open, stat, type FileHandle } from 'node:fs/promises';
 import { errnoCode } from '../core/errors.js';
 import { readClaim } from '../queue/claims.js';
 import { logPath, type QueueLayout } from '../queue/layout.js';
-import type { JobRecord } from '../queue/records.js';
+import { readRecordOrFail, type JobRecord } from '../queue/records.js';
 import { readRecordSafely } from './finished.js';
 import type { LogStream, OutputSlice } from './types.js';
 import { wakeOnChange } from './wake.js';
@@ -237,7 +237,7 @@ export async function followOutput(
   try {
     for (;;) {
       if (options.signal?.aborted) return undefined;
-      const record = await readRecordSafely(layout, id);
+      const record = await readRecordOrFail(layout, id);
       for (const stream of streams) {
         let offset = offsets.get(stream)!;
         // Whose output the log holds, looked up before the read: looked up after, it

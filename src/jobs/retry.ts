@@ -15,7 +15,7 @@ import { scriptSpec } from '../core/job-schema.js';
 import { runningClaims } from '../queue/inventory.js';
 import type { QueueLayout } from '../queue/layout.js';
 import { formatOf, parsePendingName } from '../queue/names.js';
-import { readRecord, type JobRecord } from '../queue/records.js';
+import { readRecordOrFail, type JobRecord } from '../queue/records.js';
 import { submit, whereIsId } from '../queue/submit.js';
 import { readRecordSafely, recordIds } from './finished.js';
 import { locate } from './find.js';
@@ -36,7 +36,7 @@ export async function retryJob(layout: QueueLayout, ref: string, now = Date.now(
       mcp: `to run it again: get_job, then submit_job with its command`,
     });
   }
-  const record = await readRecord(layout, job.id);
+  const record = await readRecordOrFail(layout, job.id);
   if (record === undefined) throw new McpqError(`job ${job.id}: its record is gone (cleaned?)`, ExitCode.notFound);
   if (record.result.status === 'invalid') {
     throw new McpqError(`job ${job.id} is invalid as written (${String(record.result.error)}); fix ${layout.failed}/${job.id}.original and submit it`, ExitCode.usage);

@@ -3,7 +3,7 @@
 // missed). Used by `mcpq submit --wait`, `mcpq wait`, `mcpq cancel` and the MCP server.
 import { exitCodeOf } from '../core/outcome.js';
 import type { QueueLayout } from '../queue/layout.js';
-import { readRecord, type JobRecord } from '../queue/records.js';
+import { readRecordOrFail, type JobRecord } from '../queue/records.js';
 import type { WaitResult } from './types.js';
 import { wakeOnChange } from './wake.js';
 
@@ -22,7 +22,7 @@ export async function waitForRecord(layout: QueueLayout, id: string, options: Wa
   const wake = wakeOnChange([layout.completed, layout.failed]);
   try {
     for (;;) {
-      const record = await readRecord(layout, id);
+      const record = await readRecordOrFail(layout, id);
       if (record !== undefined) return record;
       const left = deadline - Date.now();
       if (options.signal?.aborted || left <= 0) return undefined;

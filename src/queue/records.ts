@@ -3,6 +3,7 @@
 // written atomically and never overwritten (the id was reserved by the claim).
 import { chmod, lstat } from 'node:fs/promises';
 import { z } from 'zod';
+import { ExitCode, McpqError } from '../core/errors.js';
 import type { Outcome } from '../core/outcome.js';
 import { moveNoClobber, readIfExists, writeAtomic } from './files.js';
 import { recordPath, type QueueLayout } from './layout.js';
@@ -109,4 +110,30 @@ export async function readRecord(layout: QueueLayout, id: string): Promise<JobRe
     if (parsed.success) return parsed.data as JobRecord;
   }
   return undefined;
+}
+
+// For a reader that waits for a record (wait, logs -f, retry): as readRecord, but a
+// file in its place that is no record (written by hand, say) is an error naming it.
+// Records are renamed in whole and never rewritten, so such a file will not become
+// one: waiting on would be for ever, and undefined would read as "no record".
+export async function readRecordOrFail(layout: QueueLayout, id: string): Promise<JobRecord | undefined> {
+  let notARecord: string | undefined;
+  for (const state of ['completed', 'failed'] as const) {
+    const path = recordPath(layout, state, id);
+    const bytes = await readIfExists(path);
+    if (bytes === undefined) continue;
+    const parsed = recordFileSchema.safeParse(parseOrUndefined(bytes.toString('utf8')));
+    if (parsed.success) return parsed.data as JobRecord;
+    notARecord ??= path;
+  }
+  if (notARecord !== undefined) throw new McpqError(`${notARecord} is not a valid record (JSON with a "result" object); mcpq cannot tell how job ${id} ended`, ExitCode.failure);
+  return undefined;
+}
+
+function parseOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }

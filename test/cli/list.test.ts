@@ -157,6 +157,21 @@ describe('mcpq list', () => {
     expect((await mcpq(['ls', '-q', q.root, '--state', 'done'])).exitCode).toBe(2);
   });
 
+  it.each([
+    [['-s', 'failed'], 'finished (1)'],
+    [['-s', 'completed', '-n', '0'], 'finished (3)'],
+    [['-s', 'completed', '-n', '2'], 'finished (newest 2 of 3; --limit 0 for all)'],
+    [['-n', '2'], 'finished (newest 2 of 4; --limit 0 for all)'],
+  ])('with %j the finished heading counts only the states asked for', async (args, heading) => {
+    const q = tempQueue();
+    ensureFolders(q);
+    for (let i = 0; i < 3; i += 1) finished(q, `ok${i}`, { status: 'completed' }, 10 - i);
+    finished(q, 'bad', { status: 'failed', returncode: 1 }, 20);
+    const result = await mcpq(['ls', '-q', q.root, ...args]);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout.split('\n')[0]).toBe(heading);
+  });
+
   it('cuts the job column to the terminal width, and colors only when asked', async () => {
     const q = tempQueue();
     ensureFolders(q);

@@ -70,6 +70,18 @@ describe('mcpq logs', () => {
     expect(await mcpq(['logs', '-q', q.root, '-f', 'later'])).toMatchObject({ exitCode: 0, stdout: 'ran\n' });
   });
 
+  // Both streams of a pending job printed nothing and exited 0, as for a job that
+  // ran and printed nothing.
+  it.each([
+    [[], 'no output yet'],
+    [['--stderr'], 'no stderr yet'],
+  ])('%j on a job that has not run yet says so on stderr', async (args, what) => {
+    const q = tempQueue();
+    mkdirSync(q.path('pending'), { recursive: true });
+    q.drop('later.json', JSON.stringify({ command: 'echo ran' }));
+    expect(await mcpq(['logs', '-q', q.root, ...args, 'later'])).toMatchObject({ exitCode: 0, stdout: '', stderr: `mcpq: later is pending; ${what} (mcpq logs -f follows it)\n` });
+  });
+
   it('rejects --json with --follow, and an unknown job', async () => {
     const q = tempQueue();
     const both = await mcpq(['logs', '-q', q.root, '--json', '-f', 'x']);

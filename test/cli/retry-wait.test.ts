@@ -1,7 +1,8 @@
 // mcpq retry and mcpq wait against a real daemon.
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { mcpq, startDaemon, tempQueue, waitForRecord } from '../helpers/mcpq.js';
+import { BIN, mcpq, startDaemon, tempQueue, waitFor, waitForRecord } from '../helpers/mcpq.js';
 
 const DAEMON_FLAGS = ['--kill-grace', '1', '--settle', '300', '--rescan', '200', '--lease', '2'];
 
@@ -94,6 +95,30 @@ describe('mcpq wait', () => {
     expect(result.stdout.split('\n').sort()).toEqual(['', 'bad invalid (exit 65)', 'broken failed (exit 3)', 'child dependency_failed (exit 1)', 'slow timeout (exit 124)']);
   });
 
+  // Without a daemon (none started, or one serving another --queue) they waited in
+  // silence, where submit --wait said why.
+  it.each([
+    [['wait'], 'the job waits', 'later completed (exit 0)\n'],
+    [['logs', '-f'], 'later waits', 'ran\n'],
+  ])('%j says on stderr that no daemon serves the queue, then waits for one', async (args, waits, stdout) => {
+    const q = tempQueue();
+    mkdirSync(q.path('pending'), { recursive: true });
+    q.drop('later.json', JSON.stringify({ command: 'echo ran' }));
+    const waiting = execa('node', [BIN, ...args, '-q', q.root, 'later'], { reject: false, stripFinalNewline: false, env: { NO_COLOR: '1' } });
+    let stderr = '';
+    waiting.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    try {
+      await waitFor(() => stderr.includes('\n'), { what: 'the note' });
+      expect(stderr).toBe(`mcpq: no daemon is serving ${q.root}; ${waits} until one starts (mcpq daemon)\n`);
+      await startDaemon(q.root, DAEMON_FLAGS);
+      expect(await waiting).toMatchObject({ exitCode: 0, stdout });
+    } finally {
+      waiting.kill(); // left waiting when the test fails
+    }
+    // With a daemon alive, or nothing left to wait for, there is nothing to say.
+    expect(await mcpq([...args, '-q', q.root, 'later'])).toMatchObject({ exitCode: 0, stderr: '' });
+  });
+
   it('--timeout gives up with exit 124, naming what has not finished, and still reports what has', async () => {
     const q = tempQueue();
     await startDaemon(q.root, DAEMON_FLAGS);
@@ -107,5 +132,33 @@ describe('mcpq wait', () => {
     expect(json.exitCode).toBe(124);
     expect(JSON.parse(json.stdout)).toEqual([{ id: 'slow', state: 'unfinished', exit_code: 124 }]);
     expect((await mcpq(['wait', '-q', q.root, '--timeout', 'soon', 'slow'])).stderr).toMatch(/--timeout.*expected a number of seconds/);
+  });
+});
+
+describe('a file in failed/ or completed/ that is no record', () => {
+  // Written by hand, say. Records are renamed in whole and never rewritten, so it
+  // will not become one: wait and logs -f waited for ever, and a file that is not
+  // JSON gave wait, retry and cancel a stack trace.
+  const NOT_RECORDS = [
+    ['not JSON', '{"command": "true", "res'],
+    ['JSON without a result', '{"command": "true"}'],
+  ];
+  it.each(NOT_RECORDS)('%s: wait, logs -f and retry say so in one line, exit 1', async (_, content) => {
+    const q = tempQueue();
+    mkdirSync(q.path('failed'), { recursive: true });
+    writeFileSync(q.path('failed', 'byhand.json'), content);
+    for (const args of [['wait'], ['logs', '-f'], ['retry']]) {
+      const result = await mcpq([...args, '-q', q.root, 'byhand'], { timeout: 10_000 });
+      expect(result.stderr, args.join(' ')).toBe(`mcpq: ${q.path('failed', 'byhand.json')} is not a valid record (JSON with a "result" object); mcpq cannot tell how job byhand ended\n`);
+      expect(result.exitCode, args.join(' ')).toBe(1);
+    }
+  });
+
+  it.each(NOT_RECORDS)('%s: cancel says the job had already finished, exit 1', async (_, content) => {
+    const q = tempQueue();
+    mkdirSync(q.path('failed'), { recursive: true });
+    writeFileSync(q.path('failed', 'byhand.json'), content);
+    const result = await mcpq(['cancel', '-q', q.root, 'byhand'], { timeout: 10_000 });
+    expect(result).toMatchObject({ exitCode: 1, stdout: 'byhand had already finished: failed\n', stderr: '' });
   });
 });

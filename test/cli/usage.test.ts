@@ -29,6 +29,20 @@ describe('the command line', () => {
     expect(result.stderr).toBe(`mcpq: unknown command 'lsit' (Did you mean list?)\n${HINT}`);
   });
 
+  it.each([[[]], [['service']], [['help', 'nope']]])('%j, with no command to run, shows the help on stderr and exits 2', async (args) => {
+    const result = await mcpq(args);
+    expect(result.exitCode).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/^Usage: mcpq .*\nCommands:\n/s);
+  });
+
+  it.each([[['help']], [['help', 'submit']], [['service', 'help']]])('%j asks for the help: on stdout, exit 0', async (args) => {
+    const result = await mcpq(args);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toMatch(/^Usage: mcpq /);
+    expect(result.stderr).toBe('');
+  });
+
   it.each([
     [['list', '--bogus'], "mcpq: unknown option '--bogus'"],
     [['list', '--limit', 'many'], "mcpq: option '-n, --limit <n>' argument 'many' is invalid. expected a whole number >= 0, got \"many\""],
@@ -47,6 +61,17 @@ describe('the command line', () => {
     const result = await mcpq([...args, ...(args[0] === 'schema' ? [] : ['-q', q.root])]);
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toBe(`${line}\n${HINT}`);
+  });
+});
+
+describe('--queue', () => {
+  // A wrapper that adds --queue to every command must not break the ones that do not
+  // read the queue.
+  it.each([[['schema']], [['service', 'uninstall', '--dry-run']]])('%j takes it after the command name, as every command does', async (args) => {
+    const q = tempQueue();
+    const result = await mcpq([...args, '--queue', q.root]);
+    expect(result.stderr).toBe('');
+    expect(result.exitCode).toBe(0);
   });
 });
 

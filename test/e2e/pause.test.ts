@@ -40,7 +40,7 @@ describe('pause and resume', () => {
       stderr += chunk.toString();
     });
     try {
-      await waitFor(() => stderr.includes(`mcpq: ${q.root} is paused; the job waits until mcpq resume\n`), { what: 'submit to say the queue is paused' });
+      await waitFor(() => stderr.includes(`mcpq: ${q.root} is paused; pending jobs start only after mcpq resume\n`), { what: 'submit to say the queue is paused' });
       await mcpq(['resume', '-q', q.root]);
       expect(await waiting).toMatchObject({ exitCode: 0, stdout: 'ran' });
     } finally {

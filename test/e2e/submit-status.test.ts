@@ -114,7 +114,19 @@ describe('mcpq submit', () => {
     expect(q.files('pending')).toEqual([]);
   });
 
+  // A shell line missing its --shell was queued as one program of that name, which
+  // could only fail as "command not found: ls | wc -l".
+  it.each(['ls | wc -l', 'sleep 10'])('refuses %j, one word with spaces, saying how to give it as a shell line', async (word) => {
+    const q = tempQueue();
+    const result = await mcpq(['submit', '-q', q.root, word], { cwd: q.dir });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toBe(`mcpq: '${word}' is one word with spaces: for a shell line, mcpq submit --shell '${word}'; for a program of that name, mcpq submit -- '${word}'\n`);
+    expect(q.files('pending')).toEqual([]);
+  });
+
   it.each([
+    [['--', 'ls | wc -l'], { command: 'ls | wc -l', args: [] }],
+    [['./my tool'], { command: './my tool', args: [] }],
     [['--', 'notes.md'], { command: 'notes.md', args: [] }],
     [['notes.md', 'x'], { command: 'notes.md', args: ['x'] }],
     [['deploy'], { command: 'deploy', args: [] }],
@@ -122,7 +134,7 @@ describe('mcpq submit', () => {
     [['absent.md'], { command: 'absent.md', args: [] }],
   ])('still queues %j as a command', async (words, job) => {
     const q = tempQueue();
-    for (const name of ['notes.md', 'deploy']) writeFileSync(join(q.dir, name), '#!/bin/sh\n');
+    for (const name of ['notes.md', 'deploy', 'my tool']) writeFileSync(join(q.dir, name), '#!/bin/sh\n');
     const result = await mcpq(['submit', '-q', q.root, ...words], { cwd: q.dir });
     expect(result.exitCode).toBe(0);
     expect(JSON.parse(readFileSync(q.path('pending', `${result.stdout.trim()}.json`), 'utf8'))).toMatchObject(job);

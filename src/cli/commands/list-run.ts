@@ -1,7 +1,7 @@
 // The list command's body: compute (jobs/list.ts), then print a table or JSON.
 import { ExitCode } from '../../core/errors.js';
 import { listJobs } from '../../jobs/list.js';
-import type { Listing, PendingJob, Waiting } from '../../jobs/types.js';
+import type { JobState, Listing, PendingJob, Waiting } from '../../jobs/types.js';
 import { layoutOf } from '../../queue/layout.js';
 import { pluginParallelOf } from '../plugin-roots.js';
 import { resolveQueueRoot } from '../queue-root.js';
@@ -11,11 +11,12 @@ import type { ListFlags } from './list.js';
 export async function runList(queue: string | undefined, flags: ListFlags): Promise<number> {
   const layout = layoutOf(resolveQueueRoot(queue, process.env));
   const listing = await listJobs(layout, { ...(flags.state ? { states: flags.state } : {}), limit: flags.limit, pluginParallel: pluginParallelOf(layout, process.env) });
-  process.stdout.write(flags.json ? `${JSON.stringify(listing, null, 2)}\n` : renderListing(listing, styleFor(process.stdout, process.env), Date.now()));
+  process.stdout.write(flags.json ? `${JSON.stringify(listing, null, 2)}\n` : renderListing(listing, styleFor(process.stdout, process.env), Date.now(), flags.state));
   return ExitCode.ok;
 }
 
-export function renderListing(listing: Listing, style: Style, now: number): string {
+// `states`: the --state filter, whose finished jobs alone the heading counts.
+export function renderListing(listing: Listing, style: Style, now: number, states?: readonly JobState[]): string {
   const parts: string[] = [];
   const t = listing.totals;
   const heading = (text: string) => paint(style, 'bold', text);
@@ -40,7 +41,8 @@ export function renderListing(listing: Listing, style: Style, now: number): stri
     );
   }
   if (listing.finished.length > 0) {
-    const total = t.completed + t.failed;
+    // Only the states asked for: `-s failed` shows every failure, not "1 of" them all.
+    const total = (!states || states.includes('completed') ? t.completed : 0) + (!states || states.includes('failed') ? t.failed : 0);
     parts.push(heading(listing.finished.length < total ? `finished (newest ${listing.finished.length} of ${total}; --limit 0 for all)` : `finished (${total})`));
     parts.push(
       table(

@@ -7,6 +7,7 @@ import { attemptOf, followOutput, readOutput, tailOutput } from '../../jobs/outp
 import type { LogStream, OutputSlice } from '../../jobs/types.js';
 import { layoutOf, type QueueLayout } from '../../queue/layout.js';
 import { resolveQueueRoot } from '../queue-root.js';
+import { sayWhyItMayWait } from '../wait.js';
 import type { LogsFlags } from './logs.js';
 
 const CHUNK = 1024 * 1024;
@@ -28,15 +29,21 @@ export async function runLogs(queue: string | undefined, ref: string, flags: Log
   // shorter log from a cut of the one it showed.
   const attempt = flags.follow ? await attemptOf(layout, job.id) : undefined;
   const offsets: Partial<Record<LogStream, number>> = {};
+  const notYet: LogStream[] = []; // streams of an unfinished job with nothing in them yet
   for (const stream of streams) {
     const last = flags.tail === undefined ? await copyStream(layout, job.id, stream, out(stream)) : (await tailOutput(layout, job.id, stream, flags.tail)).slice;
     if (flags.tail !== undefined) out(stream).write(last.text);
     offsets[stream] = last.next_offset;
     if (last.source === 'record' && last.truncated) process.stderr.write(`mcpq: the log of ${job.id}'s ${stream} is gone; this is the end the record kept\n`);
     if (last.source === 'log' && last.truncated) process.stderr.write(`mcpq: ${job.id}'s ${stream} was cut at ${last.size} bytes (mcpq daemon --max-log); the record keeps its end: mcpq show --json ${job.id}\n`);
-    if (!flags.follow && !last.finished && last.size === 0 && streams.length === 1) process.stderr.write(`mcpq: ${job.id} is ${job.state}; no ${stream} yet (mcpq logs -f follows it)\n`);
+    if (!last.finished && last.size === 0) notYet.push(stream);
+  }
+  // Printing nothing at all would look like a job that printed nothing.
+  if (!flags.follow && notYet.length === streams.length) {
+    process.stderr.write(`mcpq: ${job.id} is ${job.state}; no ${streams.length === 1 ? streams[0] : 'output'} yet (mcpq logs -f follows it)\n`);
   }
   if (!flags.follow) return ExitCode.ok;
+  if (job.state === 'pending' || job.state === 'running') await sayWhyItMayWait(layout, `${job.id} waits`);
   const record = await followOutput(layout, job.id, streams, (stream, text) => out(stream).write(text), { shown: { offsets, attempt } });
   return record === undefined ? ExitCode.failure : exitCodeOf(record.result as { status: string });
 }

@@ -49,7 +49,8 @@ export function registerService(program: Command): void {
     'sudo mcpq service install --system --user alice --queue /srv/mcpq   Linux, at boot',
   ]);
 
-  const uninstall = common(service.command('uninstall').description('stop the service and remove its file (the queue is kept)'))
+  // --queue as for every command; the service file to remove does not depend on it.
+  const uninstall = common(queueOption(service.command('uninstall').description('stop the service and remove its file (the queue is kept)')))
     .option('-n, --dry-run', 'print the commands, change nothing')
     .action(async (flags: ServiceFlags) => {
       await (await body()).runServiceUninstall(flags);

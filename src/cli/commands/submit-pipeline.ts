@@ -9,7 +9,7 @@ import type { QueueLayout } from '../../queue/layout.js';
 import { submit } from '../../queue/submit.js';
 import { expandPipeline, isPipeline } from '../../pipelines/pipeline.js';
 import { waitForRecord } from '../wait.js';
-import { sayWhyNothingMayStart } from './submit-run.js';
+import { sayWhyItMayWait } from '../wait.js';
 
 // The parsed pipeline file when `path` holds one, else undefined.
 export async function pipelineFileOf(path: string): Promise<{ path: string; value: unknown } | undefined> {
@@ -47,7 +47,7 @@ export async function submitPipeline(layout: QueueLayout, file: { path: string; 
   else process.stdout.write(`${pipelineId}\n`);
   if (!flags.wait) return ExitCode.ok;
   process.stderr.write(`mcpq: pipeline ${pipelineId}: ${ids.length} stages queued; waiting\n`);
-  await sayWhyNothingMayStart(layout, 'the stages wait');
+  await sayWhyItMayWait(layout, 'the stages wait');
   let failed = 0;
   for (const { id, stage } of expanded.jobs) {
     const record = await waitForRecord(layout, id);

@@ -48,24 +48,14 @@ export async function runSubmit(queue: string | undefined, words: readonly strin
     return ExitCode.ok;
   }
   process.stderr.write(`mcpq: submitted ${id}; waiting for it to finish\n`);
-  const [{ waitForRecord }, { waitResultOf }] = await Promise.all([import('../wait.js'), import('../../jobs/wait.js')]);
-  await sayWhyNothingMayStart(layout, 'the job waits');
+  const [{ sayWhyItMayWait, waitForRecord }, { waitResultOf }] = await Promise.all([import('../wait.js'), import('../../jobs/wait.js')]);
+  await sayWhyItMayWait(layout, 'the job waits');
   const record = await waitForRecord(layout, id);
   if (!flags.json) return report(layout, record);
   // One JSON object on stdout, as `mcpq wait --json` gives it; the output: mcpq logs ID.
   const result = waitResultOf(id, record);
   process.stdout.write(`${JSON.stringify({ ...result, queue: layout.root })}\n`);
   return result.exit_code;
-}
-
-// Before a wait: says so when no daemon serves the queue or the queue is paused, as
-// the wait would otherwise last without a word.
-export async function sayWhyNothingMayStart(layout: QueueLayout, what: string): Promise<void> {
-  const [{ listDaemons }, { pauseState }] = await Promise.all([import('../../queue/owner.js'), import('../../queue/pause.js')]);
-  if (!(await listDaemons(layout)).some((d) => d.alive)) {
-    process.stderr.write(`mcpq: no daemon is serving ${layout.root}; ${what} until one starts (mcpq daemon)\n`);
-  }
-  if ((await pauseState(layout)) !== undefined) process.stderr.write(`mcpq: ${layout.root} is paused; ${what} until mcpq resume\n`);
 }
 
 // `findPlugin` lets a plugin job be checked and typed against the plugin's description.
@@ -82,6 +72,7 @@ export async function buildSubmission(words: readonly string[], flags: SubmitFla
   const single = !doubleDash && flags.shell === undefined && words.length === 1 ? words[0]! : undefined;
   if (single !== undefined && formatOf(single) !== 'unknown') return fromFile(single, fields);
   if (single !== undefined) await refuseOtherFile(single);
+  if (single !== undefined) await refuseLineAsProgram(single);
   if (flags.shell !== undefined && words.length > 0) throw new McpqError('give either --shell LINE or a command after --, not both', ExitCode.usage);
   if (flags.shell === undefined && words.length === 0) {
     throw new McpqError('nothing to run: give a command after --, --shell "LINE", or a job file', ExitCode.usage);
@@ -102,6 +93,15 @@ async function refuseOtherFile(word: string): Promise<void> {
   const { shellQuote } = await import('../../core/job-schema.js');
   const path = word.includes('/') ? word : `./${word}`;
   throw new McpqError(`${word} is not a job file (mcpq takes ${JOB_FILE_KINDS}); to run it as a command: mcpq submit -- ${shellQuote(path)}`, ExitCode.usage);
+}
+
+// `mcpq submit "ls | wc -l"` is a shell line without its --shell: run as the one
+// program of that name, it could only fail as not found. A path with spaces to a
+// file that is there ("/opt/My App/run") stays a command.
+async function refuseLineAsProgram(word: string): Promise<void> {
+  if (!/\s/.test(word) || (await stat(word).then(() => true, () => false))) return;
+  const { shellQuote } = await import('../../core/job-schema.js');
+  throw new McpqError(`${shellQuote(word)} is one word with spaces: for a shell line, mcpq submit --shell ${shellQuote(word)}; for a program of that name, mcpq submit -- ${shellQuote(word)}`, ExitCode.usage);
 }
 
 async function fromFile(path: string, fields: Record<string, unknown>): Promise<Built> {

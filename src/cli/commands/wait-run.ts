@@ -5,14 +5,19 @@ import { ExitCode } from '../../core/errors.js';
 import { locateIds } from '../../jobs/find.js';
 import type { WaitResult } from '../../jobs/types.js';
 import { waitForRecord, waitResultOf } from '../../jobs/wait.js';
-import { layoutOf } from '../../queue/layout.js';
+import { exists } from '../../queue/files.js';
+import { layoutOf, recordPath, type QueueLayout } from '../../queue/layout.js';
 import { resolveQueueRoot } from '../queue-root.js';
+import { sayWhyItMayWait } from '../wait.js';
 
 type Unfinished = { readonly id: string; readonly state: 'unfinished'; readonly exit_code: typeof ExitCode.timeout };
 
 export async function runWait(queue: string | undefined, refs: readonly string[], flags: { json?: boolean; timeout?: number }): Promise<number> {
   const layout = layoutOf(resolveQueueRoot(queue, process.env));
   const ids = await locateIds(layout, refs);
+  if ((await Promise.all(ids.map((id) => hasRecord(layout, id)))).includes(false)) {
+    await sayWhyItMayWait(layout, ids.length === 1 ? 'the job waits' : 'the jobs wait');
+  }
   const deadline = flags.timeout === undefined ? undefined : Date.now() + flags.timeout * 1_000;
   const results = await Promise.all(
     ids.map(async (id): Promise<WaitResult | Unfinished> => {
@@ -35,4 +40,8 @@ function lineOf(result: WaitResult | Unfinished, timeout: number | undefined): s
 
 export function exitOf(results: readonly { readonly exit_code: number }[]): number {
   return results.find((r) => r.exit_code !== ExitCode.ok)?.exit_code ?? ExitCode.ok;
+}
+
+async function hasRecord(layout: QueueLayout, id: string): Promise<boolean> {
+  return (await exists(recordPath(layout, 'completed', id))) || (await exists(recordPath(layout, 'failed', id)));
 }
