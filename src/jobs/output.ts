@@ -275,13 +275,14 @@ export async function followOutput(
 
 // The attempt whose output the logs hold: the one that runs now (its claim, once its
 // process group is noted, which comes after its logs were opened anew; until then
-// they are the attempt's before) or the last that ran (its record); none while the
-// job waits in pending/. Taken a moment late, a new attempt's output may be shown
-// twice, never missed. The record comes before the claim goes, so one of them is
-// there for a job that has started.
+// they may still be the attempt's before, if there was one: a first attempt's logs
+// are its own from the start) or the last that ran (its record); none while the job
+// waits in pending/. Taken a moment late, a retry's first output may be shown twice,
+// never missed. The record comes before the claim goes, so one of them is there for
+// a job that has started.
 export async function attemptOf(layout: QueueLayout, id: string): Promise<number | undefined> {
   const claim = await readClaim(layout, id);
-  if (claim !== undefined) return claim.pgid !== undefined ? claim.attempt : claim.attempt > 1 ? claim.attempt - 1 : undefined;
+  if (claim !== undefined) return claim.pgid !== undefined ? claim.attempt : Math.max(1, claim.attempt - 1);
   const attempts = (await readRecordSafely(layout, id))?.result.attempts;
   return typeof attempts === 'number' ? attempts : undefined;
 }

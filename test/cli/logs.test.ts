@@ -1,7 +1,7 @@
 // mcpq logs against a real daemon: complete output, --stderr, --tail, --json, the
 // record's copy when there is no log, and -f following a job as it writes.
 import { execa } from 'execa';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, mcpq, startDaemon, tempQueue, waitFor, waitForRecord } from '../helpers/mcpq.js';
@@ -80,6 +80,26 @@ describe('mcpq logs', () => {
     mkdirSync(q.path('pending'), { recursive: true });
     q.drop('later.json', JSON.stringify({ command: 'echo ran' }));
     expect(await mcpq(['logs', '-q', q.root, ...args, 'later'])).toMatchObject({ exitCode: 0, stdout: '', stderr: `mcpq: later is pending; ${what} (mcpq logs -f follows it)\n` });
+  });
+
+  it('-f shows what a starting job wrote once, though its claim notes the start only after it wrote', async () => {
+    // The daemon's steps laid out by hand: a claimed job whose process group is not
+    // noted yet, which has already written its first line.
+    const q = tempQueue();
+    for (const dir of ['running', 'logs', 'completed', 'failed']) mkdirSync(q.path(dir), { recursive: true });
+    writeFileSync(q.path('running', 'job.json@t-1'), JSON.stringify({ command: 'true' }));
+    const claim = { id: 'job', file: 'job.json@t-1', source: 'job.json', tag: 't', host: 'h', pid: process.pid, claimed_at: new Date().toISOString(), started_at: new Date().toISOString(), attempt: 1 };
+    writeFileSync(q.path('running', 'job.claim'), JSON.stringify(claim));
+    writeFileSync(q.path('logs', 'job.out'), 'ran\n');
+    const follower = execa('node', [BIN, 'logs', '-q', q.root, '-f', '--stdout', 'job'], { reject: false, stripFinalNewline: false, env: { NO_COLOR: '1' } });
+    let out = '';
+    follower.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    await waitFor(() => out === 'ran\n', { what: 'the first line' });
+    writeFileSync(q.path('running', 'job.claim'), JSON.stringify({ ...claim, pgid: 4242 }));
+    appendFileSync(q.path('logs', 'job.out'), 'more\n');
+    await waitFor(() => out.endsWith('more\n'), { what: 'the second line' });
+    writeFileSync(q.path('completed', 'job.json'), JSON.stringify({ id: 'job', result: { status: 'completed', returncode: 0, attempts: 1, stdout: 'ran\nmore\n', stdout_bytes: 9 } }));
+    expect(await follower).toMatchObject({ exitCode: 0, stdout: 'ran\nmore\n' });
   });
 
   it('rejects --json with --follow, and an unknown job', async () => {

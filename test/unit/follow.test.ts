@@ -45,6 +45,14 @@ describe('followOutput', () => {
     expect(await attemptOf(layout, 'job')).toBe(2);
   });
 
+  it("takes a first attempt's logs for its own before its process group is noted: there is no attempt before", async () => {
+    const layout = layoutOf(tempQueue().root);
+    mkdirSync(layout.running, { recursive: true });
+    const claim = { id: 'job', file: 'job.json@t-1', source: 'job.json', tag: 't', host: 'h', pid: 1, claimed_at: new Date().toISOString(), started_at: new Date().toISOString(), attempt: 1 };
+    writeFileSync(claimPath(layout, 'job'), JSON.stringify(claim));
+    expect(await attemptOf(layout, 'job')).toBe(1);
+  });
+
   it('goes on from the new end when the log shown was cut back by the daemon', async () => {
     const layout = finishedQueue(1, 'tail\n');
     expect(await follow(layout, { offsets: { stdout: 25 }, attempt: 1 })).toBe('');
