@@ -57,8 +57,9 @@ const SLICE = 2_000; // files read between two yields to the event loop
 const PARALLEL_FROM = 20_000;
 
 // The entries of many pending files (those that vanished meanwhile are left out).
-export async function readEntries(pendingDir: string, names: readonly string[], pluginParallel: PluginParallel = noParallelPlugins): Promise<PendingEntry[]> {
-  const split = names.length >= PARALLEL_FROM ? Math.ceil(names.length / 2) : names.length;
+// `parallelFrom`: how many files make a worker worth its start (tests lower it).
+export async function readEntries(pendingDir: string, names: readonly string[], pluginParallel: PluginParallel = noParallelPlugins, parallelFrom = PARALLEL_FROM): Promise<PendingEntry[]> {
+  const split = names.length >= parallelFrom ? Math.ceil(names.length / 2) : names.length;
   const theirs = names.slice(split);
   const helped = theirs.length > 0 ? readInWorker(pendingDir, theirs) : undefined;
   const entries = await readHere(pendingDir, names.slice(0, split), pluginParallel);
