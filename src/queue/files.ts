@@ -46,6 +46,19 @@ function withSuffix(name: string, suffix: string): string {
 // its real name without replacing anything (see moveNoClobber; `exact`: that name or
 // an EEXIST error). Returns the name used.
 export async function publishFile(dir: string, name: string, data: string | Uint8Array, exact = false): Promise<string> {
+  const temp = await stageFile(dir, name, data);
+  try {
+    return await moveNoClobber(temp, dir, name, exact);
+  } catch (error) {
+    await unlink(temp).catch(() => undefined);
+    throw error;
+  }
+}
+
+// The first half of publishFile: the file written complete and fsynced under a hidden
+// temp name in `dir` (ignored by the daemon), whose path is returned. A fault (a full
+// disk) leaves no temp file behind.
+export async function stageFile(dir: string, name: string, data: string | Uint8Array): Promise<string> {
   const temp = join(dir, `.${name}.${randomBytes(4).toString('hex')}.tmp`);
   const handle = await open(temp, 'wx', 0o600);
   try {
@@ -55,9 +68,9 @@ export async function publishFile(dir: string, name: string, data: string | Uint
     } finally {
       await handle.close();
     }
-    return await moveNoClobber(temp, dir, name, exact);
+    return temp;
   } catch (error) {
-    await unlink(temp).catch(() => undefined); // a full disk leaves no empty temp file behind
+    await unlink(temp).catch(() => undefined);
     throw error;
   }
 }

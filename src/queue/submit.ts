@@ -1,10 +1,10 @@
 // How jobs enter the queue from mcpq itself: written complete under a hidden name,
-// fsynced, then renamed into pending/ (files.ts publishFile). The daemon never sees
-// a half-written job from us.
+// fsynced, then renamed into pending/ (files.ts stageFile, moveNoClobber). The daemon
+// never sees a half-written job from us.
 import { readdir } from 'node:fs/promises';
 import { McpqError, ExitCode, describeIoError, errnoCode } from '../core/errors.js';
 import { MAX_JOB_FILE_BYTES } from '../core/job-rules.js';
-import { exists, publishFile } from './files.js';
+import { exists, moveNoClobber, stageFile, unlinkIfExists } from './files.js';
 import { claimPath, recordPath, type QueueLayout } from './layout.js';
 import { isIgnoredName, parsePendingName } from './names.js';
 
@@ -28,24 +28,43 @@ export interface Submission {
 // the same id (two agents' calls at once) is refused, not queued under <id>-2 while
 // its caller is told <id>.
 export async function submit(layout: QueueLayout, submission: Submission): Promise<string> {
-  const size = typeof submission.content === 'string' ? Buffer.byteLength(submission.content) : submission.content.length;
-  if (size > MAX_JOB_FILE_BYTES) {
-    throw new McpqError(`the job is ${size} bytes; a job file holds at most ${MAX_JOB_FILE_BYTES / 2 ** 20} MiB (a daemon would fail it as invalid)`, ExitCode.usage, undefined, {
-      cli: 'put large data in a file and pass its path to the command',
-      mcp: 'put large data in a file and pass its path to the command',
-    });
+  await submitAll(layout, [submission]);
+  return submission.id;
+}
+
+// Publishes several jobs together (a pipeline's stages). Each is first written and
+// fsynced under a hidden name; only once all are on disk do they get their names, in
+// order. So a fault while writing (a full disk) queues none of them, rather than the
+// first stages without the rest.
+export async function submitAll(layout: QueueLayout, submissions: readonly Submission[]): Promise<void> {
+  for (const submission of submissions) {
+    const size = typeof submission.content === 'string' ? Buffer.byteLength(submission.content) : submission.content.length;
+    if (size > MAX_JOB_FILE_BYTES) {
+      throw new McpqError(`the job is ${size} bytes; a job file holds at most ${MAX_JOB_FILE_BYTES / 2 ** 20} MiB (a daemon would fail it as invalid)`, ExitCode.usage, undefined, {
+        cli: 'put large data in a file and pass its path to the command',
+        mcp: 'put large data in a file and pass its path to the command',
+      });
+    }
+    const taken = await whereIsId(layout, submission.id);
+    if (taken !== undefined) throw alreadyUsed(submission.id, taken);
   }
-  const alreadyUsed = (where: string): McpqError =>
-    new McpqError(`job id "${submission.id}" is already used (${where})`, ExitCode.usage, undefined, { cli: 'choose another --id', mcp: 'choose another id' });
-  const taken = await whereIsId(layout, submission.id);
-  if (taken !== undefined) throw alreadyUsed(taken);
+  const staged: string[] = [];
   try {
-    await publishFile(layout.pending, `${submission.id}${submission.extension}`, submission.content, true);
+    for (const { id, extension, content } of submissions) staged.push(await stageFile(layout.pending, `${id}${extension}`, content));
+    for (const [i, { id, extension }] of submissions.entries()) {
+      await moveNoClobber(staged[i]!, layout.pending, `${id}${extension}`, true);
+      staged[i] = '';
+    }
   } catch (error) {
-    if (errnoCode(error) === 'EEXIST') throw alreadyUsed('pending');
+    await Promise.all(staged.filter((temp) => temp !== '').map((temp) => unlinkIfExists(temp)));
+    const failed = submissions[staged.findIndex((temp) => temp !== '')]?.id;
+    if (errnoCode(error) === 'EEXIST' && failed !== undefined) throw alreadyUsed(failed, 'pending');
     // A fault of the disk (ENOSPC, EROFS, EIO…), not of mcpq: say which, in one line.
     if (errnoCode(error) === undefined) throw error;
     throw new McpqError(`cannot write the job: ${describeIoError(error)}`, ExitCode.failure, errnoCode(error));
   }
-  return submission.id;
+}
+
+function alreadyUsed(id: string, where: string): McpqError {
+  return new McpqError(`job id "${id}" is already used (${where})`, ExitCode.usage, undefined, { cli: 'choose another --id', mcp: 'choose another id' });
 }

@@ -1,6 +1,6 @@
 // A full disk: nothing the daemon logs may take it down, and `mcpq submit` says what is
 // wrong in one line. Each test fills a small tmpfs of its own (root only).
-import { appendFileSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { IS_ROOT, mcpq, pidAlive, startDaemon, tmpfsQueue, waitFor, waitForRecord } from '../helpers/mcpq.js';
@@ -83,6 +83,22 @@ describe.skipIf(!IS_ROOT)('a full disk', () => {
     await mcpq(['status', '--queue', q.root]); // the queue's folders exist
     q.fill();
     const result = await mcpq(['submit', '--queue', q.root, '--', 'true']);
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr).toBe('mcpq: cannot write the job: no space left on device (ENOSPC)\n');
+    expect(readdirSync(q.path('pending'))).toEqual([]);
+  });
+
+  it('queues no stage of a pipeline when the disk fills while its stages are written', async () => {
+    const q = tmpfsQueue('4m');
+    await mcpq(['status', '--queue', q.root]); // the queue's folders exist
+    const big = 'x'.repeat(400_000); // room for the first stage, not for the second
+    const stages = ['one', 'two', 'three'].map((name) => ({ name, description: big, command: 'true' }));
+    const file = join(q.dir, '..', `pipeline-${process.pid}.json`);
+    writeFileSync(file, JSON.stringify({ pipeline: 'p', stages }));
+    q.fill();
+    truncateSync(join(q.dir, 'filler'), statSync(join(q.dir, 'filler')).size - 600_000);
+    const result = await mcpq(['submit', '--queue', q.root, file]);
+    unlinkSync(file);
     expect(result.exitCode).not.toBe(0);
     expect(result.stderr).toBe('mcpq: cannot write the job: no space left on device (ENOSPC)\n');
     expect(readdirSync(q.path('pending'))).toEqual([]);

@@ -6,7 +6,7 @@ import { DEFAULT_TIMEOUT_SECONDS } from '../../core/job-rules.js';
 import { parseJobObject } from '../../core/job-schema.js';
 import { isSuccess } from '../../core/outcome.js';
 import type { QueueLayout } from '../../queue/layout.js';
-import { submit } from '../../queue/submit.js';
+import { submitAll } from '../../queue/submit.js';
 import { expandPipeline, isPipeline } from '../../pipelines/pipeline.js';
 import { waitForRecord } from '../wait.js';
 import { sayWhyItMayWait } from '../wait.js';
@@ -39,9 +39,10 @@ export async function submitPipeline(layout: QueueLayout, file: { path: string; 
     const parsed = parseJobObject(job, { timeoutSeconds: DEFAULT_TIMEOUT_SECONDS, submittedAt: now });
     if (!parsed.ok) throw new McpqError(`${file.path}: stage "${stage}": ${parsed.error}`, ExitCode.usage);
   }
-  for (const { id, job } of expanded.jobs) {
-    await submit(layout, { id, content: `${JSON.stringify(job, null, 2)}\n`, extension: '.json' });
-  }
+  await submitAll(
+    layout,
+    expanded.jobs.map(({ id, job }) => ({ id, content: `${JSON.stringify(job, null, 2)}\n`, extension: '.json' })),
+  );
   const ids = expanded.jobs.map((j) => j.id);
   if (flags.json) process.stdout.write(`${JSON.stringify({ pipeline: pipelineId, jobs: ids, queue: layout.root })}\n`);
   else process.stdout.write(`${pipelineId}\n`);
