@@ -91,7 +91,7 @@ export const outputInput = z.strictObject({
     .max(MAX_OUTPUT_LIMIT)
     .optional()
     .describe(`Bytes to read at most (cut back to a whole character). Default ${DEFAULT_OUTPUT_LIMIT}.`),
-  tail_lines: z.number().int().min(1).max(10_000).optional().describe('Instead of offset: the last this many lines, at most limit bytes of them (longer lines: their end).'),
+  tail_lines: z.number().int().min(1).max(10_000).optional().describe('Instead of offset (not with it): the last this many lines, at most limit bytes of them (longer lines: their end).'),
 });
 
 export const cancelInput = z.strictObject({

@@ -53,6 +53,7 @@ describe('job output through MCP', () => {
     expect(cut.structuredContent).toMatchObject({ offset: 3_000_006 - 100, next_offset: 3_000_006, text: `${'a'.repeat(94)}\nlast\n` });
     expect((cut.content as { text: string }[])[0]!.text).toMatch(/its last 2 lines hold more than 100 bytes: only their end/);
     expect((await mcp.call('get_job_output', { id: 'long', tail_lines: 2 })).text).toHaveLength(64 * 1024); // the default limit
+    expect(await mcp.fail('get_job_output', { id: 'long', tail_lines: 2, offset: 10 })).toBe('give offset or tail_lines, not both: tail_lines reads the end of the output');
   });
 
   it('moves on when the limit is smaller than a character', async () => {

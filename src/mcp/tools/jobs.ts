@@ -4,6 +4,7 @@
 // computed by src/jobs/, the same as the CLI's --json.
 import type { McpServer } from '@modelcontextprotocol/server';
 import type { z } from 'zod';
+import { ExitCode, McpqError } from '../../core/errors.js';
 import { locate } from '../../jobs/find.js';
 import { listJobs } from '../../jobs/list.js';
 import { readOutput, tailOutput, type Tail } from '../../jobs/output.js';
@@ -90,10 +91,11 @@ export function registerJobTools(server: McpServer, { layout, plugins }: McpCont
       outputSchema: outputSliceOutput,
       annotations: READ_ONLY,
     },
-    guarded(async ({ id, stream = 'stdout', offset = 0, limit = DEFAULT_OUTPUT_LIMIT, tail_lines: tail }: z.infer<typeof outputInput>) => {
+    guarded(async ({ id, stream = 'stdout', offset, limit = DEFAULT_OUTPUT_LIMIT, tail_lines: tail }: z.infer<typeof outputInput>) => {
+      if (offset !== undefined && tail !== undefined) throw new McpqError('give offset or tail_lines, not both: tail_lines reads the end of the output', ExitCode.usage);
       const job = await locate(layout, id);
       const readUpTo = async (bytes: number): Promise<Tail> =>
-        tail === undefined ? { slice: await readOutput(layout, job.id, stream, { offset, limit: bytes }), cut: false } : tailOutput(layout, job.id, stream, tail, bytes);
+        tail === undefined ? { slice: await readOutput(layout, job.id, stream, { offset: offset ?? 0, limit: bytes }), cut: false } : tailOutput(layout, job.id, stream, tail, bytes);
       let bytes = limit;
       let read = await readUpTo(bytes);
       for (let escaped = jsonBytes(read.slice.text); escaped > MAX_TEXT_JSON_BYTES && bytes > 1; escaped = jsonBytes(read.slice.text)) {
