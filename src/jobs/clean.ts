@@ -4,6 +4,7 @@
 // interrupted, what is left is a record without logs, which every command handles.
 // A record that a pending job depends on (`after`) is kept: without it that job could
 // never know its dependency completed.
+import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { copyFile, stat, unlink } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
@@ -87,15 +88,24 @@ async function filesOf(layout: QueueLayout, record: RecordFile): Promise<OwnedFi
   return [...files, { path: record.path, folder: record.state, size: record.size }];
 }
 
-// Into `dir` under the same name, never replacing a file there; across filesystems
-// by copy then unlink.
+// Into `dir` under the same name, or `-2`, `-3`… when an older job of that id (ids of
+// cleaned jobs are free again) is archived there already; never replacing a file.
+// Across filesystems by a copy under a hidden temp name, given its name as on one
+// filesystem, then unlink.
 async function moveInto(path: string, dir: string): Promise<void> {
   await makeDirs(dir, 0o700);
   try {
     await moveNoClobber(path, dir, basename(path));
   } catch (error) {
     if (errnoCode(error) !== 'EXDEV') throw error;
-    await copyFile(path, join(dir, basename(path)), constants.COPYFILE_EXCL);
+    const temp = join(dir, `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
+    try {
+      await copyFile(path, temp, constants.COPYFILE_EXCL);
+      await moveNoClobber(temp, dir, basename(path));
+    } catch (copyError) {
+      await unlinkIfExists(temp);
+      throw copyError;
+    }
     await unlink(path);
   }
 }
