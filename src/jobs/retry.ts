@@ -8,7 +8,7 @@
 // as a JSON shell job when /bin/sh runs it anyway; a script with its own interpreter
 // (#!/usr/bin/env python3) goes back as a script file, whose record cannot carry the
 // link (only its id tells where it came from).
-import { ExitCode, McpqError } from '../core/errors.js';
+import { ExitCode, McpqError, errnoCode } from '../core/errors.js';
 import { isSafeId, newJobId } from '../core/ids.js';
 import { META_KEY, type QueueMeta } from '../core/job-file.js';
 import { scriptSpec } from '../core/job-schema.js';
@@ -16,7 +16,7 @@ import { runningClaims } from '../queue/inventory.js';
 import type { QueueLayout } from '../queue/layout.js';
 import { formatOf, parsePendingName } from '../queue/names.js';
 import { readRecordOrFail, type JobRecord } from '../queue/records.js';
-import { submit, whereIsId } from '../queue/submit.js';
+import { ID_TAKEN, submit, whereIsId } from '../queue/submit.js';
 import { readRecordSafely, recordIds } from './finished.js';
 import { locate } from './find.js';
 import { pendingNames, readPendingFile } from './pending.js';
@@ -41,16 +41,29 @@ export async function retryJob(layout: QueueLayout, ref: string, now = Date.now(
   if (record.result.status === 'invalid') {
     throw new McpqError(`job ${job.id} is invalid as written (${String(record.result.error)}); fix ${layout.failed}/${job.id}.original and submit it`, ExitCode.usage);
   }
-  const id = await nextRetryId(layout, job.id);
-  const meta: QueueMeta = { id, retry_of: job.id, submitted_at: now };
+  // Another retry of the same job (a second terminal, another agent) may take the id
+  // we found free before we publish ours: then we take the next one, as we would
+  // have a moment later.
+  for (let attempt = 1; ; attempt += 1) {
+    const id = await nextRetryId(layout, job.id);
+    try {
+      return await submitRetry(layout, record, job.id, id, now);
+    } catch (error) {
+      if (errnoCode(error) !== ID_TAKEN || attempt >= 100) throw error;
+    }
+  }
+}
+
+async function submitRetry(layout: QueueLayout, record: JobRecord, retryOf: string, id: string, now: number): Promise<RetryResult> {
+  const meta: QueueMeta = { id, retry_of: retryOf, submitted_at: now };
   const { result, ...object } = record;
   const script = asScript(record);
   if (script !== undefined) {
     await submit(layout, { id, content: script, extension: '.sh' });
-    return { id, retry_of: job.id, name: `${id}.sh` };
+    return { id, retry_of: retryOf, name: `${id}.sh` };
   }
   await submit(layout, { id, content: `${JSON.stringify({ ...object, [META_KEY]: meta }, null, 2)}\n`, extension: '.json' });
-  return { id, retry_of: job.id, name: `${id}.json` };
+  return { id, retry_of: retryOf, name: `${id}.json` };
 }
 
 // The text of a script job that only runs right as a script (its own interpreter).

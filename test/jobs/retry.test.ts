@@ -1,0 +1,20 @@
+// jobs/retry.ts in process: what `mcpq retry` and MCP retry_job share.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { retryJob } from '../../src/jobs/retry.js';
+import { ensureQueue, layoutOf } from '../../src/queue/layout.js';
+import { tempQueue } from '../helpers/mcpq.js';
+
+describe('retryJob', () => {
+  it('gives retries of one job racing each other (two terminals, two agents) each a new id, refusing none', async () => {
+    const q = tempQueue();
+    const layout = layoutOf(q.root);
+    await ensureQueue(layout);
+    mkdirSync(q.path('failed'), { recursive: true });
+    writeFileSync(q.path('failed', 'x.json'), JSON.stringify({ command: 'false', result: { status: 'failed', returncode: 1 } }));
+    const results = await Promise.all([1, 2, 3, 4].map(() => retryJob(layout, 'x')));
+    expect(results.map((r) => r.id).sort()).toEqual(['x-r2', 'x-r3', 'x-r4', 'x-r5']);
+    expect(results.every((r) => r.retry_of === 'x')).toBe(true);
+    expect(q.files('pending')).toEqual(['x-r2.json', 'x-r3.json', 'x-r4.json', 'x-r5.json']);
+  });
+});
