@@ -13,7 +13,7 @@ import { isSafeId, newJobId } from '../core/ids.js';
 import { META_KEY, type QueueMeta } from '../core/job-file.js';
 import { scriptSpec } from '../core/job-schema.js';
 import { runningClaims } from '../queue/inventory.js';
-import type { QueueLayout } from '../queue/layout.js';
+import { ensureQueue, type QueueLayout } from '../queue/layout.js';
 import { formatOf, parsePendingName } from '../queue/names.js';
 import { readRecordOrFail, type JobRecord } from '../queue/records.js';
 import { ID_TAKEN, submit, whereIsId } from '../queue/submit.js';
@@ -41,6 +41,7 @@ export async function retryJob(layout: QueueLayout, ref: string, now = Date.now(
   if (record.result.status === 'invalid') {
     throw new McpqError(`job ${job.id} is invalid as written (${String(record.result.error)}); fix ${layout.failed}/${job.id}.original and submit it`, ExitCode.usage);
   }
+  await ensureQueue(layout); // pending/ may not exist yet beside records put there by hand
   // Another retry of the same job (a second terminal, another agent) may take the id
   // we found free before we publish ours: then we take the next one, as we would
   // have a moment later.

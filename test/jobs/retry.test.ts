@@ -17,4 +17,12 @@ describe('retryJob', () => {
     expect(results.every((r) => r.retry_of === 'x')).toBe(true);
     expect(q.files('pending')).toEqual(['x-r2.json', 'x-r3.json', 'x-r4.json', 'x-r5.json']);
   });
+
+  it('makes pending/ when a queue has records but no pending/ yet (records copied in by hand)', async () => {
+    const q = tempQueue();
+    mkdirSync(q.path('failed'), { recursive: true });
+    writeFileSync(q.path('failed', 'x.json'), JSON.stringify({ command: 'false', result: { status: 'failed', returncode: 1 } }));
+    expect(await retryJob(layoutOf(q.root), 'x')).toMatchObject({ id: 'x-r2', name: 'x-r2.json' });
+    expect(q.files('pending')).toEqual(['x-r2.json']);
+  });
 });
