@@ -80,6 +80,25 @@ describe('mcpq service install --dry-run', () => {
     expect(existsSync(join(s.home, 'Library'))).toBe(false);
   });
 
+  it('gives each account of a system unit a file of its own, so installing or removing one leaves the others as they are', async () => {
+    const s = sandbox();
+    const run = async (command: string, user: string, queue: string) =>
+      (await mcpq(['service', command, '--dry-run', '--platform', 'linux', '--system', '--user', user, '--queue', queue], { env: s.env })).stdout;
+    const alice = await run('install', 'alice', '/srv/alice');
+    const bob = await run('install', 'bob', '/srv/bob');
+    expect(alice).toContain("cat > /etc/systemd/system/mcpq@alice.service <<'MCPQ_EOF'\n");
+    expect(alice).toMatch(/^ExecStart=.* --queue \/srv\/alice /m);
+    expect(bob).toContain("cat > /etc/systemd/system/mcpq@bob.service <<'MCPQ_EOF'\n");
+    expect(bob).toMatch(/^ExecStart=.* --queue \/srv\/bob /m);
+    expect(await run('uninstall', 'bob', '/srv/bob')).toContain('\nrm -f /etc/systemd/system/mcpq@bob.service\n');
+  });
+
+  it('refuses a --user that is no account name: it names the unit and its file', async () => {
+    const s = sandbox();
+    const result = await mcpq(['service', 'install', '--dry-run', '--platform', 'linux', '--system', '--user', '../x', '--queue', '/srv/q'], { env: s.env });
+    expect(result).toMatchObject({ exitCode: 2, stdout: '', stderr: 'mcpq: --user must be an account name (letters, digits, _ . -), got "../x"\n' });
+  });
+
   it('prints what uninstall would do', async () => {
     const s = sandbox();
     const result = await mcpq(['service', 'uninstall', '--dry-run', '--platform', 'linux'], { env: s.env });
