@@ -4,7 +4,8 @@
 // id in `_mcpq.retry_of`, which the daemon copies into its record as
 // `result.retry_of`. The link back (old → new) is found by that naming: `retriesOf`.
 //
-// The new job is the old record minus `result`. A script job (.sh/.txt) is resubmitted
+// The new job is the old record minus `result`, except that an `after` id which failed
+// and was retried since names its newest retry. A script job (.sh/.txt) is resubmitted
 // as a JSON shell job when /bin/sh runs it anyway; a script with its own interpreter
 // (#!/usr/bin/env python3) goes back as a script file, whose record cannot carry the
 // link (only its id tells where it came from).
@@ -42,13 +43,15 @@ export async function retryJob(layout: QueueLayout, ref: string, now = Date.now(
     throw new McpqError(`job ${job.id} is invalid as written (${String(record.result.error)}); fix ${layout.failed}/${job.id}.original and submit it`, ExitCode.usage);
   }
   await ensureQueue(layout); // pending/ may not exist yet beside records put there by hand
+  const after = await retriedAfter(layout, record.after);
+  const again = after === record.after ? record : { ...record, after };
   // Another retry of the same job (a second terminal, another agent) may take the id
   // we found free before we publish ours: then we take the next one, as we would
   // have a moment later.
   for (let attempt = 1; ; attempt += 1) {
     const id = await nextRetryId(layout, job.id);
     try {
-      return await submitRetry(layout, record, job.id, id, now);
+      return await submitRetry(layout, again, job.id, id, now);
     } catch (error) {
       if (errnoCode(error) !== ID_TAKEN || attempt >= 100) throw error;
     }
@@ -65,6 +68,27 @@ async function submitRetry(layout: QueueLayout, record: JobRecord, retryOf: stri
   }
   await submit(layout, { id, content: `${JSON.stringify({ ...object, [META_KEY]: meta }, null, 2)}\n`, extension: '.json' });
   return { id, retry_of: retryOf, name: `${id}.json` };
+}
+
+// A job waits for its `after` ids to complete. One that failed and was retried since
+// (a pipeline's stage, fixed and retried) is waited for as its newest retry: waiting
+// for the old failure would fail the new job again at once, and the rest of a
+// pipeline could never be run again.
+async function retriedAfter(layout: QueueLayout, after: unknown): Promise<unknown> {
+  if (!Array.isArray(after)) return after;
+  const ids = await Promise.all(after.map(async (dep: unknown) => (typeof dep === 'string' && (await whereIsId(layout, dep)) === 'failed' ? newestRetryOf(layout, dep) : dep)));
+  return ids.every((id, i) => id === after[i]) ? after : ids;
+}
+
+// The end of the chain id → its newest retry → that one's newest retry…
+async function newestRetryOf(layout: QueueLayout, id: string): Promise<string> {
+  let current = id;
+  for (let depth = 0; depth < 100; depth += 1) {
+    const next = (await retriesOf(layout, current)).at(-1);
+    if (next === undefined) break;
+    current = next;
+  }
+  return current;
 }
 
 // The text of a script job that only runs right as a script (its own interpreter).
