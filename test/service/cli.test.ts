@@ -134,6 +134,12 @@ describe('mcpq service install', () => {
     expect(result.stdout).toMatch(/journalctl --user -u mcpq -f/);
   });
 
+  it('writes the user unit where systemd looks, ~/.config, when XDG_CONFIG_HOME is relative (systemd ignores it then)', async () => {
+    const s = sandbox();
+    const result = await mcpq(['service', 'install', '--dry-run', '--platform', 'linux', '--queue', s.queue], { env: { ...s.env, XDG_CONFIG_HOME: 'cfg' }, cwd: s.home });
+    expect(result.stdout).toContain(`\ncat > ${join(s.home, '.config/systemd/user/mcpq.service')} <<'MCPQ_EOF'\n`);
+  });
+
   it('on macOS writes the agent and bootstraps it into the gui domain', async () => {
     const s = sandbox();
     s.fake('launchctl', '[ "$1" = bootout ] && { echo "Boot-out failed: 3: No such process" >&2; exit 3; }; exit 0');

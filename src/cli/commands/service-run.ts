@@ -3,7 +3,7 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { homedir, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { ExitCode, McpqError } from '../../core/errors.js';
 import { describeManager } from '../../service/manager-status.js';
 import { installPlan, statusCommand, uninstallPlan, type Plan } from '../../service/plan.js';
@@ -35,7 +35,9 @@ function targetOf(flags: ServiceFlags, env: NodeJS.ProcessEnv): Target {
     platform,
     system: flags.system === true,
     home,
-    configHome: env.XDG_CONFIG_HOME ? env.XDG_CONFIG_HOME : join(home, '.config'),
+    // systemd ignores a relative XDG_CONFIG_HOME (as the XDG spec says to): a unit
+    // written there would never be found.
+    configHome: env.XDG_CONFIG_HOME && isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : join(home, '.config'),
     uid: process.getuid?.() ?? 0,
     user,
   });
