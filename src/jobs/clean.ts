@@ -6,10 +6,10 @@
 // never know its dependency completed.
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { copyFile, stat, unlink } from 'node:fs/promises';
+import { copyFile, stat } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { ExitCode, McpqError, errnoCode } from '../core/errors.js';
-import { moveNoClobber, unlinkIfExists } from '../queue/files.js';
+import { exists, moveNoClobber, unlinkIfExists } from '../queue/files.js';
 import type { QueueLayout } from '../queue/layout.js';
 import { recordFiles, type RecordFile } from './finished.js';
 import { outputPath } from './output.js';
@@ -97,6 +97,8 @@ async function moveInto(path: string, dir: string): Promise<void> {
   try {
     await moveNoClobber(path, dir, basename(path));
   } catch (error) {
+    // Gone meanwhile: another clean (cron and a hand-run one at once) moved it.
+    if (errnoCode(error) === 'ENOENT' && !(await exists(path))) return;
     if (errnoCode(error) !== 'EXDEV') throw error;
     const temp = join(dir, `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
     try {
@@ -104,9 +106,10 @@ async function moveInto(path: string, dir: string): Promise<void> {
       await moveNoClobber(temp, dir, basename(path));
     } catch (copyError) {
       await unlinkIfExists(temp);
+      if (errnoCode(copyError) === 'ENOENT' && !(await exists(path))) return;
       throw copyError;
     }
-    await unlink(path);
+    await unlinkIfExists(path);
   }
 }
 
