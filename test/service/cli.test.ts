@@ -140,6 +140,16 @@ describe('mcpq service install', () => {
     expect(result.stdout).toContain(`\ncat > ${join(s.home, '.config/systemd/user/mcpq.service')} <<'MCPQ_EOF'\n`);
   });
 
+  it('refuses a queue that is a file before it installs anything, rather than a service whose daemon cannot start', async () => {
+    const s = sandbox();
+    s.fake('systemctl');
+    writeFileSync(s.queue, '');
+    const result = await mcpq(['service', 'install', '--platform', 'linux', '--queue', s.queue], { env: s.env });
+    expect(result).toMatchObject({ exitCode: 1, stderr: `mcpq: cannot create ${s.queue}: ENOTDIR (a file is in the way of a folder) (nothing was changed)\n` });
+    expect(s.calls()).toEqual([]);
+    expect(existsSync(join(s.home, '.config'))).toBe(false);
+  });
+
   it('on macOS writes the agent and bootstraps it into the gui domain', async () => {
     const s = sandbox();
     s.fake('launchctl', '[ "$1" = bootout ] && { echo "Boot-out failed: 3: No such process" >&2; exit 3; }; exit 0');
