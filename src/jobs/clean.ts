@@ -34,7 +34,9 @@ export async function cleanJobs(layout: QueueLayout, options: CleanOptions): Pro
     throw new McpqError(`the archive folder must be outside the queue: ${archive} is in ${layout.root}`, ExitCode.usage);
   }
   const old = recordFiles(layout, options.states ?? ['completed', 'failed'])
-    .filter((f) => f.mtimeMs <= now - options.olderThanMs)
+    // 0 is all of them, also a record stamped ahead of our clock (written by a host
+    // whose clock runs ahead, on a shared filesystem).
+    .filter((f) => options.olderThanMs === 0 || f.mtimeMs <= now - options.olderThanMs)
     .reverse(); // oldest first
   const neededBy = new Map<string, string[]>();
   for (const file of await readPending(layout)) for (const id of file.entry.after) neededBy.set(id, [...(neededBy.get(id) ?? []), file.id]);

@@ -72,6 +72,15 @@ describe('mcpq clean', () => {
     expect(readdirSync(join(archive, 'logs')).sort()).toEqual(['backup-2.err', 'backup-2.out', 'backup.err', 'backup.out']);
   });
 
+  it('--older-than 0 removes every record, also one stamped ahead of this clock (another host on a shared filesystem)', async () => {
+    const q = tempQueue();
+    finishedJob(q, 'ahead', 'completed', -1 / 24); // an hour in the future
+    finishedJob(q, 'old', 'failed', 1);
+    const result = await mcpq(['clean', '-q', q.root, '--older-than', '0']);
+    expect(result.stdout).toMatch(/removed 2 jobs/);
+    expect([...q.files('completed'), ...q.files('failed')]).toEqual([]);
+  });
+
   it('refuses to archive into the queue itself, and keeps every record', async () => {
     const q = tempQueue();
     finishedJob(q, 'a', 'completed', 3);
