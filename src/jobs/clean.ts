@@ -4,11 +4,12 @@
 // interrupted, what is left is a record without logs, which every command handles.
 // A record that a pending job depends on (`after`) is kept: without it that job could
 // never know its dependency completed.
+import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { copyFile, stat, unlink } from 'node:fs/promises';
+import { copyFile, stat } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { ExitCode, McpqError, errnoCode } from '../core/errors.js';
-import { moveNoClobber, unlinkIfExists } from '../queue/files.js';
+import { exists, moveNoClobber, unlinkIfExists } from '../queue/files.js';
 import type { QueueLayout } from '../queue/layout.js';
 import { recordFiles, type RecordFile } from './finished.js';
 import { outputPath } from './output.js';
@@ -33,7 +34,9 @@ export async function cleanJobs(layout: QueueLayout, options: CleanOptions): Pro
     throw new McpqError(`the archive folder must be outside the queue: ${archive} is in ${layout.root}`, ExitCode.usage);
   }
   const old = recordFiles(layout, options.states ?? ['completed', 'failed'])
-    .filter((f) => f.mtimeMs <= now - options.olderThanMs)
+    // 0 is all of them, also a record stamped ahead of our clock (written by a host
+    // whose clock runs ahead, on a shared filesystem).
+    .filter((f) => options.olderThanMs === 0 || f.mtimeMs <= now - options.olderThanMs)
     .reverse(); // oldest first
   const neededBy = new Map<string, string[]>();
   for (const file of await readPending(layout)) for (const id of file.entry.after) neededBy.set(id, [...(neededBy.get(id) ?? []), file.id]);
@@ -87,16 +90,28 @@ async function filesOf(layout: QueueLayout, record: RecordFile): Promise<OwnedFi
   return [...files, { path: record.path, folder: record.state, size: record.size }];
 }
 
-// Into `dir` under the same name, never replacing a file there; across filesystems
-// by copy then unlink.
+// Into `dir` under the same name, or `-2`, `-3`… when an older job of that id (ids of
+// cleaned jobs are free again) is archived there already; never replacing a file.
+// Across filesystems by a copy under a hidden temp name, given its name as on one
+// filesystem, then unlink.
 async function moveInto(path: string, dir: string): Promise<void> {
   await makeDirs(dir, 0o700);
   try {
     await moveNoClobber(path, dir, basename(path));
   } catch (error) {
+    // Gone meanwhile: another clean (cron and a hand-run one at once) moved it.
+    if (errnoCode(error) === 'ENOENT' && !(await exists(path))) return;
     if (errnoCode(error) !== 'EXDEV') throw error;
-    await copyFile(path, join(dir, basename(path)), constants.COPYFILE_EXCL);
-    await unlink(path);
+    const temp = join(dir, `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
+    try {
+      await copyFile(path, temp, constants.COPYFILE_EXCL);
+      await moveNoClobber(temp, dir, basename(path));
+    } catch (copyError) {
+      await unlinkIfExists(temp);
+      if (errnoCode(copyError) === 'ENOENT' && !(await exists(path))) return;
+      throw copyError;
+    }
+    await unlinkIfExists(path);
   }
 }
 

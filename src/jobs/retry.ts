@@ -4,19 +4,20 @@
 // id in `_mcpq.retry_of`, which the daemon copies into its record as
 // `result.retry_of`. The link back (old → new) is found by that naming: `retriesOf`.
 //
-// The new job is the old record minus `result`. A script job (.sh/.txt) is resubmitted
+// The new job is the old record minus `result`, except that an `after` id which failed
+// and was retried since names its newest retry. A script job (.sh/.txt) is resubmitted
 // as a JSON shell job when /bin/sh runs it anyway; a script with its own interpreter
 // (#!/usr/bin/env python3) goes back as a script file, whose record cannot carry the
 // link (only its id tells where it came from).
-import { ExitCode, McpqError } from '../core/errors.js';
+import { ExitCode, McpqError, errnoCode } from '../core/errors.js';
 import { isSafeId, newJobId } from '../core/ids.js';
 import { META_KEY, type QueueMeta } from '../core/job-file.js';
 import { scriptSpec } from '../core/job-schema.js';
 import { runningClaims } from '../queue/inventory.js';
-import type { QueueLayout } from '../queue/layout.js';
+import { ensureQueue, type QueueLayout } from '../queue/layout.js';
 import { formatOf, parsePendingName } from '../queue/names.js';
 import { readRecordOrFail, type JobRecord } from '../queue/records.js';
-import { submit, whereIsId } from '../queue/submit.js';
+import { ID_TAKEN, submit, whereIsId } from '../queue/submit.js';
 import { readRecordSafely, recordIds } from './finished.js';
 import { locate } from './find.js';
 import { pendingNames, readPendingFile } from './pending.js';
@@ -41,16 +42,53 @@ export async function retryJob(layout: QueueLayout, ref: string, now = Date.now(
   if (record.result.status === 'invalid') {
     throw new McpqError(`job ${job.id} is invalid as written (${String(record.result.error)}); fix ${layout.failed}/${job.id}.original and submit it`, ExitCode.usage);
   }
-  const id = await nextRetryId(layout, job.id);
-  const meta: QueueMeta = { id, retry_of: job.id, submitted_at: now };
+  await ensureQueue(layout); // pending/ may not exist yet beside records put there by hand
+  const after = await retriedAfter(layout, record.after);
+  const again = after === record.after ? record : { ...record, after };
+  // Another retry of the same job (a second terminal, another agent) may take the id
+  // we found free before we publish ours: then we take the next one, as we would
+  // have a moment later.
+  for (let attempt = 1; ; attempt += 1) {
+    const id = await nextRetryId(layout, job.id);
+    try {
+      return await submitRetry(layout, again, job.id, id, now);
+    } catch (error) {
+      if (errnoCode(error) !== ID_TAKEN || attempt >= 100) throw error;
+    }
+  }
+}
+
+async function submitRetry(layout: QueueLayout, record: JobRecord, retryOf: string, id: string, now: number): Promise<RetryResult> {
+  const meta: QueueMeta = { id, retry_of: retryOf, submitted_at: now };
   const { result, ...object } = record;
   const script = asScript(record);
   if (script !== undefined) {
     await submit(layout, { id, content: script, extension: '.sh' });
-    return { id, retry_of: job.id, name: `${id}.sh` };
+    return { id, retry_of: retryOf, name: `${id}.sh` };
   }
   await submit(layout, { id, content: `${JSON.stringify({ ...object, [META_KEY]: meta }, null, 2)}\n`, extension: '.json' });
-  return { id, retry_of: job.id, name: `${id}.json` };
+  return { id, retry_of: retryOf, name: `${id}.json` };
+}
+
+// A job waits for its `after` ids to complete. One that failed and was retried since
+// (a pipeline's stage, fixed and retried) is waited for as its newest retry: waiting
+// for the old failure would fail the new job again at once, and the rest of a
+// pipeline could never be run again.
+async function retriedAfter(layout: QueueLayout, after: unknown): Promise<unknown> {
+  if (!Array.isArray(after)) return after;
+  const ids = await Promise.all(after.map(async (dep: unknown) => (typeof dep === 'string' && (await whereIsId(layout, dep)) === 'failed' ? newestRetryOf(layout, dep) : dep)));
+  return ids.every((id, i) => id === after[i]) ? after : ids;
+}
+
+// The end of the chain id → its newest retry → that one's newest retry…
+async function newestRetryOf(layout: QueueLayout, id: string): Promise<string> {
+  let current = id;
+  for (let depth = 0; depth < 100; depth += 1) {
+    const next = (await retriesOf(layout, current)).at(-1);
+    if (next === undefined) break;
+    current = next;
+  }
+  return current;
 }
 
 // The text of a script job that only runs right as a script (its own interpreter).

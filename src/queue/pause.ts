@@ -1,7 +1,7 @@
 // Pausing a queue: control/paused exists. Every daemon on the queue stops claiming
 // while it does (running jobs finish); the file survives daemon restarts, so a paused
 // queue stays paused until `mcpq resume` removes it.
-import { readFile } from 'node:fs/promises';
+import { lstat, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errnoCode } from '../core/errors.js';
 import { unlinkIfExists, writeAtomic } from './files.js';
@@ -27,17 +27,34 @@ export async function resumeQueue(layout: QueueLayout): Promise<void> {
   await unlinkIfExists(pausePath(layout));
 }
 
-// The pause, or undefined when the queue is not paused.
+// The pause, or undefined when the queue is not paused. Present is what counts: a
+// file that is not the JSON pauseQueue writes (`null`, a list, edited by hand) or
+// cannot be read still pauses every daemon, so it is reported as a pause too, dated by
+// its mtime, rather than as none (status, list) or as a crash (pause).
 export async function pauseState(layout: QueueLayout): Promise<PauseState | undefined> {
+  let text: string | undefined;
   try {
-    const text = await readFile(pausePath(layout), 'utf8');
-    try {
-      return JSON.parse(text) as PauseState;
-    } catch {
-      return { paused_at: '', by: 'unknown' }; // present is what counts
-    }
+    text = await readFile(pausePath(layout), 'utf8');
   } catch (error) {
     if (errnoCode(error) === 'ENOENT') return undefined;
+  }
+  const state = text === undefined ? undefined : parsePause(text);
+  if (state !== undefined) return state;
+  try {
+    return { paused_at: (await lstat(pausePath(layout))).mtime.toISOString(), by: 'unknown' };
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return undefined; // resumed meanwhile
     throw error;
+  }
+}
+
+function parsePause(text: string): PauseState | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value !== 'object' || value === null) return undefined;
+    const { paused_at, by } = value as Record<string, unknown>;
+    return typeof paused_at === 'string' && typeof by === 'string' ? { paused_at, by } : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -24,6 +24,10 @@ export interface Submission {
   readonly extension: '.json' | '.sh' | '.txt';
 }
 
+// The code of the error submit throws when the id is taken, for callers that pick
+// the id themselves and can take another.
+export const ID_TAKEN = 'EIDTAKEN';
+
 // Publishes the job under exactly <id><extension>: a submission racing another for
 // the same id (two agents' calls at once) is refused, not queued under <id>-2 while
 // its caller is told <id>.
@@ -66,5 +70,5 @@ export async function submitAll(layout: QueueLayout, submissions: readonly Submi
 }
 
 function alreadyUsed(id: string, where: string): McpqError {
-  return new McpqError(`job id "${id}" is already used (${where})`, ExitCode.usage, undefined, { cli: 'choose another --id', mcp: 'choose another id' });
+  return new McpqError(`job id "${id}" is already used (${where})`, ExitCode.usage, ID_TAKEN, { cli: 'choose another --id', mcp: 'choose another id' });
 }

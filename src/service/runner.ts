@@ -1,7 +1,7 @@
 // Carries out a plan's steps in order, printing each as the command it amounts to
 // before it runs, with the command's own output indented below it. The first step
 // that fails stops the run with one line saying what failed and what was done.
-import { rm, writeFile, chmod } from 'node:fs/promises';
+import { chmod, rm, stat, writeFile } from 'node:fs/promises';
 import { execa } from 'execa';
 import { ExitCode, McpqError, errnoCode, errorMessage } from '../core/errors.js';
 import type { Plan, Step } from './plan.js';
@@ -46,7 +46,12 @@ export async function runPlan(plan: Plan, write: (text: string) => void): Promis
 async function runStep(step: Step, write: (text: string) => void): Promise<void> {
   switch (step.kind) {
     case 'mkdir':
-      return fsStep('create', step.path, () => makeDirs(step.path, step.mode));
+      return fsStep('create', step.path, async () => {
+        await makeDirs(step.path, step.mode);
+        // makeDirs lets a file there fail its first use: here that would be the
+        // daemon's, under the service manager, once the service is installed.
+        if (!(await stat(step.path)).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+      });
     case 'write':
       return fsStep('write', step.path, async () => {
         await writeFile(step.path, step.content, { mode: step.mode });
@@ -74,7 +79,7 @@ async function fsStep(verb: string, path: string, action: () => Promise<void>): 
     await action();
   } catch (error) {
     const code = errnoCode(error);
-    const hint = code === 'EACCES' || code === 'EPERM' ? ' (a system unit needs root: run it with sudo)' : '';
+    const hint = code === 'EACCES' || code === 'EPERM' ? ' (a system unit needs root: run it with sudo)' : code === 'ENOTDIR' ? ' (a file is in the way of a folder)' : '';
     throw new McpqError(`cannot ${verb} ${path}: ${code ?? errorMessage(error)}${hint}`);
   }
 }

@@ -41,7 +41,10 @@ export function targetFor(where: Where): Target {
       kind: 'systemd-system',
       template: join(PACKAGE_ROOT, 'systemd', 'mcpq@.service'),
       format: 'systemd',
-      file: '/etc/systemd/system/mcpq@.service',
+      // The instance's own file, which systemd reads instead of a template
+      // mcpq@.service: the queue and concurrency are baked in, and each account has
+      // its own (installing or removing bob's must not change or remove alice's).
+      file: `/etc/systemd/system/mcpq@${where.user}.service`,
       unit: `mcpq@${where.user}`,
       user: where.user,
     };

@@ -1,8 +1,8 @@
 // mcpq clean and mcpq schema against the built CLI.
-import { existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { mcpq, tempQueue, type TempQueue } from '../helpers/mcpq.js';
+import { IS_ROOT, mcpq, tempQueue, tmpfsQueue, type TempQueue } from '../helpers/mcpq.js';
 
 const DAY = 86_400_000;
 
@@ -56,6 +56,29 @@ describe('mcpq clean', () => {
     expect(q.files('failed')).toEqual(['b.json']);
     expect(JSON.parse(readFileSync(join(archive, 'completed', 'a.json'), 'utf8')).result.id).toBe('a');
     expect(readFileSync(join(archive, 'logs', 'a.out'), 'utf8')).toBe('out\n');
+  });
+
+  it.skipIf(!IS_ROOT)('--archive on another filesystem keeps an id archived before under a new name, as on one filesystem', async () => {
+    const q = tempQueue();
+    const archive = join(tmpfsQueue('1m').dir, 'archive'); // a tmpfs of its own: moves across it are copies
+    for (const round of [1, 2]) {
+      finishedJob(q, 'backup', 'completed', 3, { logs: true }); // a job id reused once the old job was cleaned
+      const result = await mcpq(['clean', '-q', q.root, '--older-than', '1d', '--archive', archive]);
+      expect(result.stderr, `clean ${round}`).toBe('');
+      expect(result.stdout).toMatch(new RegExp(`archived 1 job \\(.*\\) into ${archive}`));
+      expect(q.files('completed')).toEqual([]);
+    }
+    expect(readdirSync(join(archive, 'completed')).sort()).toEqual(['backup-2.json', 'backup.json']);
+    expect(readdirSync(join(archive, 'logs')).sort()).toEqual(['backup-2.err', 'backup-2.out', 'backup.err', 'backup.out']);
+  });
+
+  it('--older-than 0 removes every record, also one stamped ahead of this clock (another host on a shared filesystem)', async () => {
+    const q = tempQueue();
+    finishedJob(q, 'ahead', 'completed', -1 / 24); // an hour in the future
+    finishedJob(q, 'old', 'failed', 1);
+    const result = await mcpq(['clean', '-q', q.root, '--older-than', '0']);
+    expect(result.stdout).toMatch(/removed 2 jobs/);
+    expect([...q.files('completed'), ...q.files('failed')]).toEqual([]);
   });
 
   it('refuses to archive into the queue itself, and keeps every record', async () => {

@@ -1,5 +1,5 @@
 // mcpq pause / resume: the drain users ask for, kept across daemon restarts.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { execa } from 'execa';
@@ -46,5 +46,15 @@ describe('pause and resume', () => {
     } finally {
       waiting.kill(); // still waiting if the test failed
     }
+  });
+
+  // A daemon takes any file there for a pause; so must whoever reports on the queue.
+  it.each(['null\n', '[]\n', '{"by": 7}\n'])('reports a pause file holding %j as a pause, by unknown since its mtime', async (content) => {
+    const q = tempQueue();
+    mkdirSync(q.path('control'), { recursive: true });
+    writeFileSync(q.path('control', 'paused'), content); // edited by hand, or by another tool
+    const status = JSON.parse((await mcpq(['status', '-q', q.root, '--json'])).stdout);
+    expect(status.paused).toEqual({ paused_at: statSync(q.path('control', 'paused')).mtime.toISOString(), by: 'unknown' });
+    expect(await mcpq(['pause', '-q', q.root])).toMatchObject({ exitCode: 0, stderr: '', stdout: `already paused (since ${status.paused.paused_at}, by unknown)\n` });
   });
 });

@@ -80,6 +80,25 @@ describe('mcpq service install --dry-run', () => {
     expect(existsSync(join(s.home, 'Library'))).toBe(false);
   });
 
+  it('gives each account of a system unit a file of its own, so installing or removing one leaves the others as they are', async () => {
+    const s = sandbox();
+    const run = async (command: string, user: string, queue: string) =>
+      (await mcpq(['service', command, '--dry-run', '--platform', 'linux', '--system', '--user', user, '--queue', queue], { env: s.env })).stdout;
+    const alice = await run('install', 'alice', '/srv/alice');
+    const bob = await run('install', 'bob', '/srv/bob');
+    expect(alice).toContain("cat > /etc/systemd/system/mcpq@alice.service <<'MCPQ_EOF'\n");
+    expect(alice).toMatch(/^ExecStart=.* --queue \/srv\/alice /m);
+    expect(bob).toContain("cat > /etc/systemd/system/mcpq@bob.service <<'MCPQ_EOF'\n");
+    expect(bob).toMatch(/^ExecStart=.* --queue \/srv\/bob /m);
+    expect(await run('uninstall', 'bob', '/srv/bob')).toContain('\nrm -f /etc/systemd/system/mcpq@bob.service\n');
+  });
+
+  it('refuses a --user that is no account name: it names the unit and its file', async () => {
+    const s = sandbox();
+    const result = await mcpq(['service', 'install', '--dry-run', '--platform', 'linux', '--system', '--user', '../x', '--queue', '/srv/q'], { env: s.env });
+    expect(result).toMatchObject({ exitCode: 2, stdout: '', stderr: 'mcpq: --user must be an account name (letters, digits, _ . -), got "../x"\n' });
+  });
+
   it('prints what uninstall would do', async () => {
     const s = sandbox();
     const result = await mcpq(['service', 'uninstall', '--dry-run', '--platform', 'linux'], { env: s.env });
@@ -113,6 +132,22 @@ describe('mcpq service install', () => {
       [`+ mkdir -p -m 700 ${s.queue}`, `+ mkdir -p -m 755 ${join(s.home, '.config/systemd/user')}`, `+ cat > ${unitFile}`, '+ systemctl --user daemon-reload', '+ systemctl --user enable mcpq', '+ systemctl --user restart mcpq'].join('\n'),
     );
     expect(result.stdout).toMatch(/journalctl --user -u mcpq -f/);
+  });
+
+  it('writes the user unit where systemd looks, ~/.config, when XDG_CONFIG_HOME is relative (systemd ignores it then)', async () => {
+    const s = sandbox();
+    const result = await mcpq(['service', 'install', '--dry-run', '--platform', 'linux', '--queue', s.queue], { env: { ...s.env, XDG_CONFIG_HOME: 'cfg' }, cwd: s.home });
+    expect(result.stdout).toContain(`\ncat > ${join(s.home, '.config/systemd/user/mcpq.service')} <<'MCPQ_EOF'\n`);
+  });
+
+  it('refuses a queue that is a file before it installs anything, rather than a service whose daemon cannot start', async () => {
+    const s = sandbox();
+    s.fake('systemctl');
+    writeFileSync(s.queue, '');
+    const result = await mcpq(['service', 'install', '--platform', 'linux', '--queue', s.queue], { env: s.env });
+    expect(result).toMatchObject({ exitCode: 1, stderr: `mcpq: cannot create ${s.queue}: ENOTDIR (a file is in the way of a folder) (nothing was changed)\n` });
+    expect(s.calls()).toEqual([]);
+    expect(existsSync(join(s.home, '.config'))).toBe(false);
   });
 
   it('on macOS writes the agent and bootstraps it into the gui domain', async () => {

@@ -116,7 +116,7 @@ describe('plans', () => {
     [
       'a systemd system unit',
       { ...where, system: true, user: 'alice' },
-      ['install -d -m 700 -o alice /home/me/.mcpq/queue', 'cat > /etc/systemd/system/mcpq@.service', 'systemctl daemon-reload', 'systemctl enable mcpq@alice', 'systemctl restart mcpq@alice'],
+      ['install -d -m 700 -o alice /home/me/.mcpq/queue', 'cat > /etc/systemd/system/mcpq@alice.service', 'systemctl daemon-reload', 'systemctl enable mcpq@alice', 'systemctl restart mcpq@alice'],
     ],
     [
       'a launchd agent',

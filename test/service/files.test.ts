@@ -65,9 +65,9 @@ describe('the systemd units', () => {
     expect(verify(join(dir, 'mcpq.service'), 'user')).toEqual({ status: 0, complaints: [] });
   });
 
-  it.skipIf(!analyze.ok)('the system unit passes systemd-analyze verify as an instance (User=%i)', () => {
+  it.skipIf(!analyze.ok)('the system unit passes systemd-analyze verify as the file of an instance (User=%i)', () => {
     const dir = mkdtempSync(join(scratch, 'system-'));
-    writeFileSync(join(dir, 'mcpq@.service'), render(systemUnit));
+    writeFileSync(join(dir, `mcpq@${where.user}.service`), render(systemUnit));
     expect(verify(join(dir, `mcpq@${where.user}.service`), 'system')).toEqual({ status: 0, complaints: [] });
   });
 

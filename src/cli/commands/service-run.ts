@@ -3,7 +3,7 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { homedir, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { ExitCode, McpqError } from '../../core/errors.js';
 import { describeManager } from '../../service/manager-status.js';
 import { installPlan, statusCommand, uninstallPlan, type Plan } from '../../service/plan.js';
@@ -27,14 +27,19 @@ function targetOf(flags: ServiceFlags, env: NodeJS.ProcessEnv): Target {
   const platform = platformOf(flags);
   if (flags.system && platform === 'darwin') throw new McpqError('--system is for systemd (Linux); on macOS mcpq installs a LaunchAgent for your user', ExitCode.usage);
   if (flags.user !== undefined && !flags.system) throw new McpqError('--user NAME goes with --system (a user unit always runs as you)', ExitCode.usage);
+  const user = flags.user ?? (env.SUDO_USER || userInfo().username);
+  // It names the unit (mcpq@<user>) and its file.
+  if (flags.system && !/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(user)) throw new McpqError(`--user must be an account name (letters, digits, _ . -), got "${user}"`, ExitCode.usage);
   const home = homedir();
   return targetFor({
     platform,
     system: flags.system === true,
     home,
-    configHome: env.XDG_CONFIG_HOME ? env.XDG_CONFIG_HOME : join(home, '.config'),
+    // systemd ignores a relative XDG_CONFIG_HOME (as the XDG spec says to): a unit
+    // written there would never be found.
+    configHome: env.XDG_CONFIG_HOME && isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : join(home, '.config'),
     uid: process.getuid?.() ?? 0,
-    user: flags.user ?? (env.SUDO_USER || userInfo().username),
+    user,
   });
 }
 
