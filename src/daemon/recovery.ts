@@ -1,7 +1,8 @@
 // Finishing what dead daemons began. A claim whose owner is dead (owner.ts) is taken
 // over by renaming it to running/.recovering-<id>-<tag> (names.ts; only one recovering
 // daemon can win that rename), and put straight back under its name as the recovering
-// daemon's, so that its id stays reserved. Then:
+// daemon's, so that its id stays reserved. The name is thus reused: a claim is taken
+// over only while it is still the dead owner's (claims.ts takeOverClaim). Then:
 //   - its record exists: the owner died while tidying up; finish the tidying;
 //   - otherwise the job was interrupted: stop what is left of its process group (same
 //     host and boot only, and only a group that is still the job's: pids are reused),
@@ -22,7 +23,7 @@ import { join } from 'node:path';
 import { errnoCode, errorMessage } from '../core/errors.js';
 import { loadJobFile, recordLinks } from '../core/job-file.js';
 import type { Outcome } from '../core/outcome.js';
-import { listRunning, reclaim, releaseClaim, unclaimedFiles, type Claim, type RunningListing } from '../queue/claims.js';
+import { listRunning, reclaim, releaseClaim, takeOverClaim, unclaimedFiles, type Claim, type RunningListing } from '../queue/claims.js';
 import { readRequests, removeRequest } from '../queue/control.js';
 import { claimPath } from '../queue/layout.js';
 import { listGroupLocks, unlockGroup } from '../queue/group-lock.js';
@@ -203,7 +204,7 @@ async function takeFile(ctx: DaemonContext, file: string): Promise<string | unde
 // too, the next one recovers it like any other claim.
 async function recoverClaim(ctx: DaemonContext, from: string, dead: Claim): Promise<keyof RecoveryReport | undefined> {
   const taken = join(ctx.layout.running, recoveringName(dead.id, ctx.tag));
-  if (!(await takeOver(from, taken))) return undefined;
+  if (!takeOverClaim(from, taken, dead)) return undefined;
   const claim: Claim = { ...dead, tag: ctx.tag };
   const held = reclaim(ctx.layout, claim); // false: the id was reserved in between; the taken claim stays the only one
   if (held) await unlink(taken);
