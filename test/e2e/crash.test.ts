@@ -4,7 +4,7 @@ import { readFileSync, existsSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { pidAlive, startDaemon, tempQueue, waitFor, waitForRecord } from '../helpers/mcpq.js';
 
-function claimOf(root: string, id: string): { pgid?: number } | undefined {
+function claimOf(root: string, id: string): { pgid?: number; tag?: string } | undefined {
   try {
     return JSON.parse(readFileSync(`${root}/running/${id}.claim`, 'utf8'));
   } catch {
@@ -88,5 +88,17 @@ describe('SIGTERM', () => {
     expect(q.files('daemons')).toEqual([]);
     // It keeps its place and runs again with the next daemon.
     expect(JSON.parse(readFileSync(q.path('pending', 'long.json'), 'utf8'))).toEqual({ command: "trap '' TERM; sleep 1000 & sleep 1000", timeout: 0 });
+  });
+
+  it('a daemon whose stop lasts longer than its lease keeps its jobs: another daemon does not take them over', async () => {
+    const q = tempQueue();
+    const runs = `${q.dir}/runs`;
+    const daemons = await Promise.all([1, 2].map(() => startDaemon(q.root, ['--lease', '1', '--grace', '5'])));
+    q.drop('job.json', JSON.stringify({ command: `echo run >> ${runs}; sleep 1.6; echo done`, timeout: 0 }));
+    const claim = await waitFor(() => claimOf(q.root, 'job')?.pgid && claimOf(q.root, 'job'), { what: 'the job to start' });
+    const owner = daemons.find((d) => d.output().includes(`daemon ${claim.tag} `))!;
+    expect(await owner.stop('SIGTERM')).toBe(0);
+    expect(q.record('job')?.result).toMatchObject({ status: 'completed', stdout: 'done\n', attempts: 1 });
+    expect(readFileSync(runs, 'utf8')).toBe('run\n');
   });
 });
