@@ -26,7 +26,7 @@ import type { Outcome } from '../core/outcome.js';
 import { listRunning, reclaim, releaseClaim, takeOverClaim, unclaimedFiles, type Claim, type RunningListing } from '../queue/claims.js';
 import { readRequests, removeRequest } from '../queue/control.js';
 import { claimPath } from '../queue/layout.js';
-import { listGroupLocks, unlockGroup } from '../queue/group-lock.js';
+import { listGroupLocks, unlockDeadGroup } from '../queue/group-lock.js';
 import { moveNoClobber, sameFile, unlinkIfExists } from '../queue/files.js';
 import { claimedName, parseClaimedName, recoveringName } from '../queue/names.js';
 import { bootTime, filesystemNow, listDaemons, thisHost, unregisterDaemon } from '../queue/owner.js';
@@ -88,12 +88,7 @@ export async function recover(ctx: DaemonContext): Promise<RecoveryReport> {
       ctx.log.error({ event: 'recover', file, error: errorMessage(error) }, 'could not put back');
     }
   }
-  for (const lock of await listGroupLocks(ctx.layout)) {
-    const orphaned = lock.tag === '' ? lock.ageMs > ctx.settings.leaseMs : !alive.has(lock.tag);
-    if (!orphaned) continue;
-    await unlockGroup(ctx.layout, lock.group);
-    ctx.log.warn({ event: 'recover', group: lock.group, owner: lock.tag }, 'released the group lock of a dead daemon');
-  }
+  await releaseDeadGroupLocks(ctx);
   const left = await listRunning(ctx.layout);
   const holders = new Set([...left.claims.map((c) => c.tag), ...left.recovering.flatMap((r) => [r.tag, r.claim.tag])]);
   for (const tag of dead) {
@@ -101,6 +96,21 @@ export async function recover(ctx: DaemonContext): Promise<RecoveryReport> {
   }
   if (report.requeued + report.interrupted + report.cancelled + report.tidied > 0) ctx.log.info({ event: 'recovered', ...report }, 'recovered claims of dead daemons');
   return report;
+}
+
+// The group locks of dead daemons. Their owners are looked up after the locks are
+// listed, not with the claims (whose recovery may have taken a while): a daemon
+// registers its lease before it takes any lock, so the owner of a lock listed is in
+// that lookup if it is alive, even one that started during the recovery.
+async function releaseDeadGroupLocks(ctx: DaemonContext): Promise<void> {
+  const locks = await listGroupLocks(ctx.layout);
+  if (locks.length === 0) return;
+  const { alive } = await deadOwners(ctx);
+  for (const lock of locks) {
+    const orphaned = lock.tag === '' ? lock.ageMs > ctx.settings.leaseMs : !alive.has(lock.tag);
+    if (!orphaned || !unlockDeadGroup(ctx.layout, lock)) continue;
+    ctx.log.warn({ event: 'recover', group: lock.group, owner: lock.tag }, 'released the group lock of a dead daemon');
+  }
 }
 
 // Recovers the claim of job `id` now, if its owner is dead: how `mcpq cancel` (under a

@@ -196,3 +196,23 @@ describe.runIf(process.platform === 'linux')('two daemons recovering the same de
     expect(groups.get(other)!.exited()).toBe(false);
   });
 });
+
+describe.runIf(process.platform === 'linux')('group locks during a long recovery', () => {
+  it('the lock of a daemon that started while the recovery ran is left alone', async () => {
+    const q = tempQueue();
+    q.drop('slow.json', JSON.stringify({ command: 'echo', args: ['ran'] }));
+    mkdirSync(q.path('running'));
+    const stubborn = leftover({}, ['sh', '-c', "trap '' TERM; exec sleep 1000"]); // stopping it takes the kill grace
+    deadClaim(q, 'slow', { started_at: new Date().toISOString(), pgid: stubborn.child.pid });
+    launchDaemon(q.root, ['--kill-grace', '0.5']);
+    await waitFor(() => claimOf(q.root, 'slow')?.tag !== DEAD, { what: 'the recovery to begin' });
+    // Meanwhile a new daemon (this test's process stands in for it) starts and runs a job of group "g".
+    const live = 'a11ea11ea1';
+    mkdirSync(q.path('daemons'), { recursive: true });
+    writeFileSync(q.path('daemons', `${live}.json`), JSON.stringify({ tag: live, host: hostname(), pid: process.pid, boot_time: bootTime(), started_at: new Date().toISOString(), version: '0', concurrency: 1, queue: q.root, lease_ms: 600_000 }));
+    const lock = q.path('running', `${Buffer.from('g').toString('hex')}.group`);
+    writeFileSync(lock, JSON.stringify({ group: 'g', tag: live, source: 'other.json', locked_at: new Date().toISOString() }));
+    await waitFor(() => readFileSync(q.path('daemon.log'), 'utf8').includes('"event":"recovered"'), { what: 'the recovery to end' });
+    expect(JSON.parse(readFileSync(lock, 'utf8')).tag).toBe(live);
+  });
+});
