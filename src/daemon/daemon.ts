@@ -368,7 +368,10 @@ class Daemon implements StartingDaemon {
           this.#claimWorked();
           this.#claiming.delete(name);
           this.#running.set(started.id, { ...started, name, group });
-          this.#control?.checkFor(started.id); // a cancel may have come before the start
+          // Its start was under way (opening its logs) when the shutdown stopped the
+          // running jobs: it is stopped and put back as they were.
+          if (this.#jobsStopped) started.stop({ kind: 'shutdown' });
+          else this.#control?.checkFor(started.id); // a cancel may have come before the start
         },
         onExited: (id) => {
           release();
