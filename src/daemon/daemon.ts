@@ -3,7 +3,7 @@
 // watcher.ts, one job's life to job-lifecycle.ts, dead daemons' claims to
 // recovery.ts. `startDaemon` is a library function, so tests boot a real daemon.
 //
-//   start: register lease → recover dead claims → list pending/ → watch → pump
+//   start: register lease (renewed until the stop ends) → recover dead claims → list pending/ → watch → pump
 //   pump:  while a slot is free: pickNext → claim → run → record → pump again
 //   stop:  stop claiming → let running jobs finish (grace) → stop and put back the rest
 import { randomBytes } from 'node:crypto';
@@ -81,6 +81,7 @@ class Daemon implements StartingDaemon {
   #watchers: NameWatcher[] = [];
   #control: ControlDesk | undefined; // cancel requests in control/
   #timers: NodeJS.Timeout[] = [];
+  #lease: { timer: NodeJS.Timeout; renewing: Promise<void> } | undefined; // from registration to unregistration
   #wake: LongTimer | undefined;
   #stopping = false;
   #jobsStopped = false; // the shutdown's grace is over: running jobs are being stopped
@@ -140,6 +141,7 @@ class Daemon implements StartingDaemon {
       ...(this.#options.supervisor ? { supervisor: this.#options.supervisor } : {}),
     };
     await registerDaemon(layout, this.#info);
+    this.#renewLease();
     this.#log.info({ event: 'daemon_start', tag: this.tag, queue: layout.root, concurrency: this.#settings.concurrency, version: this.#options.version }, 'daemon started');
     await recover(this.#ctx);
     if (this.#stopping) return;
@@ -158,7 +160,7 @@ class Daemon implements StartingDaemon {
     if (this.#stopping) return;
     const memory = process.memoryUsage();
     this.#log.info({ event: 'indexed', pending: this.#index.size, ms: Date.now() - indexing, rss_mb: Math.round(memory.rss / 2 ** 20), heap_mb: Math.round(memory.heapUsed / 2 ** 20) }, 'pending/ indexed');
-    this.#every(this.#settings.heartbeatMs, () => this.#heartbeat());
+    this.#every(this.#settings.heartbeatMs, () => this.#recoverDead());
     this.#every(this.#settings.pollMs ?? this.#settings.rescanMs, () => this.#control!.scan());
     this.#every(this.#settings.pollMs ?? this.#settings.rescanMs, () => this.#rescanWhenDue());
     this.#pump();
@@ -183,7 +185,28 @@ class Daemon implements StartingDaemon {
     this.#timers.push(timer);
   }
 
-  // Renews this daemon's lease, and recovers the claims of daemons found dead.
+  // The lease is renewed on a timer of its own, from registration until the daemon
+  // unregisters: neither a long recovery (stopping each stubborn job takes its kill
+  // grace) nor a long stop (the grace, then the kill grace) may let it expire, or other
+  // daemons would take over the jobs this one still runs.
+  #renewLease(): void {
+    const lease = {
+      renewing: Promise.resolve(),
+      timer: setInterval(() => {
+        lease.renewing = lease.renewing.then(() => this.#heartbeat()).catch((error: unknown) => this.#log.error({ event: 'background_error', error: errorMessage(error) }, 'could not renew the lease'));
+      }, this.#settings.heartbeatMs),
+    };
+    lease.timer.unref(); // it never keeps the daemon alive by itself
+    this.#lease = lease;
+  }
+
+  async #endLease(): Promise<void> {
+    if (this.#lease === undefined) return;
+    clearInterval(this.#lease.timer);
+    await this.#lease.renewing; // a renewal under way must not register it again afterwards
+    await unregisterDaemon(this.#options.layout, this.tag).catch(() => undefined);
+  }
+
   async #heartbeat(): Promise<void> {
     const { layout } = this.#options;
     try {
@@ -193,6 +216,10 @@ class Daemon implements StartingDaemon {
       this.#log.warn({ event: 'lease_lost' }, 'lease file was removed; registering again');
       await registerDaemon(layout, this.#info);
     }
+  }
+
+  // Recovers the claims of daemons found dead.
+  async #recoverDead(): Promise<void> {
     if ((await deadOwners(this.#ctx)).dead.size === 0) return;
     const report = await recover(this.#ctx);
     if (report.requeued > 0) await this.#rescan();
@@ -341,7 +368,10 @@ class Daemon implements StartingDaemon {
           this.#claimWorked();
           this.#claiming.delete(name);
           this.#running.set(started.id, { ...started, name, group });
-          this.#control?.checkFor(started.id); // a cancel may have come before the start
+          // Its start was under way (opening its logs) when the shutdown stopped the
+          // running jobs: it is stopped and put back as they were.
+          if (this.#jobsStopped) started.stop({ kind: 'shutdown' });
+          else this.#control?.checkFor(started.id); // a cancel may have come before the start
         },
         onExited: (id) => {
           release();
@@ -415,6 +445,7 @@ class Daemon implements StartingDaemon {
     }
     this.#stopping = true;
     if (!(await this.started.then(() => true, () => false))) {
+      await this.#endLease();
       this.#resolveStopped(); // it never started: nothing to stop (startDaemon reports why)
       return this.stopped;
     }
@@ -434,7 +465,7 @@ class Daemon implements StartingDaemon {
     if (this.#held.size > 0) await this.#held.retryNow();
     this.#held.close();
     if (this.#held.size > 0) this.#log.warn({ event: 'records_held', count: this.#held.size }, 'stopping with records still unwritten: they are kept in their claims for the next daemon to write');
-    await unregisterDaemon(this.#options.layout, this.tag).catch(() => undefined);
+    await this.#endLease();
     this.#log.info({ event: 'daemon_stop' }, 'daemon stopped');
     await this.#logger.close();
     this.#resolveStopped();

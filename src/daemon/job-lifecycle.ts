@@ -132,8 +132,19 @@ async function run(ctx: DaemonContext, claim: Claim, loaded: Extract<LoadedJob, 
     const delayMs = retryDelay(spec.retryDelayMs, claim.attempt);
     const summary = summarizeAttempt(claim.attempt, outcome, result.startedAt, result.endedAt);
     ctx.log.info({ event: 'retry', id: claim.id, attempt: claim.attempt, status: outcome.status, delay_ms: delayMs }, 'will retry');
-    await requeue(ctx, claim, { history: [...history, summary], retryAt: Date.now() + delayMs });
-    return { kind: 'requeued', id: claim.id };
+    try {
+      await requeue(ctx, claim, { history: [...history, summary], retryAt: Date.now() + delayMs });
+      return { kind: 'requeued', id: claim.id };
+    } catch (error) {
+      if (errnoCode(error) === undefined) throw error; // a bug, not the disk
+      // The disk will not take it back (ENOSPC): it is recorded as it ended, saying why
+      // it was not retried (a held record waits for room), rather than left claimed by
+      // a live daemon, which no one recovers before its next start.
+      ctx.log.error({ event: 'retry_error', id: claim.id, error: errorMessage(error) }, 'could not put the job back for its retry: recorded as it ended');
+      const why = `not retried: could not put it back in pending/: ${errorMessage(error)}`;
+      const ended = outcome as Extract<Outcome, { status: 'failed' | 'timeout' }>;
+      outcome = { ...ended, error: ended.error === undefined ? why : `${ended.error}; ${why}` };
+    }
   }
   const resultFile = spec.resultFile === undefined ? undefined : await writeResultFile(ctx, claim.id, spec.resultFile, result.stdout);
   return record(ctx, claim, loaded.object, outcome, {

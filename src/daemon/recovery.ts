@@ -1,7 +1,8 @@
 // Finishing what dead daemons began. A claim whose owner is dead (owner.ts) is taken
 // over by renaming it to running/.recovering-<id>-<tag> (names.ts; only one recovering
 // daemon can win that rename), and put straight back under its name as the recovering
-// daemon's, so that its id stays reserved. Then:
+// daemon's, so that its id stays reserved. The name is thus reused: a claim is taken
+// over only while it is still the dead owner's (claims.ts takeOverClaim). Then:
 //   - its record exists: the owner died while tidying up; finish the tidying;
 //   - otherwise the job was interrupted: stop what is left of its process group (same
 //     host and boot only, and only a group that is still the job's: pids are reused),
@@ -22,10 +23,10 @@ import { join } from 'node:path';
 import { errnoCode, errorMessage } from '../core/errors.js';
 import { loadJobFile, recordLinks } from '../core/job-file.js';
 import type { Outcome } from '../core/outcome.js';
-import { listRunning, reclaim, releaseClaim, unclaimedFiles, type Claim, type RunningListing } from '../queue/claims.js';
+import { listRunning, reclaim, releaseClaim, takeOverClaim, unclaimedFiles, type Claim, type RunningListing } from '../queue/claims.js';
 import { readRequests, removeRequest } from '../queue/control.js';
 import { claimPath } from '../queue/layout.js';
-import { listGroupLocks, unlockGroup } from '../queue/group-lock.js';
+import { listGroupLocks, unlockDeadGroup } from '../queue/group-lock.js';
 import { moveNoClobber, sameFile, unlinkIfExists } from '../queue/files.js';
 import { claimedName, parseClaimedName, recoveringName } from '../queue/names.js';
 import { bootTime, filesystemNow, listDaemons, thisHost, unregisterDaemon } from '../queue/owner.js';
@@ -87,12 +88,7 @@ export async function recover(ctx: DaemonContext): Promise<RecoveryReport> {
       ctx.log.error({ event: 'recover', file, error: errorMessage(error) }, 'could not put back');
     }
   }
-  for (const lock of await listGroupLocks(ctx.layout)) {
-    const orphaned = lock.tag === '' ? lock.ageMs > ctx.settings.leaseMs : !alive.has(lock.tag);
-    if (!orphaned) continue;
-    await unlockGroup(ctx.layout, lock.group);
-    ctx.log.warn({ event: 'recover', group: lock.group, owner: lock.tag }, 'released the group lock of a dead daemon');
-  }
+  await releaseDeadGroupLocks(ctx);
   const left = await listRunning(ctx.layout);
   const holders = new Set([...left.claims.map((c) => c.tag), ...left.recovering.flatMap((r) => [r.tag, r.claim.tag])]);
   for (const tag of dead) {
@@ -100,6 +96,21 @@ export async function recover(ctx: DaemonContext): Promise<RecoveryReport> {
   }
   if (report.requeued + report.interrupted + report.cancelled + report.tidied > 0) ctx.log.info({ event: 'recovered', ...report }, 'recovered claims of dead daemons');
   return report;
+}
+
+// The group locks of dead daemons. Their owners are looked up after the locks are
+// listed, not with the claims (whose recovery may have taken a while): a daemon
+// registers its lease before it takes any lock, so the owner of a lock listed is in
+// that lookup if it is alive, even one that started during the recovery.
+async function releaseDeadGroupLocks(ctx: DaemonContext): Promise<void> {
+  const locks = await listGroupLocks(ctx.layout);
+  if (locks.length === 0) return;
+  const { alive } = await deadOwners(ctx);
+  for (const lock of locks) {
+    const orphaned = lock.tag === '' ? lock.ageMs > ctx.settings.leaseMs : !alive.has(lock.tag);
+    if (!orphaned || !unlockDeadGroup(ctx.layout, lock)) continue;
+    ctx.log.warn({ event: 'recover', group: lock.group, owner: lock.tag }, 'released the group lock of a dead daemon');
+  }
 }
 
 // Recovers the claim of job `id` now, if its owner is dead: how `mcpq cancel` (under a
@@ -203,7 +214,7 @@ async function takeFile(ctx: DaemonContext, file: string): Promise<string | unde
 // too, the next one recovers it like any other claim.
 async function recoverClaim(ctx: DaemonContext, from: string, dead: Claim): Promise<keyof RecoveryReport | undefined> {
   const taken = join(ctx.layout.running, recoveringName(dead.id, ctx.tag));
-  if (!(await takeOver(from, taken))) return undefined;
+  if (!takeOverClaim(from, taken, dead)) return undefined;
   const claim: Claim = { ...dead, tag: ctx.tag };
   const held = reclaim(ctx.layout, claim); // false: the id was reserved in between; the taken claim stays the only one
   if (held) await unlink(taken);

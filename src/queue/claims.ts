@@ -11,7 +11,7 @@
 // Claiming and reserving lie on the path from a job's arrival to its start, and are a
 // few metadata calls on small files: they run synchronously, since a promise's round
 // trip through the thread pool costs more than the call itself.
-import { closeSync, existsSync, openSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, linkSync, openSync, readFileSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -93,6 +93,47 @@ export function reclaim(layout: QueueLayout, claim: Claim): boolean {
   if (fd === undefined) return false;
   writeClaim(fd, claim);
   return true;
+}
+
+// Takes over a dead owner's claim for recovery: renames `from` (its claim, or a
+// recovery of it that another daemon left unfinished) to `to`, a name of the
+// recovering daemon's own. Only one daemon's rename can win; the others get ENOENT
+// (false). A claim's name is reused, though: by the time a recovery comes to a claim
+// it listed, another daemon may have recovered it and put it back under its name as
+// its own, or the job may run again under a new claim. Such a claim is not taken, and
+// one taken in the instant it changed is given back at once: all of this is
+// synchronous, so that the claim is away for a few system calls only (an owner that
+// released it in that instant would find it back, stale, until that owner dies).
+export function takeOverClaim(from: string, to: string, dead: Claim): boolean {
+  if (!sameClaim(readSyncIfExists(from), dead)) return false;
+  try {
+    renameSync(from, to);
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return false;
+    throw error;
+  }
+  if (sameClaim(readSyncIfExists(to), dead)) return true;
+  try {
+    linkSync(to, from);
+  } catch (error) {
+    if (errnoCode(error) !== 'EEXIST') throw error; // reserved anew: the copy is stale
+  }
+  unlinkSync(to);
+  return false;
+}
+
+function sameClaim(bytes: Buffer | undefined, dead: Claim): boolean {
+  const now = parseClaim(bytes);
+  return now !== undefined && now.id === dead.id && now.tag === dead.tag && now.claimed_at === dead.claimed_at;
+}
+
+function readSyncIfExists(path: string): Buffer | undefined {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return undefined;
+    throw error;
+  }
 }
 
 function createExclusive(path: string): number | undefined {

@@ -2,8 +2,10 @@
 // daemon holds running/<hex of group>.group (created with O_EXCL) while a job of that
 // group runs. The lock names its owner, so that the claims' recovery can remove the
 // locks of a dead daemon.
+import { randomBytes } from 'node:crypto';
+import { linkSync, readFileSync, renameSync, unlinkSync } from 'node:fs';
 import { open, readdir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { errnoCode } from '../core/errors.js';
 import { unlinkIfExists } from './files.js';
@@ -37,6 +39,53 @@ export async function lockGroup(layout: QueueLayout, lock: GroupLock): Promise<b
 
 export async function unlockGroup(layout: QueueLayout, group: string): Promise<void> {
   await unlinkIfExists(lockPath(layout, group));
+}
+
+// Removes a dead owner's lock, listed as `dead`, unless it is no longer that one: another
+// daemon may have removed it since and a live one taken the group. As for claims
+// (claims.ts takeOverClaim), the lock is looked at, moved aside, looked at again, and
+// put back at once if it changed in that instant, all synchronously.
+export function unlockDeadGroup(layout: QueueLayout, dead: GroupLock): boolean {
+  const path = lockPath(layout, dead.group);
+  if (!sameLock(readSyncIfExists(path), dead)) return false;
+  const aside = join(layout.running, `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`); // removed by leftover-temps.ts should a crash leave it
+  try {
+    renameSync(path, aside);
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return false;
+    throw error;
+  }
+  const same = sameLock(readSyncIfExists(aside), dead);
+  if (!same) {
+    try {
+      linkSync(aside, path);
+    } catch (error) {
+      if (errnoCode(error) !== 'EEXIST') throw error; // taken anew: the copy is stale
+    }
+  }
+  unlinkSync(aside);
+  return same;
+}
+
+// A lock being written, or left half-written by a crash, is listed with owner "".
+function sameLock(bytes: Buffer | undefined, dead: GroupLock): boolean {
+  if (bytes === undefined) return false;
+  let now: GroupLock;
+  try {
+    now = lockSchema.parse(JSON.parse(bytes.toString('utf8')));
+  } catch {
+    return dead.tag === '';
+  }
+  return now.tag === dead.tag && now.locked_at === dead.locked_at;
+}
+
+function readSyncIfExists(path: string): Buffer | undefined {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return undefined;
+    throw error;
+  }
 }
 
 // Every group lock with its owner; one being written (or left half-written by a

@@ -1,10 +1,11 @@
 // What happens on a crash or a stop: every job ends with exactly one record, and no
 // process of a job outlives the daemon that ran it.
-import { readFileSync, existsSync, readdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { closeSync, constants, existsSync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { pidAlive, startDaemon, tempQueue, waitFor, waitForRecord } from '../helpers/mcpq.js';
 
-function claimOf(root: string, id: string): { pgid?: number } | undefined {
+function claimOf(root: string, id: string): { pgid?: number; tag?: string } | undefined {
   try {
     return JSON.parse(readFileSync(`${root}/running/${id}.claim`, 'utf8'));
   } catch {
@@ -88,5 +89,41 @@ describe('SIGTERM', () => {
     expect(q.files('daemons')).toEqual([]);
     // It keeps its place and runs again with the next daemon.
     expect(JSON.parse(readFileSync(q.path('pending', 'long.json'), 'utf8'))).toEqual({ command: "trap '' TERM; sleep 1000 & sleep 1000", timeout: 0 });
+  });
+
+  it('a job whose start was under way when the grace ended is stopped too, and the daemon exits', async () => {
+    const q = tempQueue();
+    // The second job's log is a FIFO: opening it (to start the job) waits for a reader,
+    // as a slow disk would make it wait.
+    mkdirSync(q.path('logs'), { recursive: true });
+    execFileSync('mkfifo', [q.path('logs', 'second.out')]);
+    const daemon = await startDaemon(q.root, ['--concurrency', '2', '--grace', '0', '--kill-grace', '0.3']);
+    q.drop('first.json', JSON.stringify({ command: 'sleep 1000', timeout: 0 }));
+    await waitFor(() => claimOf(q.root, 'first')?.pgid, { what: 'the first job to start' });
+    q.drop('second.json', JSON.stringify({ command: 'sleep 1000', timeout: 0 }));
+    await waitFor(() => claimOf(q.root, 'second'), { what: 'the second job to be claimed' });
+    const exit = daemon.stop('SIGTERM');
+    await waitFor(() => q.files('pending').includes('first.json'), { what: 'the first job to be stopped and put back' });
+    const reader = openSync(q.path('logs', 'second.out'), constants.O_RDONLY | constants.O_NONBLOCK);
+    try {
+      await waitFor(() => daemon.process.exitCode !== null, { timeout: 3_000, what: 'the daemon to exit' });
+    } finally {
+      closeSync(reader);
+    }
+    expect(await exit).toBe(0);
+    expect(q.files('pending')).toEqual(['first.json', 'second.json']);
+    expect(readdirSync(q.path('running'))).toEqual([]);
+  });
+
+  it('a daemon whose stop lasts longer than its lease keeps its jobs: another daemon does not take them over', async () => {
+    const q = tempQueue();
+    const runs = `${q.dir}/runs`;
+    const daemons = await Promise.all([1, 2].map(() => startDaemon(q.root, ['--lease', '1', '--grace', '5'])));
+    q.drop('job.json', JSON.stringify({ command: `echo run >> ${runs}; sleep 1.6; echo done`, timeout: 0 }));
+    const claim = await waitFor(() => claimOf(q.root, 'job')?.pgid && claimOf(q.root, 'job'), { what: 'the job to start' });
+    const owner = daemons.find((d) => d.output().includes(`daemon ${claim.tag} `))!;
+    expect(await owner.stop('SIGTERM')).toBe(0);
+    expect(q.record('job')?.result).toMatchObject({ status: 'completed', stdout: 'done\n', attempts: 1 });
+    expect(readFileSync(runs, 'utf8')).toBe('run\n');
   });
 });

@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { hostname, uptime } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { BIN, mcpq, pidAlive, startDaemon, tempQueue, waitFor, waitForRecord, type TempQueue } from '../helpers/mcpq.js';
+import { BIN, launchDaemon, mcpq, pidAlive, startDaemon, tempQueue, waitFor, waitForRecord, type TempQueue } from '../helpers/mcpq.js';
 
 const DEAD = 'deadbeef00'; // the tag of a daemon that never registered: it counts as dead
 
@@ -33,8 +33,8 @@ function deadClaim(q: TempQueue, id: string, fields: Record<string, unknown>): v
 
 // A process group (a detached `sleep`) left running, with `env`; its exit is awaited, so
 // that it leaves no zombie that would still look alive.
-function leftover(env: Record<string, string> = {}): { child: ChildProcess; exited: () => boolean } {
-  const child = spawn('sleep', ['1000'], { detached: true, stdio: 'ignore', env: { ...process.env, ...env } });
+function leftover(env: Record<string, string> = {}, [command, ...args] = ['sleep', '1000']): { child: ChildProcess; exited: () => boolean } {
+  const child = spawn(command!, args, { detached: true, stdio: 'ignore', env: { ...process.env, ...env } });
   let gone = false;
   child.once('exit', () => {
     gone = true;
@@ -167,5 +167,52 @@ describe.runIf(process.platform === 'linux')('a crash around the spawn', () => {
     } finally {
       stranger.child.kill('SIGKILL');
     }
+  });
+});
+
+describe.runIf(process.platform === 'linux')('two daemons recovering the same dead daemon', () => {
+  it('a claim that a live daemon took over after the listing was made is left to that daemon', async () => {
+    const q = tempQueue();
+    const ids = ['one', 'two'];
+    for (const id of ids) q.drop(`${id}.json`, JSON.stringify({ command: 'echo', args: ['ran'] }));
+    mkdirSync(q.path('running'));
+    // Each job left a group that ignores SIGTERM: stopping it takes the whole kill grace.
+    const groups = new Map(ids.map((id) => [id, leftover({}, ['sh', '-c', "trap '' TERM; exec sleep 1000"])]));
+    for (const id of ids) deadClaim(q, id, { started_at: new Date().toISOString(), pgid: groups.get(id)!.child.pid });
+    const live = 'a11ea11ea1'; // another daemon, alive (this test's process stands in for it)
+    mkdirSync(q.path('daemons'), { recursive: true });
+    writeFileSync(q.path('daemons', `${live}.json`), JSON.stringify({ tag: live, host: hostname(), pid: process.pid, boot_time: bootTime(), started_at: new Date().toISOString(), version: '0', concurrency: 1, queue: q.root, lease_ms: 600_000 }));
+    launchDaemon(q.root, ['--kill-grace', '0.5']);
+    // While the daemon stops what is left of one job, the live daemon takes the other
+    // claim over, as its own recovery would: the claim is back under its name, as its.
+    const first = await waitFor(() => ids.find((id) => claimOf(q.root, id)?.tag !== DEAD), { what: 'the recovery to begin' });
+    const other = ids.find((id) => id !== first)!;
+    writeFileSync(q.path('running', `${other}.claim`), JSON.stringify({ ...claimOf(q.root, other), tag: live }));
+    await waitFor(() => readFileSync(q.path('daemon.log'), 'utf8').includes('"event":"recovered"'), { what: 'the recovery to end' });
+    expect(claimOf(q.root, other)?.tag).toBe(live);
+    expect(readdirSync(q.path('running'))).toContain(`${other}.json@${DEAD}-1`);
+    expect(q.files('pending')).not.toContain(`${other}.json`);
+    expect(q.record(other)).toBeUndefined();
+    expect(groups.get(other)!.exited()).toBe(false);
+  });
+});
+
+describe.runIf(process.platform === 'linux')('group locks during a long recovery', () => {
+  it('the lock of a daemon that started while the recovery ran is left alone', async () => {
+    const q = tempQueue();
+    q.drop('slow.json', JSON.stringify({ command: 'echo', args: ['ran'] }));
+    mkdirSync(q.path('running'));
+    const stubborn = leftover({}, ['sh', '-c', "trap '' TERM; exec sleep 1000"]); // stopping it takes the kill grace
+    deadClaim(q, 'slow', { started_at: new Date().toISOString(), pgid: stubborn.child.pid });
+    launchDaemon(q.root, ['--kill-grace', '0.5']);
+    await waitFor(() => claimOf(q.root, 'slow')?.tag !== DEAD, { what: 'the recovery to begin' });
+    // Meanwhile a new daemon (this test's process stands in for it) starts and runs a job of group "g".
+    const live = 'a11ea11ea1';
+    mkdirSync(q.path('daemons'), { recursive: true });
+    writeFileSync(q.path('daemons', `${live}.json`), JSON.stringify({ tag: live, host: hostname(), pid: process.pid, boot_time: bootTime(), started_at: new Date().toISOString(), version: '0', concurrency: 1, queue: q.root, lease_ms: 600_000 }));
+    const lock = q.path('running', `${Buffer.from('g').toString('hex')}.group`);
+    writeFileSync(lock, JSON.stringify({ group: 'g', tag: live, source: 'other.json', locked_at: new Date().toISOString() }));
+    await waitFor(() => readFileSync(q.path('daemon.log'), 'utf8').includes('"event":"recovered"'), { what: 'the recovery to end' });
+    expect(JSON.parse(readFileSync(lock, 'utf8')).tag).toBe(live);
   });
 });

@@ -2,7 +2,7 @@
 // root only): the finished job is neither lost nor run again; its record appears once
 // the folder can be written, and a restart meanwhile records it instead of running it.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { IS_ROOT, mcpq, mount, startDaemon, tempQueue, waitFor, waitForRecord, type TempQueue } from '../helpers/mcpq.js';
 
@@ -53,5 +53,21 @@ describe.skipIf(!IS_ROOT)('a record that cannot be written', () => {
     expect((await waitForRecord(q, 'once')).result.status).toBe('completed');
     await waitFor(() => q.files('running').length === 0, { what: 'the claim to go' });
     expect(runs(q)).toEqual(['ran']);
+  });
+});
+
+describe.skipIf(!IS_ROOT)('a job that cannot be put back for its retry', () => {
+  it('is recorded as it ended, saying why it was not retried, instead of staying claimed', async () => {
+    const q = tempQueue();
+    await startDaemon(q.root);
+    q.drop('again.json', JSON.stringify({ command: `while [ ! -e ${q.dir}/go ]; do sleep 0.02; done; exit 3`, retries: 1 }));
+    await waitFor(() => q.files('running').includes('again.claim'), { what: 'the job to start' });
+    mount(['--bind', q.path('pending')], q.path('pending'));
+    execFileSync('mount', ['-o', 'remount,bind,ro', q.path('pending')]);
+    writeFileSync(`${q.dir}/go`, '');
+    const rec = await waitForRecord(q, 'again', 5_000);
+    expect(rec.result).toMatchObject({ status: 'failed', returncode: 3, attempts: 1 });
+    expect(rec.result.error).toMatch(/^not retried: could not put it back in pending\/: EROFS/);
+    await waitFor(() => q.files('running').length === 0, { what: 'the claim to go' });
   });
 });
