@@ -103,6 +103,10 @@ async function helpText(plugin: Introspectable, words: readonly string[], timeou
   const timer = setTimeout(() => {
     timedOut = true;
     stop();
+    // A child that left the group (setsid, daemonizing) may hold the pipes open for
+    // good: without closing our ends, the run would last as long as that child.
+    subprocess.stdout?.destroy();
+    subprocess.stderr?.destroy();
   }, timeoutMs);
   subprocess.once('exit', stop);
   const group = subprocess.pid;

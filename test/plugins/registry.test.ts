@@ -89,6 +89,29 @@ describe('PluginRegistry', () => {
     expect(error('badjson')).toMatch(/^plugin\.json: commands\.a\.args\.x\.type/);
   });
 
+  it("gives up at the timeout on a help whose child left its group holding the help's output open", async () => {
+    const q = tempQueue();
+    const root = join(q.dir, 'plugins');
+    // Prints its usage, then leaves a child in a session of its own with our stdout.
+    plugins(root, {
+      'escapes/cli.mjs': `import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+const child = spawn('sleep', ['30'], { detached: true, stdio: ['ignore', 'inherit', 'inherit'] });
+writeFileSync(new URL('./child.pid', import.meta.url), String(child.pid));
+child.unref();
+console.log('usage: escapes [-h]');
+`,
+    });
+    try {
+      const started = Date.now();
+      const found = await new PluginRegistry({ roots: [root], helpTimeoutMs: 300 }).find('escapes');
+      expect(found?.status === 'error' && found.error).toBe('"cli --help" did not finish within 0.3s');
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      process.kill(Number(readFileSync(join(root, 'escapes/child.pid'), 'utf8')), 'SIGKILL');
+    }
+  });
+
   it('says why a job for a broken or unknown plugin cannot run', async () => {
     const q = tempQueue();
     const root = join(q.dir, 'plugins');
