@@ -2,6 +2,7 @@
 // plugin says of itself; every mistake is named with what exists instead (and a
 // did-you-mean for a near miss), so the record of an `invalid` job says how to fix it.
 // Pure.
+import { REDACTED, looksSecret } from '../core/redact.js';
 import { argvFor, flagOf, type ArgValue } from './argv.js';
 import { suggestion } from './did-you-mean.js';
 import { argKeys, type ArgSpec, type PluginSpec } from './spec.js';
@@ -67,9 +68,16 @@ function isGiven(value: ArgValue | undefined): boolean {
   return value !== undefined && value !== null && value !== false && !(Array.isArray(value) && value.length === 0);
 }
 
+// An error names the bad value, except for an argument whose name looks secret: the
+// error ends up in the record, daemon.log, `mcpq show` and MCP results, which redact
+// the job's args but cannot know where a value was quoted in a message.
+function shownValue(arg: ArgSpec, value: ArgValue): string {
+  return argKeys(arg).some(looksSecret) ? REDACTED : JSON.stringify(value);
+}
+
 function valueProblem(arg: ArgSpec, value: ArgValue): string | undefined {
   if (value === null || value === false) return undefined; // omitted
-  if (arg.type === 'boolean') return value === true ? undefined : `is a flag: give true or false, got ${JSON.stringify(value)}`;
+  if (arg.type === 'boolean') return value === true ? undefined : `is a flag: give true or false, got ${shownValue(arg, value)}`;
   if (value === true) return `needs a value (${usageOf(arg)})`;
   if (Array.isArray(value)) {
     if (!arg.repeatable) return `takes one value, got a list (${usageOf(arg)})`;
@@ -84,12 +92,14 @@ function valueProblem(arg: ArgSpec, value: ArgValue): string | undefined {
 
 function scalarProblem(arg: ArgSpec, value: string | number): string | undefined {
   const text = String(value);
+  const shown = shownValue(arg, value);
   if (arg.choices !== undefined && !arg.choices.includes(text)) {
+    if (shown === REDACTED) return `${REDACTED} is not one of ${arg.choices.join(', ')}`;
     return `"${text}" is not one of ${arg.choices.join(', ')}${suggestion(text, arg.choices)}`;
   }
-  if (arg.type === 'integer' && !/^-?\d+$/.test(text)) return `expected a whole number, got ${JSON.stringify(value)}`;
-  if (arg.type === 'number' && (text.trim() === '' || !Number.isFinite(Number(text)))) return `expected a number, got ${JSON.stringify(value)}`;
-  if (arg.positional && text.startsWith('-')) return `a positional value cannot start with "-", got ${JSON.stringify(value)}`;
+  if (arg.type === 'integer' && !/^-?\d+$/.test(text)) return `expected a whole number, got ${shown}`;
+  if (arg.type === 'number' && (text.trim() === '' || !Number.isFinite(Number(text)))) return `expected a number, got ${shown}`;
+  if (arg.positional && text.startsWith('-')) return `a positional value cannot start with "-", got ${shown}`;
   return undefined;
 }
 

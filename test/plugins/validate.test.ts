@@ -64,6 +64,25 @@ describe('checkPluginJob', () => {
     expect(checked.ok ? '' : checked.error).toMatch(error);
   });
 
+  it.each<[string, Record<string, ArgValue>, string]>([
+    ['outside the choices', { 'api-key': 'S3CRET-live' }, 'args.api-key: [redacted] is not one of live, test'],
+    ['not a whole number', { pin: 'S3CRET-pin' }, 'args.pin: expected a whole number, got [redacted]'],
+    ['not a number', { 'session-ttl': 'S3CRET-ttl' }, 'args.session-ttl: expected a number, got [redacted]'],
+    ['given to a flag', { 'auth-debug': 'S3CRET-flag' }, 'args.auth-debug: is a flag: give true or false, got [redacted]'],
+    ['given by an alias', { t: '-S3CRET-t' }, 'args.t: a positional value cannot start with "-", got [redacted]'],
+  ])('does not repeat the value of a secret-looking argument %s in its error', (_, args, error) => {
+    const secrets = spec({
+      args: {
+        'api-key': { choices: ['live', 'test'] },
+        pin: { type: 'integer', aliases: ['password'] },
+        'session-ttl': { type: 'number' },
+        'auth-debug': { type: 'boolean' },
+        token: { positional: true, aliases: ['t'] },
+      },
+    });
+    expect(checkPluginJob('vault', secrets, undefined, args)).toEqual({ ok: false, error });
+  });
+
   it('lists every problem at once', () => {
     const checked = checkPluginJob('tg', TG, 'send', { to: 'carol', txt: 'hi' });
     expect(checked.ok ? [] : checked.error.split('; args').length).toBe(2);
