@@ -1,8 +1,9 @@
 // What a plugin's --help said, or why it could not be read, kept on disk
 // (plugins/.cache/<name>.json) so that `mcpq plugins`, `mcpq submit --plugin` and a
 // starting daemon do not run every plugin's help again; valid while the entry file's
-// fingerprint (path, mtime, size) is the same. A description is stored as a manifest,
-// so reading it back is the manifest's validation; a failure is stored with its
+// fingerprint (path, mtime, size) is the same. A description is stored as a manifest
+// (with the names argparse printed, however odd), so reading it back is the
+// manifest's validation; a failure is stored with its
 // reason and time, so that the registry's "asked again after 30 s" holds across
 // processes (a hanging help would otherwise cost its whole timeout on every command).
 // A cache that cannot be read or written is simply not used.
@@ -36,7 +37,7 @@ export async function readCachedHelp(dir: string, name: string, fingerprint: str
     if (!file.success || file.data.fingerprint !== fingerprint) return undefined;
     const { at } = file.data;
     if ('error' in file.data) return { result: { ok: false, error: file.data.error }, at };
-    const parsed = specFromManifest(file.data.manifest, name);
+    const parsed = specFromManifest(file.data.manifest, name, 'any');
     return parsed.ok ? { result: { ok: true, spec: Object.freeze({ ...parsed.spec, source: '--help' }) }, at } : undefined;
   } catch {
     return undefined;

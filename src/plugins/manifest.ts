@@ -15,45 +15,56 @@ export const MANIFEST_FILE = 'plugin.json';
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 const nameRule = { error: 'must be letters, digits, "_", "." or "-", not starting with "-"' };
 
-const argSchema = z.strictObject({
-  type: z.enum(['string', 'integer', 'number', 'boolean']).default('string'),
-  required: z.boolean().default(false),
-  repeatable: z.boolean().default(false),
-  positional: z.boolean().default(false),
-  choices: z.array(z.union([z.string(), z.number()])).min(1).optional(),
-  description: z.string().optional(),
-  metavar: z.string().min(1).optional(),
-  aliases: z.array(z.string().regex(NAME, nameRule)).optional(),
-});
-
-const argsSchema = z.record(z.string().regex(NAME, nameRule), argSchema);
-
-const commandSchema = z.strictObject({
-  description: z.string().optional(),
-  args: argsSchema.default({}),
-});
-
-export const manifestSchema = z
-  .strictObject({
-    $schema: z.string().optional(),
-    name: z.string().min(1).optional(),
-    version: z.string().optional(),
+// `name`: what a command, argument or alias may be called. A plugin.json must use
+// plain names; the help cache (help-cache.ts) stores whatever argparse printed
+// ("{fast,slow}", "näme"), which must read back as it was written.
+function schemasWith(name: z.ZodString) {
+  const argSchema = z.strictObject({
+    type: z.enum(['string', 'integer', 'number', 'boolean']).default('string'),
+    required: z.boolean().default(false),
+    repeatable: z.boolean().default(false),
+    positional: z.boolean().default(false),
+    choices: z.array(z.union([z.string(), z.number()])).min(1).optional(),
     description: z.string().optional(),
-    parallel: z.boolean({ error: 'must be true or false' }).default(false),
-    commands: z.record(z.string().regex(NAME, nameRule), commandSchema).optional(),
-    args: argsSchema.optional(),
-  })
-  .superRefine((m, ctx) => {
-    if (m.commands !== undefined && m.args !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['args'], message: 'belongs inside a command when the plugin has "commands"' });
-    }
+    metavar: z.string().min(1).optional(),
+    aliases: z.array(name).optional(),
   });
+
+  const argsSchema = z.record(name, argSchema);
+
+  const commandSchema = z.strictObject({
+    description: z.string().optional(),
+    args: argsSchema.default({}),
+  });
+
+  const manifestSchema = z
+    .strictObject({
+      $schema: z.string().optional(),
+      name: z.string().min(1).optional(),
+      version: z.string().optional(),
+      description: z.string().optional(),
+      parallel: z.boolean({ error: 'must be true or false' }).default(false),
+      commands: z.record(name, commandSchema).optional(),
+      args: argsSchema.optional(),
+    })
+    .superRefine((m, ctx) => {
+      if (m.commands !== undefined && m.args !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['args'], message: 'belongs inside a command when the plugin has "commands"' });
+      }
+    });
+  return { argsSchema, manifestSchema };
+}
+
+export const { manifestSchema } = schemasWith(z.string().regex(NAME, nameRule));
+const introspected = schemasWith(z.string().min(1));
+type ArgsSchema = typeof introspected.argsSchema;
 
 export type Manifest = z.infer<typeof manifestSchema>;
 
 // `folder`: the plugin's folder name, which is its name; a manifest may not rename it.
-export function specFromManifest(value: unknown, folder: string): { ok: true; spec: PluginSpec } | { ok: false; error: string } {
-  const parsed = manifestSchema.safeParse(value);
+// `names`: "any" for a description mcpq wrote itself from a plugin's --help.
+export function specFromManifest(value: unknown, folder: string, names: 'plain' | 'any' = 'plain'): { ok: true; spec: PluginSpec } | { ok: false; error: string } {
+  const parsed = (names === 'plain' ? manifestSchema : introspected.manifestSchema).safeParse(value);
   if (!parsed.success) return { ok: false, error: `${MANIFEST_FILE}: ${describeIssues(parsed.error.issues)}` };
   const m = parsed.data;
   if (m.name !== undefined && m.name !== folder) {
@@ -74,7 +85,7 @@ export function specFromManifest(value: unknown, folder: string): { ok: true; sp
   };
 }
 
-function argList(args: z.infer<typeof argsSchema>): ArgSpec[] {
+function argList(args: z.infer<ArgsSchema>): ArgSpec[] {
   return Object.entries(args).map(([name, a]) =>
     Object.freeze({
       name,
@@ -92,7 +103,7 @@ function argList(args: z.infer<typeof argsSchema>): ArgSpec[] {
 
 // The manifest that describes `spec` exactly: how an introspected plugin is cached.
 export function manifestOf(spec: PluginSpec): Manifest {
-  const args = (list: readonly ArgSpec[]): z.infer<typeof argsSchema> =>
+  const args = (list: readonly ArgSpec[]): z.infer<ArgsSchema> =>
     Object.fromEntries(
       list.map((a) => [
         a.name,

@@ -159,6 +159,22 @@ console.log('usage: escapes [-h]');
     expect(runs()).toBe(2);
   });
 
+  it('keeps on disk a help whose names a plugin.json could not use: choices as a positional, accents', async () => {
+    const q = tempQueue();
+    const root = join(q.dir, 'plugins');
+    const cacheDir = join(root, '.cache');
+    plugins(root, {
+      'odd/cli.sh': `echo run >> "$(dirname "$0")/help-runs"
+printf 'usage: odd [-h] [--näme NÄME] {fast,slow}\\n\\npositional arguments:\\n  {fast,slow}  how\\n\\noptions:\\n  -h, --help   show this help message and exit\\n  --näme NÄME  a name\\n'
+`,
+    });
+    const runs = () => readFileSync(join(root, 'odd/help-runs'), 'utf8').split('\n').filter(Boolean).length;
+    const first = await new PluginRegistry({ roots: [root], cacheDir }).find('odd');
+    expect(first?.status === 'ok' && first.spec.args.map((a) => a.name)).toEqual(['{fast,slow}', 'näme']);
+    expect(await new PluginRegistry({ roots: [root], cacheDir }).find('odd')).toEqual(first);
+    expect(runs()).toBe(1); // a new process (a CLI command) reads the cache
+  });
+
   it('keeps a help that failed on disk too, and asks again 30 s after the failure', async () => {
     const q = tempQueue();
     const root = join(q.dir, 'plugins');
