@@ -111,11 +111,16 @@ export function usageOf(arg: ArgSpec): string {
 }
 
 // `--arg key=value` strings to the types the plugin declares: "12" → 12 for an
-// integer or number, "true"/"false" for a flag. Anything else stays as given.
+// integer or number, "true"/"false" for a flag. Anything else stays as given, and so
+// does a whole number too long for a JSON number to hold exactly (a 19-digit id would
+// reach the plugin as another number): it is still checked and passed as written.
 export function coerceArgs(given: Readonly<Record<string, ArgValue>>, accepted: readonly ArgSpec[]): Record<string, ArgValue> {
   const byKey = new Map(accepted.flatMap((a) => argKeys(a).map((k) => [k, a] as const)));
+  const exact = (v: string): boolean => !/^\s*-?\d+\s*$/.test(v) || Number.isSafeInteger(Number(v));
   const coerce = (arg: ArgSpec | undefined, v: string | number): string | number =>
-    (arg?.type === 'integer' && typeof v === 'string' && /^-?\d+$/.test(v)) || (arg?.type === 'number' && typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)))
+    typeof v === 'string' &&
+    exact(v) &&
+    ((arg?.type === 'integer' && /^-?\d+$/.test(v)) || (arg?.type === 'number' && v.trim() !== '' && Number.isFinite(Number(v))))
       ? Number(v)
       : v;
   return Object.fromEntries(

@@ -116,6 +116,13 @@ describe('coerceArgs', () => {
     expect(coerceArgs(given, send)).toEqual(typed);
   });
 
+  it('keeps a whole number too long for a JSON number exact, from --arg to the command line', () => {
+    expect(coerceArgs({ limit: '9007199254740991', ratio: '-12' }, send)).toEqual({ limit: 9007199254740991, ratio: -12 });
+    const typed = coerceArgs({ to: 'bob', limit: '1234567890123456789', ratio: '98765432109876543210' }, send);
+    expect(typed).toEqual({ to: 'bob', limit: '1234567890123456789', ratio: '98765432109876543210' });
+    expect(checkPluginJob('tg', TG, 'send', typed)).toEqual({ ok: true, argv: ['send', '--to', 'bob', '--limit', '1234567890123456789', '--ratio', '98765432109876543210'] });
+  });
+
   it('reads "true"/"false" for a boolean flag', () => {
     const click = TG.commands[0]!.args;
     expect(coerceArgs({ 'dry-run': 'false' }, click)).toEqual({ 'dry-run': false });
