@@ -12,6 +12,7 @@ import type { CommandSpec, PluginSpec } from './spec.js';
 
 export const DEFAULT_HELP_TIMEOUT_MS = 5_000;
 const HELP_RUNS_AT_ONCE = 4;
+const HELP_MAX_BYTES = 1024 * 1024;
 
 export type Introspection = { readonly ok: true; readonly spec: PluginSpec } | { readonly ok: false; readonly error: string };
 
@@ -92,7 +93,7 @@ async function helpText(plugin: Introspectable, words: readonly string[], timeou
     cleanup: true,
     reject: false,
     stdin: 'ignore',
-    maxBuffer: 1024 * 1024,
+    maxBuffer: HELP_MAX_BYTES,
     // A wide terminal keeps argparse from wrapping lines it need not wrap.
     env: { COLUMNS: '120', MCPQ_INTROSPECT: '1' },
   });
@@ -116,6 +117,8 @@ async function helpText(plugin: Introspectable, words: readonly string[], timeou
   });
   clearTimeout(timer);
   if (timedOut) return { ok: false, error: `"${shown}" did not finish within ${timeoutMs / 1_000}s` };
+  // Checked before the exit code: cut off, the plugin fails writing and says only that.
+  if (result.isMaxBuffer) return { ok: false, error: `"${shown}" printed more than ${HELP_MAX_BYTES / 1024 / 1024} MiB (a help text is shorter)` };
   if (result.failed && result.exitCode === undefined && result.signal === undefined) return { ok: false, error: `"${shown}" could not start: ${result.shortMessage}` };
   if (result.exitCode !== 0) {
     const why = failureReason(String(result.stderr), String(result.stdout));

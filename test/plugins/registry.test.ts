@@ -112,6 +112,14 @@ console.log('usage: escapes [-h]');
     }
   });
 
+  it('says a help that prints more than 1 MiB is too long, rather than how the plugin failed writing it', async () => {
+    const q = tempQueue();
+    const root = join(q.dir, 'plugins');
+    plugins(root, { 'chatty/cli.sh': 'yes "usage: chatty [-h]" | head -c 3000000\n' });
+    const found = await new PluginRegistry({ roots: [root] }).find('chatty');
+    expect(found?.status === 'error' && found.error).toBe('"cli --help" printed more than 1 MiB (a help text is shorter)');
+  });
+
   it('says why a job for a broken or unknown plugin cannot run', async () => {
     const q = tempQueue();
     const root = join(q.dir, 'plugins');
