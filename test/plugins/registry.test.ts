@@ -1,6 +1,6 @@
 // Discovery and introspection on real folders, with real interpreters: which folders
 // are plugins, what a broken one looks like, when help is read again.
-import { appendFileSync, chmodSync, cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { HelpResult } from '../../src/plugins/help-cache.js';
@@ -240,5 +240,15 @@ printf 'usage: odd [-h] [--näme NÄME] {fast,slow}\\n\\npositional arguments:\\
     });
     const registry = new PluginRegistry({ roots: [root] });
     expect([await registry.isParallel('par'), await registry.isParallel('ser'), await registry.isParallel('none')]).toEqual([true, false, false]);
+  });
+
+  it('says a plugin without plugin.json is not parallel without running its --help, which may hang', async () => {
+    const q = tempQueue();
+    const root = join(q.dir, 'plugins');
+    plugins(root, { 'slow/cli.sh': 'echo run >> "$(dirname "$0")/help-runs"\nsleep 30\n' });
+    const started = Date.now();
+    expect(await new PluginRegistry({ roots: [root], helpTimeoutMs: 1_500 }).isParallel('slow')).toBe(false);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(existsSync(join(root, 'slow/help-runs'))).toBe(false);
   });
 });
