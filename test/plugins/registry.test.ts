@@ -144,6 +144,18 @@ console.log('usage: escapes [-h]');
     expect(found[2]?.status === 'error' && found[2].error).toBe(`shadowed by ${join(q.dir, 'a/same')} (a plugin of the same name found first)`);
   });
 
+  it('takes cli.mjs as the entry when a folder of modules beside it is named cli', async () => {
+    const q = tempQueue();
+    const root = join(q.dir, 'plugins');
+    plugins(root, {
+      'nodey/cli/lib.mjs': 'export const x = 1;\n',
+      'nodey/cli.mjs': 'console.log("{}")\n',
+      'nodey/plugin.json': JSON.stringify({ commands: { hi: {} } }),
+    });
+    const found = await new PluginRegistry({ roots: [root] }).find('nodey');
+    expect(found?.status === 'ok' && found.program).toEqual({ file: process.execPath, args: [join(root, 'nodey/cli.mjs')] });
+  });
+
   it('takes a root that holds an entry itself as one plugin', async () => {
     const q = tempQueue();
     plugins(q.dir, { 'solo/cli.sh': COUNTING_HELP });
