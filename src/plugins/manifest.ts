@@ -28,9 +28,24 @@ function schemasWith(name: z.ZodString) {
     description: z.string().optional(),
     metavar: z.string().min(1).optional(),
     aliases: z.array(name).optional(),
+  }).refine((a) => !(a.positional && a.type === 'boolean'), {
+    // a job's true would be passed as nothing at all
+    path: ['positional'],
+    message: 'a boolean is a flag (--name), it cannot be positional',
   });
 
-  const argsSchema = z.record(name, argSchema);
+  // Each key names one argument: an alias that is another's name (or alias) would
+  // leave one of them unreachable from a job.
+  const argsSchema = z.record(name, argSchema).superRefine((args, ctx) => {
+    const owner = new Map(Object.keys(args).map((key) => [key, key]));
+    for (const [arg, a] of Object.entries(args)) {
+      for (const alias of a.aliases ?? []) {
+        const other = owner.get(alias);
+        if (other === undefined) owner.set(alias, arg);
+        else ctx.addIssue({ code: 'custom', path: [arg, 'aliases'], message: `"${alias}" already names ${other === arg ? 'this argument' : `the argument "${other}"`}` });
+      }
+    }
+  });
 
   const commandSchema = z.strictObject({
     description: z.string().optional(),

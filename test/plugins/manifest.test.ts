@@ -43,6 +43,10 @@ describe('specFromManifest', () => {
     ['args beside commands', { commands: {}, args: {} }, /args: belongs inside a command/],
     ['a name that is not the folder', { name: 'other' }, /does not match its folder "x"/],
     ['a flag-like command name', { commands: { '-x': {} } }, /commands/],
+    ['an alias that is another argument\'s name', { args: { all: { type: 'boolean', aliases: ['a'] }, a: {} } }, /^plugin\.json: args\.all\.aliases: "a" already names the argument "a"$/],
+    ['an alias given to two arguments', { args: { limit: { aliases: ['n'] }, number: { aliases: ['n'] } } }, /args\.number\.aliases: "n" already names the argument "limit"/],
+    ['an alias that is its own name', { args: { limit: { aliases: ['limit'] } } }, /"limit" already names this argument/],
+    ['a positional flag', { commands: { a: { args: { force: { type: 'boolean', positional: true } } } } }, /commands\.a\.args\.force\.positional: a boolean is a flag/],
   ])('rejects %s', (_, manifest, error) => {
     const parsed = specFromManifest(manifest, 'x');
     expect(parsed.ok).toBe(false);
