@@ -79,6 +79,11 @@ export type Manifest = z.infer<typeof manifestSchema>;
 // `folder`: the plugin's folder name, which is its name; a manifest may not rename it.
 // `names`: "any" for a description mcpq wrote itself from a plugin's --help.
 export function specFromManifest(value: unknown, folder: string, names: 'plain' | 'any' = 'plain'): { ok: true; spec: PluginSpec } | { ok: false; error: string } {
+  // Said here: the schema's own message for the whole file is worded for a job.
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    const got = Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`;
+    return { ok: false, error: `${MANIFEST_FILE}: must be a JSON object ({"commands": {…}} or {"args": {…}}), got ${got}` };
+  }
   const parsed = (names === 'plain' ? manifestSchema : introspected.manifestSchema).safeParse(value);
   if (!parsed.success) return { ok: false, error: `${MANIFEST_FILE}: ${describeIssues(parsed.error.issues)}` };
   const m = parsed.data;

@@ -46,6 +46,9 @@ describe('specFromManifest', () => {
     ['an alias that is another argument\'s name', { args: { all: { type: 'boolean', aliases: ['a'] }, a: {} } }, /^plugin\.json: args\.all\.aliases: "a" already names the argument "a"$/],
     ['an alias given to two arguments', { args: { limit: { aliases: ['n'] }, number: { aliases: ['n'] } } }, /args\.number\.aliases: "n" already names the argument "limit"/],
     ['an alias that is its own name', { args: { limit: { aliases: ['limit'] } } }, /"limit" already names this argument/],
+    ['a list instead of an object', [], /^plugin\.json: must be a JSON object \(\{"commands": \{…\}\} or \{"args": \{…\}\}\), got an array$/],
+    ['null', null, /^plugin\.json: must be a JSON object .*, got null$/],
+    ['a string', 'sysinfo', /^plugin\.json: must be a JSON object .*, got a string$/],
     ['a positional flag', { commands: { a: { args: { force: { type: 'boolean', positional: true } } } } }, /commands\.a\.args\.force\.positional: a boolean is a flag/],
   ])('rejects %s', (_, manifest, error) => {
     const parsed = specFromManifest(manifest, 'x');
