@@ -120,6 +120,26 @@ console.log('usage: escapes [-h]');
     expect(found?.status === 'error' && found.error).toBe('"cli --help" printed more than 1 MiB (a help text is shorter)');
   });
 
+  it('runs at most 4 helps at once over all plugins, so that many plugins at once do not time out', async () => {
+    const q = tempQueue();
+    const root = join(q.dir, 'plugins');
+    mkdirSync(join(q.dir, 'running'));
+    // Each help run notes how many runs are under way while it runs.
+    const busy = `#!/bin/sh
+running="$(dirname "$0")/../../running"
+touch "$running/$$"; sleep 0.15
+ls "$running" | wc -l >> "$(dirname "$0")/../../seen"
+sleep 0.15; rm "$running/$$"
+if [ "$1" = "--help" ]; then printf 'usage: p [-h] {a,b,c} ...\\n\\npositional arguments:\\n  {a,b,c}\\n'; else echo "usage: p $1 [-h]"; fi
+`;
+    plugins(root, { 'p1/cli.sh': busy, 'p2/cli.sh': busy, 'p3/cli.sh': busy });
+    const found = await new PluginRegistry({ roots: [root] }).scan();
+    expect(found.map((p) => p.status)).toEqual(['ok', 'ok', 'ok']);
+    const seen = readFileSync(join(q.dir, 'seen'), 'utf8').trim().split('\n').map(Number);
+    expect(seen).toHaveLength(12);
+    expect(Math.max(...seen)).toBeLessThanOrEqual(4);
+  });
+
   it('says why a job for a broken or unknown plugin cannot run', async () => {
     const q = tempQueue();
     const root = join(q.dir, 'plugins');
