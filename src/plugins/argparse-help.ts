@@ -178,7 +178,10 @@ function optionOf(item: Item, required: ReadonlySet<string>): ArgSpec | undefine
   const metavar = forms.find((f) => f.metavar !== undefined)?.metavar;
   const help = joined(item.help);
   const choices = bracedChoices(metavar);
+  // "--x": a long option of one letter, which a job's key "x" would otherwise give as -x.
+  const long = flags.find((f) => f.startsWith('--'));
   return Object.freeze({
+    ...(long !== undefined && long.length === 3 ? { flag: long } : {}),
     name: names[0]!,
     aliases: names.slice(1),
     type: metavar === undefined ? 'boolean' : choices === undefined && INTEGER_METAVARS.has(metavar) ? 'integer' : 'string',

@@ -28,6 +28,7 @@ function schemasWith(name: z.ZodString) {
     description: z.string().optional(),
     metavar: z.string().min(1).optional(),
     aliases: z.array(name).optional(),
+    flag: z.string().regex(/^--?[^-\s=][^\s=]*$/, { error: 'must be a flag, e.g. "--x"' }).optional(),
   }).refine((a) => !(a.positional && a.type === 'boolean'), {
     // a job's true would be passed as nothing at all
     path: ['positional'],
@@ -117,6 +118,7 @@ function argList(args: z.infer<ArgsSchema>): ArgSpec[] {
       choices: a.choices?.map(String),
       metavar: a.metavar,
       help: a.description,
+      ...(a.flag === undefined ? {} : { flag: a.flag }),
     }),
   );
 }
@@ -136,6 +138,7 @@ export function manifestOf(spec: PluginSpec): Manifest {
           ...(a.help === undefined ? {} : { description: a.help }),
           ...(a.metavar === undefined ? {} : { metavar: a.metavar }),
           ...(a.aliases.length === 0 ? {} : { aliases: [...a.aliases] }),
+          ...(a.flag === undefined ? {} : { flag: a.flag }),
         },
       ]),
     );

@@ -39,7 +39,8 @@ export function checkPluginJob(plugin: string, spec: PluginSpec, command: string
   }
   const errors = checkArgs(label, accepted, args);
   if (errors.length > 0) return { ok: false, error: errors.join('; ') };
-  return { ok: true, argv: argvFor(command, args, accepted.filter((a) => a.positional).flatMap((a) => argKeys(a))) };
+  const flags = new Map(accepted.flatMap((a) => (a.flag === undefined ? [] : [[a.name, a.flag] as const])));
+  return { ok: true, argv: argvFor(command, args, accepted.filter((a) => a.positional).flatMap((a) => argKeys(a)), flags) };
 }
 
 function checkArgs(label: string, accepted: readonly ArgSpec[], given: Readonly<Record<string, ArgValue>>): string[] {
@@ -106,7 +107,8 @@ function scalarProblem(arg: ArgSpec, value: string | number): string | undefined
 // How an argument is written on the plugin's command line: "--title TITLE", "[-n N]"…
 export function usageOf(arg: ArgSpec): string {
   const metavar = arg.choices !== undefined ? `{${arg.choices.join(',')}}` : (arg.metavar ?? arg.name.toUpperCase());
-  const core = arg.positional ? metavar : arg.type === 'boolean' ? flagOf(arg.name) : `${flagOf(arg.name)} ${metavar}`;
+  const flag = arg.flag ?? flagOf(arg.name);
+  const core = arg.positional ? metavar : arg.type === 'boolean' ? flag : `${flag} ${metavar}`;
   return arg.repeatable ? `${core} …` : core;
 }
 

@@ -60,6 +60,22 @@ options:
     ]);
   });
 
+  it('keeps a one-letter long option written as --x', () => {
+    const help = parsed(`usage: click [-h] --x N [-v] [-w, --wide]
+
+options:
+  -h, --help  show this help message and exit
+  --x N       from the left
+  -v          say more
+  -w, --wide  wide
+`);
+    expect(help.args.map((a) => [a.name, a.flag])).toEqual([
+      ['x', '--x'],
+      ['v', undefined],
+      ['wide', undefined],
+    ]);
+  });
+
   it('finds subcommands under a custom metavar and section title', () => {
     const help = parsed(`usage: tool [-h] [--verbose] COMMAND ...
 

@@ -49,6 +49,7 @@ describe('specFromManifest', () => {
     ['a list instead of an object', [], /^plugin\.json: must be a JSON object \(\{"commands": \{…\}\} or \{"args": \{…\}\}\), got an array$/],
     ['null', null, /^plugin\.json: must be a JSON object .*, got null$/],
     ['a string', 'sysinfo', /^plugin\.json: must be a JSON object .*, got a string$/],
+    ['a flag that is not one', { args: { x: { flag: 'x' } } }, /args\.x\.flag: must be a flag, e\.g\. "--x"/],
     ['a positional flag', { commands: { a: { args: { force: { type: 'boolean', positional: true } } } } }, /commands\.a\.args\.force\.positional: a boolean is a flag/],
   ])('rejects %s', (_, manifest, error) => {
     const parsed = specFromManifest(manifest, 'x');
@@ -58,7 +59,7 @@ describe('specFromManifest', () => {
 
   it('describes an introspected plugin exactly (the help cache format)', () => {
     const original = specFromManifest(
-      { description: 'd', commands: { add: { description: 'a', args: { title: { required: true, metavar: 'T' }, n: { type: 'integer', aliases: ['limit'] } } } } },
+      { description: 'd', commands: { add: { description: 'a', args: { title: { required: true, metavar: 'T' }, n: { type: 'integer', aliases: ['limit'] }, x: { flag: '--x' } } } } },
       'x',
     );
     if (!original.ok) throw new Error(original.error);

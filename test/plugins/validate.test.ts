@@ -83,6 +83,11 @@ describe('checkPluginJob', () => {
     expect(checkPluginJob('vault', secrets, undefined, args)).toEqual({ ok: false, error });
   });
 
+  it('writes an argument with its own flag: a one-letter long option stays --x', () => {
+    const click = spec({ args: { x: { type: 'integer', flag: '--x' }, y: { type: 'integer', flag: '--y' }, v: { type: 'boolean' } } });
+    expect(checkPluginJob('click', click, undefined, { x: 10, y: -20, v: true })).toEqual({ ok: true, argv: ['--x', '10', '--y=-20', '-v'] });
+  });
+
   it('lists every problem at once', () => {
     const checked = checkPluginJob('tg', TG, 'send', { to: 'carol', txt: 'hi' });
     expect(checked.ok ? [] : checked.error.split('; args').length).toBe(2);
