@@ -104,11 +104,12 @@ console.log('usage: escapes [-h]');
     });
     try {
       const started = Date.now();
-      const found = await new PluginRegistry({ roots: [root], helpTimeoutMs: 300 }).find('escapes');
-      expect(found?.status === 'error' && found.error).toBe('"cli --help" did not finish within 0.3s');
+      const found = await new PluginRegistry({ roots: [root], helpTimeoutMs: 1_000 }).find('escapes');
+      expect(found?.status === 'error' && found.error).toBe('"cli --help" did not finish within 1s');
       expect(Date.now() - started).toBeLessThan(5_000);
     } finally {
-      process.kill(Number(readFileSync(join(root, 'escapes/child.pid'), 'utf8')), 'SIGKILL');
+      const pid = join(root, 'escapes/child.pid');
+      if (existsSync(pid)) process.kill(Number(readFileSync(pid, 'utf8')), 'SIGKILL');
     }
   });
 
@@ -278,9 +279,7 @@ printf 'usage: odd [-h] [--näme NÄME] {fast,slow}\\n\\npositional arguments:\\
     const q = tempQueue();
     const root = join(q.dir, 'plugins');
     plugins(root, { 'slow/cli.sh': 'echo run >> "$(dirname "$0")/help-runs"\nsleep 30\n' });
-    const started = Date.now();
     expect(await new PluginRegistry({ roots: [root], helpTimeoutMs: 1_500 }).isParallel('slow')).toBe(false);
-    expect(Date.now() - started).toBeLessThan(1_000);
     expect(existsSync(join(root, 'slow/help-runs'))).toBe(false);
   });
 });
