@@ -25,7 +25,7 @@ import type { Outcome } from '../core/outcome.js';
 import { listRunning, reclaim, releaseClaim, unclaimedFiles, type Claim, type RunningListing } from '../queue/claims.js';
 import { readRequests, removeRequest } from '../queue/control.js';
 import { claimPath } from '../queue/layout.js';
-import { listGroupLocks, unlockGroup } from '../queue/group-lock.js';
+import { listGroupLocks, removeGroupLock } from '../queue/group-lock.js';
 import { moveNoClobber, sameFile, unlinkIfExists } from '../queue/files.js';
 import { claimedName, parseClaimedName, recoveringName } from '../queue/names.js';
 import { bootTime, filesystemNow, listDaemons, thisHost, unregisterDaemon } from '../queue/owner.js';
@@ -90,7 +90,7 @@ export async function recover(ctx: DaemonContext): Promise<RecoveryReport> {
   for (const lock of await listGroupLocks(ctx.layout)) {
     const orphaned = lock.tag === '' ? lock.ageMs > ctx.settings.leaseMs : !alive.has(lock.tag);
     if (!orphaned) continue;
-    await unlockGroup(ctx.layout, lock.group);
+    await removeGroupLock(ctx.layout, lock.file);
     ctx.log.warn({ event: 'recover', group: lock.group, owner: lock.tag }, 'released the group lock of a dead daemon');
   }
   const left = await listRunning(ctx.layout);
