@@ -15,10 +15,15 @@ import type { Introspection } from './introspect.js';
 import { manifestOf, specFromManifest } from './manifest.js';
 import { makeDirs } from '../queue/make-dirs.js';
 
+// How help is read: raised when mcpq reads the same --help differently (subcommand
+// aliases, "--x" options), so that what an older mcpq cached is read again once
+// rather than kept until the plugin changes.
+const HELP_READER = 2;
+
 // A failure first: a described plugin's `manifest` is z.unknown(), which any object has.
 const cacheFileSchema = z.union([
-  z.object({ fingerprint: z.string(), at: z.number(), error: z.string() }),
-  z.object({ fingerprint: z.string(), at: z.number().default(0), manifest: z.unknown() }),
+  z.object({ reader: z.literal(HELP_READER), fingerprint: z.string(), at: z.number(), error: z.string() }),
+  z.object({ reader: z.literal(HELP_READER), fingerprint: z.string(), at: z.number(), manifest: z.unknown() }),
 ]);
 
 // What introspection gave, and when (ms since the epoch).
@@ -46,7 +51,7 @@ export async function readCachedHelp(dir: string, name: string, fingerprint: str
 
 export async function writeCachedHelp(dir: string, name: string, fingerprint: string, help: HelpResult): Promise<void> {
   const { result, at } = help;
-  const file = result.ok ? { fingerprint, at, manifest: manifestOf(result.spec) } : { fingerprint, at, error: result.error };
+  const file = result.ok ? { reader: HELP_READER, fingerprint, at, manifest: manifestOf(result.spec) } : { reader: HELP_READER, fingerprint, at, error: result.error };
   try {
     await makeDirs(dir, 0o700);
     await writeAtomic(cachePath(dir, name), `${JSON.stringify(file, null, 2)}\n`, false);

@@ -200,6 +200,21 @@ if [ "$1" = "--help" ]; then printf 'usage: p [-h] {a,b,c} ...\\n\\npositional a
     expect(runs()).toBe(2);
   });
 
+  it('reads help again once when the cache was written by an mcpq that read help differently', async () => {
+    const q = tempQueue();
+    const root = join(q.dir, 'plugins');
+    const cacheDir = join(root, '.cache');
+    plugins(root, { 'echoer/cli.sh': COUNTING_HELP });
+    const runs = () => readFileSync(join(root, 'echoer/help-runs'), 'utf8').split('\n').filter(Boolean).length;
+    await new PluginRegistry({ roots: [root], cacheDir }).find('echoer');
+    const cached = JSON.parse(readFileSync(join(cacheDir, 'echoer.json'), 'utf8'));
+    delete cached.reader; // as an older mcpq wrote it
+    writeFileSync(join(cacheDir, 'echoer.json'), JSON.stringify(cached));
+    await new PluginRegistry({ roots: [root], cacheDir }).find('echoer');
+    await new PluginRegistry({ roots: [root], cacheDir }).find('echoer');
+    expect(runs()).toBe(2);
+  });
+
   it('keeps on disk a help whose names a plugin.json could not use: choices as a positional, accents', async () => {
     const q = tempQueue();
     const root = join(q.dir, 'plugins');
