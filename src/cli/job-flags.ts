@@ -47,16 +47,18 @@ export function hasJobFields(fields: Readonly<Record<string, unknown>>): boolean
 // list (the flag is repeated), `--arg flag` alone is true. Values stay strings here;
 // the plugin's own description decides what is a number (plugins/validate.ts).
 export function pluginArgs(pairs: readonly string[]): Record<string, string | true | string[]> {
-  const args: Record<string, string | true | string[]> = {};
+  // A Map: in a plain object "__proto__", "constructor" or "toString" would find
+  // Object's own members, and "--arg __proto__=x" would vanish from the job.
+  const args = new Map<string, string | true | string[]>();
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
     const key = eq === -1 ? pair : pair.slice(0, eq);
     if (key === '') throw new McpqError(`--arg: expected key=value or a flag name, got "${pair}"`, ExitCode.usage);
     const value = eq === -1 ? true : pair.slice(eq + 1);
-    const previous = args[key];
-    if (previous === undefined) args[key] = value;
+    const previous = args.get(key);
+    if (previous === undefined) args.set(key, value);
     else if (previous === true || value === true) throw new McpqError(`--arg ${key}: given both as a flag and with a value`, ExitCode.usage);
-    else args[key] = [...(Array.isArray(previous) ? previous : [previous]), value];
+    else args.set(key, [...(Array.isArray(previous) ? previous : [previous]), value]);
   }
-  return args;
+  return Object.fromEntries(args);
 }

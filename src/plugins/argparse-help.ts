@@ -83,16 +83,28 @@ export function parseArgparseHelp(text: string, command?: string): HelpParse {
   const args: ArgSpec[] = [];
   for (const item of items) {
     if (!item.invocation.startsWith('-') && usage.subparser === item.invocation) {
-      subcommands =
-        item.entries.length > 0
-          ? item.entries.map((e) => ({ name: e.name, help: joined(e.help) }))
-          : bracedChoices(item.invocation)?.map((name) => ({ name, help: undefined }));
+      subcommands = subcommandsOf(item);
       continue;
     }
     const arg = item.invocation.startsWith('-') ? optionOf(item, usage.required) : positionalOf(item, usage.required);
     if (arg !== undefined) args.push(arg);
   }
   return { ok: true, help: { description: joined(description), subcommands, args } };
+}
+
+// The subparser's choices ("{add,a,rm}") are every command and alias; its entries
+// ("add (a)   add a note") only those given a help=, with their aliases in brackets.
+// So: every choice that is not an alias, with the help of its entry if it has one.
+// A subparser with a metavar shows no choices: its entries are all there is.
+function subcommandsOf(item: Item): ParsedHelp['subcommands'] {
+  const entries = item.entries.map((e) => {
+    const named = /^(\S+) \((.+)\)$/.exec(e.name);
+    return { name: named ? named[1]! : e.name, aliases: named ? named[2]!.split(/,\s*/) : [], help: joined(e.help) };
+  });
+  const choices = bracedChoices(item.invocation);
+  if (choices === undefined) return entries.map(({ name, help }) => ({ name, help }));
+  const aliases = new Set(entries.flatMap((e) => e.aliases));
+  return choices.filter((c) => !aliases.has(c)).map((name) => ({ name, help: entries.find((e) => e.name === name)?.help }));
 }
 
 function isSectionTitle(lines: readonly string[], i: number): boolean {
@@ -166,7 +178,10 @@ function optionOf(item: Item, required: ReadonlySet<string>): ArgSpec | undefine
   const metavar = forms.find((f) => f.metavar !== undefined)?.metavar;
   const help = joined(item.help);
   const choices = bracedChoices(metavar);
+  // "--x": a long option of one letter, which a job's key "x" would otherwise give as -x.
+  const long = flags.find((f) => f.startsWith('--'));
   return Object.freeze({
+    ...(long !== undefined && long.length === 3 ? { flag: long } : {}),
     name: names[0]!,
     aliases: names.slice(1),
     type: metavar === undefined ? 'boolean' : choices === undefined && INTEGER_METAVARS.has(metavar) ? 'integer' : 'string',

@@ -6,7 +6,8 @@
 // repeats the flag; a one-letter key is a short flag (`-k value`). Keys are used as
 // given. A value that starts with "-" is attached (`--key=-3`, `-k-3`) so that the
 // plugin's parser cannot take it for a flag. Positional arguments come first, right
-// after the command, in the order the plugin declares them.
+// after the command, in the order the plugin declares them. `flags` gives the flag
+// for a key written otherwise (`x` → `--x`, argparse's one-letter long option).
 
 export type ArgValue = string | number | boolean | null | readonly (string | number)[];
 
@@ -14,13 +15,19 @@ export function flagOf(key: string): string {
   return key.length === 1 ? `-${key}` : `--${key}`;
 }
 
-function option(key: string, value: string | number): string[] {
+function option(flag: string, value: string | number): string[] {
   const text = String(value);
-  if (!text.startsWith('-')) return [flagOf(key), text];
-  return [key.length === 1 ? `-${key}${text}` : `--${key}=${text}`];
+  if (!text.startsWith('-')) return [flag, text];
+  return [flag.startsWith('--') ? `${flag}=${text}` : `${flag}${text}`];
 }
 
-export function argvFor(command: string | undefined, args: Readonly<Record<string, ArgValue>>, positional: readonly string[] = []): string[] {
+export function argvFor(
+  command: string | undefined,
+  args: Readonly<Record<string, ArgValue>>,
+  positional: readonly string[] = [],
+  flags: ReadonlyMap<string, string> = new Map(),
+): string[] {
+  const flag = (key: string): string => flags.get(key) ?? flagOf(key);
   const argv = command === undefined ? [] : [command];
   for (const key of positional) {
     const value = args[key];
@@ -29,9 +36,9 @@ export function argvFor(command: string | undefined, args: Readonly<Record<strin
   }
   for (const [key, value] of Object.entries(args)) {
     if (positional.includes(key) || value === null || value === false) continue;
-    if (value === true) argv.push(flagOf(key));
-    else if (Array.isArray(value)) for (const v of value as readonly (string | number)[]) argv.push(...option(key, v));
-    else argv.push(...option(key, value as string | number));
+    if (value === true) argv.push(flag(key));
+    else if (Array.isArray(value)) for (const v of value as readonly (string | number)[]) argv.push(...option(flag(key), v));
+    else argv.push(...option(flag(key), value as string | number));
   }
   return argv;
 }

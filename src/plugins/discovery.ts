@@ -87,7 +87,9 @@ async function inspect(name: string, dir: string): Promise<Found> {
   let files: string[];
   try {
     if (!(await stat(dir)).isDirectory()) return { ...base, problem: 'not a folder' };
-    files = await readdir(dir);
+    // A folder named like an entry (`cli/`, the plugin's own modules beside its
+    // cli.js) is not one.
+    files = (await readdir(dir, { withFileTypes: true })).filter((e) => !e.isDirectory()).map((e) => e.name);
   } catch (error) {
     return { ...base, problem: `cannot read the folder: ${errorMessage(error)}` };
   }

@@ -1,8 +1,9 @@
 // What a plugin's --help said, or why it could not be read, kept on disk
 // (plugins/.cache/<name>.json) so that `mcpq plugins`, `mcpq submit --plugin` and a
 // starting daemon do not run every plugin's help again; valid while the entry file's
-// fingerprint (path, mtime, size) is the same. A description is stored as a manifest,
-// so reading it back is the manifest's validation; a failure is stored with its
+// fingerprint (path, mtime, size) is the same. A description is stored as a manifest
+// (with the names argparse printed, however odd), so reading it back is the
+// manifest's validation; a failure is stored with its
 // reason and time, so that the registry's "asked again after 30 s" holds across
 // processes (a hanging help would otherwise cost its whole timeout on every command).
 // A cache that cannot be read or written is simply not used.
@@ -14,10 +15,15 @@ import type { Introspection } from './introspect.js';
 import { manifestOf, specFromManifest } from './manifest.js';
 import { makeDirs } from '../queue/make-dirs.js';
 
+// How help is read: raised when mcpq reads the same --help differently (subcommand
+// aliases, "--x" options), so that what an older mcpq cached is read again once
+// rather than kept until the plugin changes.
+const HELP_READER = 2;
+
 // A failure first: a described plugin's `manifest` is z.unknown(), which any object has.
 const cacheFileSchema = z.union([
-  z.object({ fingerprint: z.string(), at: z.number(), error: z.string() }),
-  z.object({ fingerprint: z.string(), at: z.number().default(0), manifest: z.unknown() }),
+  z.object({ reader: z.literal(HELP_READER), fingerprint: z.string(), at: z.number(), error: z.string() }),
+  z.object({ reader: z.literal(HELP_READER), fingerprint: z.string(), at: z.number(), manifest: z.unknown() }),
 ]);
 
 // What introspection gave, and when (ms since the epoch).
@@ -36,7 +42,7 @@ export async function readCachedHelp(dir: string, name: string, fingerprint: str
     if (!file.success || file.data.fingerprint !== fingerprint) return undefined;
     const { at } = file.data;
     if ('error' in file.data) return { result: { ok: false, error: file.data.error }, at };
-    const parsed = specFromManifest(file.data.manifest, name);
+    const parsed = specFromManifest(file.data.manifest, name, 'any');
     return parsed.ok ? { result: { ok: true, spec: Object.freeze({ ...parsed.spec, source: '--help' }) }, at } : undefined;
   } catch {
     return undefined;
@@ -45,7 +51,7 @@ export async function readCachedHelp(dir: string, name: string, fingerprint: str
 
 export async function writeCachedHelp(dir: string, name: string, fingerprint: string, help: HelpResult): Promise<void> {
   const { result, at } = help;
-  const file = result.ok ? { fingerprint, at, manifest: manifestOf(result.spec) } : { fingerprint, at, error: result.error };
+  const file = result.ok ? { reader: HELP_READER, fingerprint, at, manifest: manifestOf(result.spec) } : { reader: HELP_READER, fingerprint, at, error: result.error };
   try {
     await makeDirs(dir, 0o700);
     await writeAtomic(cachePath(dir, name), `${JSON.stringify(file, null, 2)}\n`, false);

@@ -11,7 +11,26 @@ import { specFromManifest } from './manifest.js';
 import type { CommandSpec, PluginSpec } from './spec.js';
 
 export const DEFAULT_HELP_TIMEOUT_MS = 5_000;
+// Help runs at once in this process, all plugins together. With a cold cache
+// `mcpq plugins` (or a starting daemon) asks every plugin: forty plugins' helps
+// started at once on a small machine each take longer than the timeout, which is
+// counted per run, and working plugins would be listed (and cached) as hanging.
 const HELP_RUNS_AT_ONCE = 4;
+let helpRuns = 0;
+const waitingRuns: (() => void)[] = [];
+
+async function inHelpSlot<T>(task: () => Promise<T>): Promise<T> {
+  if (helpRuns < HELP_RUNS_AT_ONCE) helpRuns += 1;
+  else await new Promise<void>((resolve) => waitingRuns.push(resolve));
+  try {
+    return await task();
+  } finally {
+    const next = waitingRuns.shift();
+    if (next === undefined) helpRuns -= 1;
+    else next(); // the slot passes on as it is
+  }
+}
+const HELP_MAX_BYTES = 1024 * 1024;
 
 export type Introspection = { readonly ok: true; readonly spec: PluginSpec } | { readonly ok: false; readonly error: string };
 
@@ -24,7 +43,7 @@ export interface Introspectable {
 
 export async function introspect(plugin: Introspectable, timeoutMs = DEFAULT_HELP_TIMEOUT_MS): Promise<Introspection> {
   if (plugin.manifest !== undefined) return fromManifest(plugin.manifest, plugin.name);
-  const top = await helpText(plugin, [], timeoutMs);
+  const top = await inHelpSlot(() => helpText(plugin, [], timeoutMs));
   if (!top.ok) return top;
   const parsed = parseArgparseHelp(top.text);
   if (!parsed.ok) return parsed;
@@ -32,13 +51,13 @@ export async function introspect(plugin: Introspectable, timeoutMs = DEFAULT_HEL
   if (subcommands === undefined) {
     return { ok: true, spec: Object.freeze({ description, parallel: false, source: '--help', commands: [], args }) };
   }
-  const commands = await mapLimited(subcommands, HELP_RUNS_AT_ONCE, async (sub): Promise<CommandSpec | string> => {
-    const text = await helpText(plugin, [sub.name], timeoutMs);
+  const commands = await Promise.all(subcommands.map(async (sub): Promise<CommandSpec | string> => {
+    const text = await inHelpSlot(() => helpText(plugin, [sub.name], timeoutMs));
     if (!text.ok) return `${sub.name}: ${text.error}`;
     const help = parseArgparseHelp(text.text, sub.name);
     if (!help.ok) return `${sub.name}: ${help.error}`;
     return Object.freeze({ name: sub.name, description: sub.help ?? help.help.description, args: help.help.args });
-  });
+  }));
   const failed = commands.filter((c) => typeof c === 'string');
   if (failed.length > 0) return { ok: false, error: failed.join('; ') };
   return {
@@ -92,7 +111,7 @@ async function helpText(plugin: Introspectable, words: readonly string[], timeou
     cleanup: true,
     reject: false,
     stdin: 'ignore',
-    maxBuffer: 1024 * 1024,
+    maxBuffer: HELP_MAX_BYTES,
     // A wide terminal keeps argparse from wrapping lines it need not wrap.
     env: { COLUMNS: '120', MCPQ_INTROSPECT: '1' },
   });
@@ -103,6 +122,10 @@ async function helpText(plugin: Introspectable, words: readonly string[], timeou
   const timer = setTimeout(() => {
     timedOut = true;
     stop();
+    // A child that left the group (setsid, daemonizing) may hold the pipes open for
+    // good: without closing our ends, the run would last as long as that child.
+    subprocess.stdout?.destroy();
+    subprocess.stderr?.destroy();
   }, timeoutMs);
   subprocess.once('exit', stop);
   const group = subprocess.pid;
@@ -112,6 +135,8 @@ async function helpText(plugin: Introspectable, words: readonly string[], timeou
   });
   clearTimeout(timer);
   if (timedOut) return { ok: false, error: `"${shown}" did not finish within ${timeoutMs / 1_000}s` };
+  // Checked before the exit code: cut off, the plugin fails writing and says only that.
+  if (result.isMaxBuffer) return { ok: false, error: `"${shown}" printed more than ${HELP_MAX_BYTES / 1024 / 1024} MiB (a help text is shorter)` };
   if (result.failed && result.exitCode === undefined && result.signal === undefined) return { ok: false, error: `"${shown}" could not start: ${result.shortMessage}` };
   if (result.exitCode !== 0) {
     const why = failureReason(String(result.stderr), String(result.stdout));
@@ -127,19 +152,4 @@ async function helpText(plugin: Introspectable, words: readonly string[], timeou
 export function failureReason(stderr: string, stdout: string): string {
   const last = (text: string): string | undefined => text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '').at(-1);
   return (last(stderr) ?? last(stdout) ?? 'no output').slice(0, 200);
-}
-
-// Like Promise.all over `items`, with at most `limit` running at once.
-async function mapLimited<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next;
-      next += 1;
-      results[index] = await task(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

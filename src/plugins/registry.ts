@@ -88,9 +88,18 @@ export class PluginRegistry {
   }
 
   // May jobs of this plugin run at the same time? Unknown plugins, and any doubt, say no.
+  // Only a plugin.json can say yes, so a plugin without one is not introspected: the
+  // daemon asks this while indexing pending/, where a slow or hanging --help would
+  // hold up every other job.
   isParallel = async (name: string): Promise<boolean> => {
-    const plugin = await this.find(name).catch(() => undefined);
-    return plugin?.status === 'ok' && plugin.spec.parallel;
+    try {
+      const found = (await this.#list()).find((f) => f.name === name);
+      if (found?.manifest === undefined) return false;
+      const plugin = await this.#describe(found);
+      return plugin.status === 'ok' && plugin.spec.parallel;
+    } catch {
+      return false;
+    }
   };
 
   // The daemon's hook (daemon/command.ts): a plugin job to the command line to run.

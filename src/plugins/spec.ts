@@ -21,6 +21,9 @@ export interface ArgSpec {
   readonly choices: readonly string[] | undefined;
   readonly metavar: string | undefined;
   readonly help: string | undefined;
+  // How the argument is written when that is not `--name` (`-n` for a one-letter
+  // name): argparse's `--x`, a one-letter long option.
+  readonly flag?: string;
 }
 
 export interface CommandSpec {

@@ -2,6 +2,7 @@
 // plugin says of itself; every mistake is named with what exists instead (and a
 // did-you-mean for a near miss), so the record of an `invalid` job says how to fix it.
 // Pure.
+import { REDACTED, looksSecret } from '../core/redact.js';
 import { argvFor, flagOf, type ArgValue } from './argv.js';
 import { suggestion } from './did-you-mean.js';
 import { argKeys, type ArgSpec, type PluginSpec } from './spec.js';
@@ -38,7 +39,8 @@ export function checkPluginJob(plugin: string, spec: PluginSpec, command: string
   }
   const errors = checkArgs(label, accepted, args);
   if (errors.length > 0) return { ok: false, error: errors.join('; ') };
-  return { ok: true, argv: argvFor(command, args, accepted.filter((a) => a.positional).flatMap((a) => argKeys(a))) };
+  const flags = new Map(accepted.flatMap((a) => (a.flag === undefined ? [] : [[a.name, a.flag] as const])));
+  return { ok: true, argv: argvFor(command, args, accepted.filter((a) => a.positional).flatMap((a) => argKeys(a)), flags) };
 }
 
 function checkArgs(label: string, accepted: readonly ArgSpec[], given: Readonly<Record<string, ArgValue>>): string[] {
@@ -67,9 +69,16 @@ function isGiven(value: ArgValue | undefined): boolean {
   return value !== undefined && value !== null && value !== false && !(Array.isArray(value) && value.length === 0);
 }
 
+// An error names the bad value, except for an argument whose name looks secret: the
+// error ends up in the record, daemon.log, `mcpq show` and MCP results, which redact
+// the job's args but cannot know where a value was quoted in a message.
+function shownValue(arg: ArgSpec, value: ArgValue): string {
+  return argKeys(arg).some(looksSecret) ? REDACTED : JSON.stringify(value);
+}
+
 function valueProblem(arg: ArgSpec, value: ArgValue): string | undefined {
   if (value === null || value === false) return undefined; // omitted
-  if (arg.type === 'boolean') return value === true ? undefined : `is a flag: give true or false, got ${JSON.stringify(value)}`;
+  if (arg.type === 'boolean') return value === true ? undefined : `is a flag: give true or false, got ${shownValue(arg, value)}`;
   if (value === true) return `needs a value (${usageOf(arg)})`;
   if (Array.isArray(value)) {
     if (!arg.repeatable) return `takes one value, got a list (${usageOf(arg)})`;
@@ -84,28 +93,36 @@ function valueProblem(arg: ArgSpec, value: ArgValue): string | undefined {
 
 function scalarProblem(arg: ArgSpec, value: string | number): string | undefined {
   const text = String(value);
+  const shown = shownValue(arg, value);
   if (arg.choices !== undefined && !arg.choices.includes(text)) {
+    if (shown === REDACTED) return `${REDACTED} is not one of ${arg.choices.join(', ')}`;
     return `"${text}" is not one of ${arg.choices.join(', ')}${suggestion(text, arg.choices)}`;
   }
-  if (arg.type === 'integer' && !/^-?\d+$/.test(text)) return `expected a whole number, got ${JSON.stringify(value)}`;
-  if (arg.type === 'number' && (text.trim() === '' || !Number.isFinite(Number(text)))) return `expected a number, got ${JSON.stringify(value)}`;
-  if (arg.positional && text.startsWith('-')) return `a positional value cannot start with "-", got ${JSON.stringify(value)}`;
+  if (arg.type === 'integer' && !/^-?\d+$/.test(text)) return `expected a whole number, got ${shown}`;
+  if (arg.type === 'number' && (text.trim() === '' || !Number.isFinite(Number(text)))) return `expected a number, got ${shown}`;
+  if (arg.positional && text.startsWith('-')) return `a positional value cannot start with "-", got ${shown}`;
   return undefined;
 }
 
 // How an argument is written on the plugin's command line: "--title TITLE", "[-n N]"…
 export function usageOf(arg: ArgSpec): string {
   const metavar = arg.choices !== undefined ? `{${arg.choices.join(',')}}` : (arg.metavar ?? arg.name.toUpperCase());
-  const core = arg.positional ? metavar : arg.type === 'boolean' ? flagOf(arg.name) : `${flagOf(arg.name)} ${metavar}`;
+  const flag = arg.flag ?? flagOf(arg.name);
+  const core = arg.positional ? metavar : arg.type === 'boolean' ? flag : `${flag} ${metavar}`;
   return arg.repeatable ? `${core} …` : core;
 }
 
 // `--arg key=value` strings to the types the plugin declares: "12" → 12 for an
-// integer or number, "true"/"false" for a flag. Anything else stays as given.
+// integer or number, "true"/"false" for a flag. Anything else stays as given, and so
+// does a whole number too long for a JSON number to hold exactly (a 19-digit id would
+// reach the plugin as another number): it is still checked and passed as written.
 export function coerceArgs(given: Readonly<Record<string, ArgValue>>, accepted: readonly ArgSpec[]): Record<string, ArgValue> {
   const byKey = new Map(accepted.flatMap((a) => argKeys(a).map((k) => [k, a] as const)));
+  const exact = (v: string): boolean => !/^\s*-?\d+\s*$/.test(v) || Number.isSafeInteger(Number(v));
   const coerce = (arg: ArgSpec | undefined, v: string | number): string | number =>
-    (arg?.type === 'integer' && typeof v === 'string' && /^-?\d+$/.test(v)) || (arg?.type === 'number' && typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)))
+    typeof v === 'string' &&
+    exact(v) &&
+    ((arg?.type === 'integer' && /^-?\d+$/.test(v)) || (arg?.type === 'number' && v.trim() !== '' && Number.isFinite(Number(v))))
       ? Number(v)
       : v;
   return Object.fromEntries(

@@ -1,8 +1,9 @@
 // Jobs of one group never run at the same time, across every daemon on the queue: a
-// daemon holds running/<hex of group>.group (created with O_EXCL) while a job of that
+// daemon holds running/<hex of group>.group (created with O_EXCL; "h<sha256>.group" for
+// a group too long to fit a file name in hex, such as a long plugin name) while a job of that
 // group runs. The lock names its owner, so that the claims' recovery can remove the
 // locks of a dead daemon.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { linkSync, readFileSync, renameSync, unlinkSync } from 'node:fs';
 import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
@@ -16,8 +17,17 @@ export const GROUP_SUFFIX = '.group';
 const lockSchema = z.object({ group: z.string(), tag: z.string(), source: z.string(), locked_at: z.string() });
 export type GroupLock = z.infer<typeof lockSchema>;
 
+// A file name holds 255 bytes: a group of more than about 120 bytes in hex would not
+// fit, and its jobs could never start.
+const MAX_HEX_NAME = 200;
+
+function lockName(group: string): string {
+  const hex = Buffer.from(group).toString('hex');
+  return `${hex.length <= MAX_HEX_NAME ? hex : `h${createHash('sha256').update(group).digest('hex')}`}${GROUP_SUFFIX}`;
+}
+
 function lockPath(layout: QueueLayout, group: string): string {
-  return join(layout.running, `${Buffer.from(group).toString('hex')}${GROUP_SUFFIX}`);
+  return join(layout.running, lockName(group));
 }
 
 // True when this caller now holds the group; false when someone else does.
@@ -45,8 +55,8 @@ export async function unlockGroup(layout: QueueLayout, group: string): Promise<v
 // daemon may have removed it since and a live one taken the group. As for claims
 // (claims.ts takeOverClaim), the lock is looked at, moved aside, looked at again, and
 // put back at once if it changed in that instant, all synchronously.
-export function unlockDeadGroup(layout: QueueLayout, dead: GroupLock): boolean {
-  const path = lockPath(layout, dead.group);
+export function unlockDeadGroup(layout: QueueLayout, dead: GroupLock & { file: string }): boolean {
+  const path = join(layout.running, dead.file); // by its file: the group of a half-written lock may not be known
   if (!sameLock(readSyncIfExists(path), dead)) return false;
   const aside = join(layout.running, `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`); // removed by leftover-temps.ts should a crash leave it
   try {
@@ -88,9 +98,10 @@ function readSyncIfExists(path: string): Buffer | undefined {
   }
 }
 
-// Every group lock with its owner; one being written (or left half-written by a
-// crash) has owner "" and its file's age.
-export async function listGroupLocks(layout: QueueLayout): Promise<(GroupLock & { ageMs: number })[]> {
+// Every group lock with its owner and file name; one being written (or left
+// half-written by a crash) has owner "" and its file's age (and its group only when
+// the name is the group in hex).
+export async function listGroupLocks(layout: QueueLayout): Promise<(GroupLock & { ageMs: number; file: string })[]> {
   const names = (await readdir(layout.running)).filter((n) => n.endsWith(GROUP_SUFFIX));
   const locks = await Promise.all(
     names.map(async (name) => {
@@ -99,9 +110,9 @@ export async function listGroupLocks(layout: QueueLayout): Promise<(GroupLock & 
       try {
         const ageMs = Date.now() - (await stat(path)).mtimeMs;
         try {
-          return { ...lockSchema.parse(JSON.parse(await readFile(path, 'utf8'))), ageMs };
+          return { ...lockSchema.parse(JSON.parse(await readFile(path, 'utf8'))), ageMs, file: name };
         } catch {
-          return { group, tag: '', source: '', locked_at: '', ageMs };
+          return { group, tag: '', source: '', locked_at: '', ageMs, file: name };
         }
       } catch {
         return undefined; // released meanwhile

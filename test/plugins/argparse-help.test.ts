@@ -42,6 +42,40 @@ options:
     expect(help.args).toEqual([]);
   });
 
+  it('finds every subcommand, also those without a help line, and not their aliases', () => {
+    const help = parsed(`usage: notes [-h] {add,a,new,list,ls,rm} ...
+
+positional arguments:
+  {add,a,new,list,ls,rm}
+    add (a, new)        add a note
+    list (ls)           list notes
+
+options:
+  -h, --help            show this help message and exit
+`);
+    expect(help.subcommands).toEqual([
+      { name: 'add', help: 'add a note' },
+      { name: 'list', help: 'list notes' },
+      { name: 'rm', help: undefined },
+    ]);
+  });
+
+  it('keeps a one-letter long option written as --x', () => {
+    const help = parsed(`usage: click [-h] --x N [-v] [-w, --wide]
+
+options:
+  -h, --help  show this help message and exit
+  --x N       from the left
+  -v          say more
+  -w, --wide  wide
+`);
+    expect(help.args.map((a) => [a.name, a.flag])).toEqual([
+      ['x', '--x'],
+      ['v', undefined],
+      ['wide', undefined],
+    ]);
+  });
+
   it('finds subcommands under a custom metavar and section title', () => {
     const help = parsed(`usage: tool [-h] [--verbose] COMMAND ...
 

@@ -71,6 +71,16 @@ describe('mcpq plugins', () => {
     expect(out.plugins.map((p: { name: string }) => p.name)).toEqual(['broken', 'tg', 'flagged', 'configured']);
   });
 
+  it('exits 0 for a working plugin by name when a copy of it in a later folder is shadowed, 1 when it is broken', async () => {
+    const q = setUp();
+    for (const name of ['tg', 'broken']) cpSync(q.path('plugins', name), join(q.dir, 'extra', name), { recursive: true });
+    const args = (name: string) => ['plugins', '-q', q.root, name, '--plugins', join(q.dir, 'extra')];
+    const tg = await mcpq(args('tg'), { env: q.env });
+    expect(tg.stdout).toContain(`shadowed by ${q.path('plugins', 'tg')}`);
+    expect(tg.exitCode).toBe(0);
+    expect((await mcpq(args('broken'), { env: q.env })).exitCode).toBe(1);
+  });
+
   it("gives the last line of a plugin's traceback as the reason it cannot be used", async () => {
     const q = setUp();
     mkdirSync(q.path('plugins', 'syntax'), { recursive: true });

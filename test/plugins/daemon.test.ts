@@ -113,6 +113,17 @@ describe('plugin serialization', () => {
     expect(earlier.end).toBeLessThanOrEqual(later.start);
   });
 
+  it('runs the jobs of a plugin whose name is too long to name its group lock in hex', async () => {
+    const q = tempQueue();
+    const name = `${'long-'.repeat(28)}plugin`; // 146 bytes: 292 in hex, past a file name's 255
+    mkdirSync(q.path('plugins', name), { recursive: true });
+    writeFileSync(q.path('plugins', name, 'cli.sh'), 'echo \'{"ok": true}\'\n');
+    writeFileSync(q.path('plugins', name, 'plugin.json'), '{"args": {}}');
+    await daemon(q);
+    q.drop('long.json', job('long', name, undefined, {}));
+    expect((await waitForRecord(q, 'long')).result).toMatchObject({ status: 'completed', output: { ok: true } });
+  });
+
   it('runs jobs of different plugins at the same time', async () => {
     const q = tempQueue();
     addPlugin(q, 'tg');

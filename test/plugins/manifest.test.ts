@@ -43,6 +43,14 @@ describe('specFromManifest', () => {
     ['args beside commands', { commands: {}, args: {} }, /args: belongs inside a command/],
     ['a name that is not the folder', { name: 'other' }, /does not match its folder "x"/],
     ['a flag-like command name', { commands: { '-x': {} } }, /commands/],
+    ['an alias that is another argument\'s name', { args: { all: { type: 'boolean', aliases: ['a'] }, a: {} } }, /^plugin\.json: args\.all\.aliases: "a" already names the argument "a"$/],
+    ['an alias given to two arguments', { args: { limit: { aliases: ['n'] }, number: { aliases: ['n'] } } }, /args\.number\.aliases: "n" already names the argument "limit"/],
+    ['an alias that is its own name', { args: { limit: { aliases: ['limit'] } } }, /"limit" already names this argument/],
+    ['a list instead of an object', [], /^plugin\.json: must be a JSON object \(\{"commands": \{…\}\} or \{"args": \{…\}\}\), got an array$/],
+    ['null', null, /^plugin\.json: must be a JSON object .*, got null$/],
+    ['a string', 'sysinfo', /^plugin\.json: must be a JSON object .*, got a string$/],
+    ['a flag that is not one', { args: { x: { flag: 'x' } } }, /args\.x\.flag: must be a flag, e\.g\. "--x"/],
+    ['a positional flag', { commands: { a: { args: { force: { type: 'boolean', positional: true } } } } }, /commands\.a\.args\.force\.positional: a boolean is a flag/],
   ])('rejects %s', (_, manifest, error) => {
     const parsed = specFromManifest(manifest, 'x');
     expect(parsed.ok).toBe(false);
@@ -51,7 +59,7 @@ describe('specFromManifest', () => {
 
   it('describes an introspected plugin exactly (the help cache format)', () => {
     const original = specFromManifest(
-      { description: 'd', commands: { add: { description: 'a', args: { title: { required: true, metavar: 'T' }, n: { type: 'integer', aliases: ['limit'] } } } } },
+      { description: 'd', commands: { add: { description: 'a', args: { title: { required: true, metavar: 'T' }, n: { type: 'integer', aliases: ['limit'] }, x: { flag: '--x' } } } } },
       'x',
     );
     if (!original.ok) throw new Error(original.error);

@@ -1,6 +1,6 @@
 // Discovery and introspection on real folders, with real interpreters: which folders
 // are plugins, what a broken one looks like, when help is read again.
-import { appendFileSync, chmodSync, cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { HelpResult } from '../../src/plugins/help-cache.js';
@@ -89,6 +89,58 @@ describe('PluginRegistry', () => {
     expect(error('badjson')).toMatch(/^plugin\.json: commands\.a\.args\.x\.type/);
   });
 
+  it("gives up at the timeout on a help whose child left its group holding the help's output open", async () => {
+    const q = tempQueue();
+    const root = join(q.dir, 'plugins');
+    // Prints its usage, then leaves a child in a session of its own with our stdout.
+    plugins(root, {
+      'escapes/cli.mjs': `import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+const child = spawn('sleep', ['30'], { detached: true, stdio: ['ignore', 'inherit', 'inherit'] });
+writeFileSync(new URL('./child.pid', import.meta.url), String(child.pid));
+child.unref();
+console.log('usage: escapes [-h]');
+`,
+    });
+    try {
+      const started = Date.now();
+      const found = await new PluginRegistry({ roots: [root], helpTimeoutMs: 1_000 }).find('escapes');
+      expect(found?.status === 'error' && found.error).toBe('"cli --help" did not finish within 1s');
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      const pid = join(root, 'escapes/child.pid');
+      if (existsSync(pid)) process.kill(Number(readFileSync(pid, 'utf8')), 'SIGKILL');
+    }
+  });
+
+  it('says a help that prints more than 1 MiB is too long, rather than how the plugin failed writing it', async () => {
+    const q = tempQueue();
+    const root = join(q.dir, 'plugins');
+    plugins(root, { 'chatty/cli.sh': 'yes "usage: chatty [-h]" | head -c 3000000\n' });
+    const found = await new PluginRegistry({ roots: [root] }).find('chatty');
+    expect(found?.status === 'error' && found.error).toBe('"cli --help" printed more than 1 MiB (a help text is shorter)');
+  });
+
+  it('runs at most 4 helps at once over all plugins, so that many plugins at once do not time out', async () => {
+    const q = tempQueue();
+    const root = join(q.dir, 'plugins');
+    mkdirSync(join(q.dir, 'running'));
+    // Each help run notes how many runs are under way while it runs.
+    const busy = `#!/bin/sh
+running="$(dirname "$0")/../../running"
+touch "$running/$$"; sleep 0.15
+ls "$running" | wc -l >> "$(dirname "$0")/../../seen"
+sleep 0.15; rm "$running/$$"
+if [ "$1" = "--help" ]; then printf 'usage: p [-h] {a,b,c} ...\\n\\npositional arguments:\\n  {a,b,c}\\n'; else echo "usage: p $1 [-h]"; fi
+`;
+    plugins(root, { 'p1/cli.sh': busy, 'p2/cli.sh': busy, 'p3/cli.sh': busy });
+    const found = await new PluginRegistry({ roots: [root] }).scan();
+    expect(found.map((p) => p.status)).toEqual(['ok', 'ok', 'ok']);
+    const seen = readFileSync(join(q.dir, 'seen'), 'utf8').trim().split('\n').map(Number);
+    expect(seen).toHaveLength(12);
+    expect(Math.max(...seen)).toBeLessThanOrEqual(4);
+  });
+
   it('says why a job for a broken or unknown plugin cannot run', async () => {
     const q = tempQueue();
     const root = join(q.dir, 'plugins');
@@ -113,6 +165,18 @@ describe('PluginRegistry', () => {
     expect(found[2]?.status === 'error' && found[2].error).toBe(`shadowed by ${join(q.dir, 'a/same')} (a plugin of the same name found first)`);
   });
 
+  it('takes cli.mjs as the entry when a folder of modules beside it is named cli', async () => {
+    const q = tempQueue();
+    const root = join(q.dir, 'plugins');
+    plugins(root, {
+      'nodey/cli/lib.mjs': 'export const x = 1;\n',
+      'nodey/cli.mjs': 'console.log("{}")\n',
+      'nodey/plugin.json': JSON.stringify({ commands: { hi: {} } }),
+    });
+    const found = await new PluginRegistry({ roots: [root] }).find('nodey');
+    expect(found?.status === 'ok' && found.program).toEqual({ file: process.execPath, args: [join(root, 'nodey/cli.mjs')] });
+  });
+
   it('takes a root that holds an entry itself as one plugin', async () => {
     const q = tempQueue();
     plugins(q.dir, { 'solo/cli.sh': COUNTING_HELP });
@@ -134,6 +198,37 @@ describe('PluginRegistry', () => {
     appendFileSync(join(root, 'echoer/cli.sh'), '# changed\n');
     await registry.scan();
     expect(runs()).toBe(2);
+  });
+
+  it('reads help again once when the cache was written by an mcpq that read help differently', async () => {
+    const q = tempQueue();
+    const root = join(q.dir, 'plugins');
+    const cacheDir = join(root, '.cache');
+    plugins(root, { 'echoer/cli.sh': COUNTING_HELP });
+    const runs = () => readFileSync(join(root, 'echoer/help-runs'), 'utf8').split('\n').filter(Boolean).length;
+    await new PluginRegistry({ roots: [root], cacheDir }).find('echoer');
+    const cached = JSON.parse(readFileSync(join(cacheDir, 'echoer.json'), 'utf8'));
+    delete cached.reader; // as an older mcpq wrote it
+    writeFileSync(join(cacheDir, 'echoer.json'), JSON.stringify(cached));
+    await new PluginRegistry({ roots: [root], cacheDir }).find('echoer');
+    await new PluginRegistry({ roots: [root], cacheDir }).find('echoer');
+    expect(runs()).toBe(2);
+  });
+
+  it('keeps on disk a help whose names a plugin.json could not use: choices as a positional, accents', async () => {
+    const q = tempQueue();
+    const root = join(q.dir, 'plugins');
+    const cacheDir = join(root, '.cache');
+    plugins(root, {
+      'odd/cli.sh': `echo run >> "$(dirname "$0")/help-runs"
+printf 'usage: odd [-h] [--näme NÄME] {fast,slow}\\n\\npositional arguments:\\n  {fast,slow}  how\\n\\noptions:\\n  -h, --help   show this help message and exit\\n  --näme NÄME  a name\\n'
+`,
+    });
+    const runs = () => readFileSync(join(root, 'odd/help-runs'), 'utf8').split('\n').filter(Boolean).length;
+    const first = await new PluginRegistry({ roots: [root], cacheDir }).find('odd');
+    expect(first?.status === 'ok' && first.spec.args.map((a) => a.name)).toEqual(['{fast,slow}', 'näme']);
+    expect(await new PluginRegistry({ roots: [root], cacheDir }).find('odd')).toEqual(first);
+    expect(runs()).toBe(1); // a new process (a CLI command) reads the cache
   });
 
   it('keeps a help that failed on disk too, and asks again 30 s after the failure', async () => {
@@ -193,5 +288,13 @@ describe('PluginRegistry', () => {
     });
     const registry = new PluginRegistry({ roots: [root] });
     expect([await registry.isParallel('par'), await registry.isParallel('ser'), await registry.isParallel('none')]).toEqual([true, false, false]);
+  });
+
+  it('says a plugin without plugin.json is not parallel without running its --help, which may hang', async () => {
+    const q = tempQueue();
+    const root = join(q.dir, 'plugins');
+    plugins(root, { 'slow/cli.sh': 'echo run >> "$(dirname "$0")/help-runs"\nsleep 30\n' });
+    expect(await new PluginRegistry({ roots: [root], helpTimeoutMs: 1_500 }).isParallel('slow')).toBe(false);
+    expect(existsSync(join(root, 'slow/help-runs'))).toBe(false);
   });
 });

@@ -64,6 +64,30 @@ describe('checkPluginJob', () => {
     expect(checked.ok ? '' : checked.error).toMatch(error);
   });
 
+  it.each<[string, Record<string, ArgValue>, string]>([
+    ['outside the choices', { 'api-key': 'S3CRET-live' }, 'args.api-key: [redacted] is not one of live, test'],
+    ['not a whole number', { pin: 'S3CRET-pin' }, 'args.pin: expected a whole number, got [redacted]'],
+    ['not a number', { 'session-ttl': 'S3CRET-ttl' }, 'args.session-ttl: expected a number, got [redacted]'],
+    ['given to a flag', { 'auth-debug': 'S3CRET-flag' }, 'args.auth-debug: is a flag: give true or false, got [redacted]'],
+    ['given by an alias', { t: '-S3CRET-t' }, 'args.t: a positional value cannot start with "-", got [redacted]'],
+  ])('does not repeat the value of a secret-looking argument %s in its error', (_, args, error) => {
+    const secrets = spec({
+      args: {
+        'api-key': { choices: ['live', 'test'] },
+        pin: { type: 'integer', aliases: ['password'] },
+        'session-ttl': { type: 'number' },
+        'auth-debug': { type: 'boolean' },
+        token: { positional: true, aliases: ['t'] },
+      },
+    });
+    expect(checkPluginJob('vault', secrets, undefined, args)).toEqual({ ok: false, error });
+  });
+
+  it('writes an argument with its own flag: a one-letter long option stays --x', () => {
+    const click = spec({ args: { x: { type: 'integer', flag: '--x' }, y: { type: 'integer', flag: '--y' }, v: { type: 'boolean' } } });
+    expect(checkPluginJob('click', click, undefined, { x: 10, y: -20, v: true })).toEqual({ ok: true, argv: ['--x', '10', '--y=-20', '-v'] });
+  });
+
   it('lists every problem at once', () => {
     const checked = checkPluginJob('tg', TG, 'send', { to: 'carol', txt: 'hi' });
     expect(checked.ok ? [] : checked.error.split('; args').length).toBe(2);
@@ -95,6 +119,13 @@ describe('coerceArgs', () => {
     [{ unknown: '5' }, { unknown: '5' }],
   ])('%j → %j', (given, typed) => {
     expect(coerceArgs(given, send)).toEqual(typed);
+  });
+
+  it('keeps a whole number too long for a JSON number exact, from --arg to the command line', () => {
+    expect(coerceArgs({ limit: '9007199254740991', ratio: '-12' }, send)).toEqual({ limit: 9007199254740991, ratio: -12 });
+    const typed = coerceArgs({ to: 'bob', limit: '1234567890123456789', ratio: '98765432109876543210' }, send);
+    expect(typed).toEqual({ to: 'bob', limit: '1234567890123456789', ratio: '98765432109876543210' });
+    expect(checkPluginJob('tg', TG, 'send', typed)).toEqual({ ok: true, argv: ['send', '--to', 'bob', '--limit', '1234567890123456789', '--ratio', '98765432109876543210'] });
   });
 
   it('reads "true"/"false" for a boolean flag', () => {

@@ -5,6 +5,7 @@ import { buildProgram } from '../../src/cli/program.js';
 import { buildSubmission } from '../../src/cli/commands/submit-run.js';
 import type { SubmitFlags } from '../../src/cli/commands/submit.js';
 import { parseJobObject } from '../../src/core/job-schema.js';
+import { pluginArgs } from '../../src/cli/job-flags.js';
 
 const now = new Date('2026-01-01T00:00:00Z');
 
@@ -67,5 +68,16 @@ describe('a job built from submit flags', () => {
   ])('%j is refused before anything is queued', async (args, message) => {
     const { words, flags } = await parsed(args);
     await expect(buildSubmission(words, flags, args.includes('--'), now)).rejects.toThrow(message);
+  });
+});
+
+describe('--arg key=value', () => {
+  it.each([
+    [['title=x', 'tag=a', 'tag=b', 'dry-run'], { title: 'x', tag: ['a', 'b'], 'dry-run': true }],
+    [['__proto__=x'], JSON.parse('{"__proto__": "x"}')],
+    [['constructor=x', 'toString'], { constructor: 'x', toString: true }],
+  ])('keeps every key as given, even one a plain object has already: %j', (pairs, args) => {
+    const built = pluginArgs(pairs);
+    expect(Object.entries(built)).toEqual(Object.entries(args));
   });
 });

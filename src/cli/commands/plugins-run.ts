@@ -27,7 +27,9 @@ export async function runPlugins(queue: string | undefined, name: string | undef
   }
   const views = shown.map(pluginView);
   process.stdout.write(flags.json ? `${JSON.stringify({ queue: layout.root, roots: options.roots, plugins: views }, null, 2)}\n` : renderPlugins(views, options.roots, name !== undefined));
-  return name !== undefined && views.some((v) => v.status === 'error') ? ExitCode.failure : ExitCode.ok;
+  // Only the first plugin of that name is used; a shadowed copy elsewhere is shown, but
+  // does not make a working plugin fail this command.
+  return name !== undefined && views[0]?.status === 'error' ? ExitCode.failure : ExitCode.ok;
 }
 
 export function renderPlugins(views: readonly PluginView[], roots: readonly string[], detailed: boolean): string {
