@@ -11,12 +11,12 @@
 // Claiming and reserving lie on the path from a job's arrival to its start, and are a
 // few metadata calls on small files: they run synchronously, since a promise's round
 // trip through the thread pool costs more than the call itself.
-import { closeSync, existsSync, linkSync, openSync, readFileSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { errnoCode } from '../core/errors.js';
-import { moveNoClobber, readIfExists, unlinkIfExists, writeAtomic } from './files.js';
+import { moveNoClobber, readIfExists, takeIfStill, unlinkIfExists, writeAtomic } from './files.js';
 import { claimPath, recordPath, type QueueLayout } from './layout.js';
 import { CLAIM_SUFFIX, claimedName, parseRecoveringName } from './names.js';
 
@@ -105,35 +105,10 @@ export function reclaim(layout: QueueLayout, claim: Claim): boolean {
 // synchronous, so that the claim is away for a few system calls only (an owner that
 // released it in that instant would find it back, stale, until that owner dies).
 export function takeOverClaim(from: string, to: string, dead: Claim): boolean {
-  if (!sameClaim(readSyncIfExists(from), dead)) return false;
-  try {
-    renameSync(from, to);
-  } catch (error) {
-    if (errnoCode(error) === 'ENOENT') return false;
-    throw error;
-  }
-  if (sameClaim(readSyncIfExists(to), dead)) return true;
-  try {
-    linkSync(to, from);
-  } catch (error) {
-    if (errnoCode(error) !== 'EEXIST') throw error; // reserved anew: the copy is stale
-  }
-  unlinkSync(to);
-  return false;
-}
-
-function sameClaim(bytes: Buffer | undefined, dead: Claim): boolean {
-  const now = parseClaim(bytes);
-  return now !== undefined && now.id === dead.id && now.tag === dead.tag && now.claimed_at === dead.claimed_at;
-}
-
-function readSyncIfExists(path: string): Buffer | undefined {
-  try {
-    return readFileSync(path);
-  } catch (error) {
-    if (errnoCode(error) === 'ENOENT') return undefined;
-    throw error;
-  }
+  return takeIfStill(from, to, (bytes) => {
+    const now = parseClaim(bytes);
+    return now !== undefined && now.id === dead.id && now.tag === dead.tag && now.claimed_at === dead.claimed_at;
+  });
 }
 
 function createExclusive(path: string): number | undefined {

@@ -1,6 +1,7 @@
 // Small filesystem moves with the guarantees the queue relies on: nothing is ever
 // overwritten, and a file appears in its folder complete or not at all.
 import { randomBytes } from 'node:crypto';
+import { linkSync, readFileSync, renameSync, unlinkSync } from 'node:fs';
 import { link, lstat, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { errnoCode } from '../core/errors.js';
@@ -118,5 +119,37 @@ export async function unlinkIfExists(path: string): Promise<void> {
     await unlink(path);
   } catch (error) {
     if (errnoCode(error) !== 'ENOENT') throw error;
+  }
+}
+
+// Moves `from` to `to` only while what it holds is still `isStill` (a dead owner's
+// claim or group lock, listed a while ago): looked at, renamed, looked at again, and
+// given back at once if it changed in that instant. All of it is synchronous, so the
+// file is away for a few system calls only. Only one of several takers' renames can
+// win; the others get false.
+export function takeIfStill(from: string, to: string, isStill: (bytes: Buffer | undefined) => boolean): boolean {
+  if (!isStill(readSyncIfExists(from))) return false;
+  try {
+    renameSync(from, to);
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return false;
+    throw error;
+  }
+  if (isStill(readSyncIfExists(to))) return true;
+  try {
+    linkSync(to, from);
+  } catch (error) {
+    if (errnoCode(error) !== 'EEXIST') throw error; // taken anew: the copy is stale
+  }
+  unlinkSync(to);
+  return false;
+}
+
+function readSyncIfExists(path: string): Buffer | undefined {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return undefined;
+    throw error;
   }
 }

@@ -4,12 +4,12 @@
 // group runs. The lock names its owner, so that the claims' recovery can remove the
 // locks of a dead daemon.
 import { createHash, randomBytes } from 'node:crypto';
-import { linkSync, readFileSync, renameSync, unlinkSync } from 'node:fs';
+import { unlinkSync } from 'node:fs';
 import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { errnoCode } from '../core/errors.js';
-import { unlinkIfExists } from './files.js';
+import { takeIfStill, unlinkIfExists } from './files.js';
 import type { QueueLayout } from './layout.js';
 
 export const GROUP_SUFFIX = '.group';
@@ -52,29 +52,14 @@ export async function unlockGroup(layout: QueueLayout, group: string): Promise<v
 }
 
 // Removes a dead owner's lock, listed as `dead`, unless it is no longer that one: another
-// daemon may have removed it since and a live one taken the group. As for claims
-// (claims.ts takeOverClaim), the lock is looked at, moved aside, looked at again, and
-// put back at once if it changed in that instant, all synchronously.
+// daemon may have removed it since and a live one taken the group (files.ts
+// takeIfStill, as for claims).
 export function unlockDeadGroup(layout: QueueLayout, dead: GroupLock & { file: string }): boolean {
   const path = join(layout.running, dead.file); // by its file: the group of a half-written lock may not be known
-  if (!sameLock(readSyncIfExists(path), dead)) return false;
   const aside = join(layout.running, `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`); // removed by leftover-temps.ts should a crash leave it
-  try {
-    renameSync(path, aside);
-  } catch (error) {
-    if (errnoCode(error) === 'ENOENT') return false;
-    throw error;
-  }
-  const same = sameLock(readSyncIfExists(aside), dead);
-  if (!same) {
-    try {
-      linkSync(aside, path);
-    } catch (error) {
-      if (errnoCode(error) !== 'EEXIST') throw error; // taken anew: the copy is stale
-    }
-  }
+  if (!takeIfStill(path, aside, (bytes) => sameLock(bytes, dead))) return false;
   unlinkSync(aside);
-  return same;
+  return true;
 }
 
 // A lock being written, or left half-written by a crash, is listed with owner "".
@@ -89,14 +74,6 @@ function sameLock(bytes: Buffer | undefined, dead: GroupLock): boolean {
   return now.tag === dead.tag && now.locked_at === dead.locked_at;
 }
 
-function readSyncIfExists(path: string): Buffer | undefined {
-  try {
-    return readFileSync(path);
-  } catch (error) {
-    if (errnoCode(error) === 'ENOENT') return undefined;
-    throw error;
-  }
-}
 
 // Every group lock with its owner and file name; one being written (or left
 // half-written by a crash) has owner "" and its file's age (and its group only when
