@@ -7,7 +7,10 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 30_000,
     pool: 'forks',
-    maxWorkers: 2,
+    // Three at once on two cores: most of a test's time is spent waiting on the real
+    // daemons and jobs it starts, not computing (measured: 160 s with three, 190 s
+    // with two, for the same 867 tests).
+    maxWorkers: 3,
     // End-to-end tests boot real daemons; a failed run should say which, not retry.
     retry: 0,
   },
