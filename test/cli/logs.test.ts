@@ -1,7 +1,7 @@
 // mcpq logs against a real daemon: complete output, --stderr, --tail, --json, the
 // record's copy when there is no log, and -f following a job as it writes.
 import { execa } from 'execa';
-import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, mcpq, startDaemon, tempQueue, waitFor, waitForRecord } from '../helpers/mcpq.js';
@@ -98,7 +98,9 @@ describe('mcpq logs', () => {
     writeFileSync(q.path('running', 'job.claim'), JSON.stringify({ ...claim, pgid: 4242 }));
     appendFileSync(q.path('logs', 'job.out'), 'more\n');
     await waitFor(() => out.endsWith('more\n'), { what: 'the second line' });
-    writeFileSync(q.path('completed', 'job.json'), JSON.stringify({ id: 'job', result: { status: 'completed', returncode: 0, attempts: 1, stdout: 'ran\nmore\n', stdout_bytes: 9 } }));
+    // Whole at once, as the daemon writes records: a half-written one is no record.
+    writeFileSync(q.path('completed', '.job.json.tmp'), JSON.stringify({ id: 'job', result: { status: 'completed', returncode: 0, attempts: 1, stdout: 'ran\nmore\n', stdout_bytes: 9 } }));
+    renameSync(q.path('completed', '.job.json.tmp'), q.path('completed', 'job.json'));
     expect(await follower).toMatchObject({ exitCode: 0, stdout: 'ran\nmore\n' });
   });
 
