@@ -14,6 +14,16 @@ function daemon(q: TempQueue) {
   return startDaemon(q.root, FAST, { XDG_CONFIG_HOME: q.dir });
 }
 
+// A daemon running `sleep 30` as job `id`, and an MCP client of its queue.
+async function sleeping(id: string) {
+  const q = tempQueue();
+  const d = await daemon(q);
+  const mcp = await connect(q);
+  await mcp.call('submit_job', { command: 'sleep 30', id });
+  await waitFor(async () => (await mcp.call('get_job', { id })).elapsed_ms !== null, { what: 'the job to start' });
+  return { q, d, ...mcp };
+}
+
 describe('mcpq mcp when something is off', () => {
   it('queues one of several calls racing for one id, and tells the others it is taken', async () => {
     const q = tempQueue();
@@ -45,11 +55,7 @@ describe('mcpq mcp when something is off', () => {
   });
 
   it('says that a running job whose daemon died is not running', async () => {
-    const q = tempQueue();
-    const d = await daemon(q);
-    const { client, call } = await connect(q);
-    await call('submit_job', { command: 'sleep 30', id: 'orphan' });
-    await waitFor(async () => (await call('get_job', { id: 'orphan' })).elapsed_ms !== null, { what: 'the job to start' });
+    const { d, client, call } = await sleeping('orphan');
     await d.stop('SIGKILL');
     const got = await client.callTool({ name: 'get_job', arguments: { id: 'orphan' } });
     expect(got.structuredContent).toMatchObject({ state: 'running', daemon_alive: false });
@@ -58,11 +64,7 @@ describe('mcpq mcp when something is off', () => {
   });
 
   it('stops waiting when the client gives up on cancel_job, and leaves the request for the daemon', async () => {
-    const q = tempQueue();
-    const d = await daemon(q);
-    const { client, call } = await connect(q);
-    await call('submit_job', { command: 'sleep 30', id: 'stuck' });
-    await waitFor(async () => (await call('get_job', { id: 'stuck' })).elapsed_ms !== null, { what: 'the job to start' });
+    const { q, d, client, call } = await sleeping('stuck');
     process.kill(d.pid, 'SIGSTOP'); // alive, but does not act on the request
     try {
       const abort = new AbortController();

@@ -29,6 +29,14 @@ function plugins(root: string, files: Record<string, string>, mode?: Record<stri
 
 const byName = (list: readonly Plugin[]) => Object.fromEntries(list.map((p) => [p.name, p]));
 
+// A plugins folder with one plugin, echoer, that counts how often its help is run.
+function countingEchoer() {
+  const root = join(tempQueue().dir, 'plugins');
+  plugins(root, { 'echoer/cli.sh': COUNTING_HELP });
+  const runs = () => readFileSync(join(root, 'echoer/help-runs'), 'utf8').split('\n').filter(Boolean).length;
+  return { root, cacheDir: join(root, '.cache'), runs };
+}
+
 describe('PluginRegistry', () => {
   it('finds every entry form and runs each with its interpreter', async () => {
     const q = tempQueue();
@@ -184,11 +192,7 @@ if [ "$1" = "--help" ]; then printf 'usage: p [-h] {a,b,c} ...\\n\\npositional a
   });
 
   it('reads help again only when the entry changes, and keeps it on disk between runs', async () => {
-    const q = tempQueue();
-    const root = join(q.dir, 'plugins');
-    const cacheDir = join(root, '.cache');
-    plugins(root, { 'echoer/cli.sh': COUNTING_HELP });
-    const runs = () => readFileSync(join(root, 'echoer/help-runs'), 'utf8').split('\n').filter(Boolean).length;
+    const { root, cacheDir, runs } = countingEchoer();
     const registry = new PluginRegistry({ roots: [root], cacheDir });
     await registry.scan();
     await Promise.all([registry.scan(), registry.find('echoer'), registry.isParallel('echoer')]);
@@ -201,11 +205,7 @@ if [ "$1" = "--help" ]; then printf 'usage: p [-h] {a,b,c} ...\\n\\npositional a
   });
 
   it('reads help again once when the cache was written by an mcpq that read help differently', async () => {
-    const q = tempQueue();
-    const root = join(q.dir, 'plugins');
-    const cacheDir = join(root, '.cache');
-    plugins(root, { 'echoer/cli.sh': COUNTING_HELP });
-    const runs = () => readFileSync(join(root, 'echoer/help-runs'), 'utf8').split('\n').filter(Boolean).length;
+    const { root, cacheDir, runs } = countingEchoer();
     await new PluginRegistry({ roots: [root], cacheDir }).find('echoer');
     const cached = JSON.parse(readFileSync(join(cacheDir, 'echoer.json'), 'utf8'));
     delete cached.reader; // as an older mcpq wrote it
