@@ -1,7 +1,7 @@
 // Job ids are file names: every state folder holds <id>.json, so an id must be a
 // safe, portable file name. Generated ids are random (not sequential) so that any
 // short prefix is very likely unique, like git's abbreviated hashes.
-import { randomBytes } from 'node:crypto';
+import { randomString } from './random.js';
 
 export const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 export const SAFE_ID_RULE =
@@ -22,9 +22,7 @@ export const FILE_NAME_ID_RULE = 'a file name: not empty, not starting with ".",
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz'; // Crockford base32, lower case
 
 export function newJobId(length = 10): string {
-  const bytes = randomBytes(length);
-  let id = '';
-  for (const byte of bytes) id += ALPHABET[byte & 31];
+  const id = randomString(ALPHABET, length);
   // A leading digit-only id would read like a count; start with a letter.
   return /^[0-9]/.test(id) ? `j${id.slice(1)}` : id;
 }

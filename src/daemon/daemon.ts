@@ -6,9 +6,9 @@
 //   start: register lease (renewed until the stop ends) → recover dead claims → list pending/ → watch → pump
 //   pump:  while a slot is free: pickNext → claim → run → record → pump again
 //   stop:  stop claiming → let running jobs finish (grace) → stop and put back the rest
-import { randomBytes } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { errnoCode, errorMessage } from '../core/errors.js';
+import { randomHex } from '../core/random.js';
 import { ensureQueue, type QueueLayout } from '../queue/layout.js';
 import { isIgnoredName } from '../queue/names.js';
 import { bootTime, heartbeat, registerDaemon, thisHost, unregisterDaemon, type DaemonInfo } from '../queue/owner.js';
@@ -66,7 +66,7 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
 }
 
 class Daemon implements StartingDaemon {
-  readonly tag = randomBytes(5).toString('hex');
+  readonly tag = randomHex(10);
   readonly #options: DaemonOptions;
   readonly #index = new PendingIndex();
   readonly #running = new Map<string, Started & { name: string; group: string | undefined }>(); // id → job whose processes run

@@ -19,8 +19,8 @@
 // claimed, mcpq recovers that claim itself, as a daemon would (daemon/recovery.ts):
 // it stops what is left of the job, finds the request and records the job cancelled.
 // A daemon that recovers the claim first does the same.
-import { randomBytes } from 'node:crypto';
 import { ExitCode, McpqError } from '../core/errors.js';
+import { randomHex } from '../core/random.js';
 import { DEFAULT_TIMEOUT_SECONDS } from '../core/job-rules.js';
 import { recordLinks } from '../core/job-file.js';
 import { redactJob } from '../core/redact.js';
@@ -154,7 +154,7 @@ async function cancelOrphan(layout: QueueLayout, id: string): Promise<JobRecord 
 // Runs `act` under a short lease of our own in daemons/, so that a daemon's recovery
 // sees a live owner of the claims `act` makes, and takes them over if mcpq dies.
 async function underOwnLease<T>(layout: QueueLayout, act: (tag: string, host: string) => Promise<T>): Promise<T> {
-  const tag = randomBytes(5).toString('hex');
+  const tag = randomHex(10);
   const host = thisHost();
   await registerDaemon(layout, {
     tag,

@@ -4,12 +4,11 @@
 // interrupted, what is left is a record without logs, which every command handles.
 // A record that a pending job depends on (`after`) is kept: without it that job could
 // never know its dependency completed.
-import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { copyFile, stat } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { ExitCode, McpqError, errnoCode } from '../core/errors.js';
-import { exists, moveNoClobber, unlinkIfExists } from '../queue/files.js';
+import { exists, moveNoClobber, tempPath, unlinkIfExists } from '../queue/files.js';
 import type { QueueLayout } from '../queue/layout.js';
 import { recordFiles, type RecordFile } from './finished.js';
 import { outputPath } from './output.js';
@@ -102,7 +101,7 @@ async function moveInto(path: string, dir: string): Promise<void> {
     // Gone meanwhile: another clean (cron and a hand-run one at once) moved it.
     if (errnoCode(error) === 'ENOENT' && !(await exists(path))) return;
     if (errnoCode(error) !== 'EXDEV') throw error;
-    const temp = join(dir, `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
+    const temp = tempPath(dir, basename(path));
     try {
       await copyFile(path, temp, constants.COPYFILE_EXCL);
       await moveNoClobber(temp, dir, basename(path));

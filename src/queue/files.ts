@@ -1,10 +1,10 @@
 // Small filesystem moves with the guarantees the queue relies on: nothing is ever
 // overwritten, and a file appears in its folder complete or not at all.
-import { randomBytes } from 'node:crypto';
 import { linkSync, readFileSync, renameSync, unlinkSync } from 'node:fs';
 import { link, lstat, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { errnoCode } from '../core/errors.js';
+import { randomHex } from '../core/random.js';
 
 // Moves `from` into `dir` under `name`, or under `name` with a `-2`, `-3`… before its
 // extension if that is taken. link(2) fails rather than replace, which rename(2)
@@ -56,11 +56,17 @@ export async function publishFile(dir: string, name: string, data: string | Uint
   }
 }
 
+// A hidden temp name in `dir` for a file to become `name` there: the daemon ignores it,
+// and leftover-temps.ts removes it should a crash leave it.
+export function tempPath(dir: string, name: string): string {
+  return join(dir, `.${name}.${randomHex(8)}.tmp`);
+}
+
 // The first half of publishFile: the file written complete and fsynced under a hidden
 // temp name in `dir` (ignored by the daemon), whose path is returned. A fault (a full
 // disk) leaves no temp file behind.
 export async function stageFile(dir: string, name: string, data: string | Uint8Array): Promise<string> {
-  const temp = join(dir, `.${name}.${randomBytes(4).toString('hex')}.tmp`);
+  const temp = tempPath(dir, name);
   const handle = await open(temp, 'wx', 0o600);
   try {
     try {

@@ -3,13 +3,13 @@
 // a group too long to fit a file name in hex, such as a long plugin name) while a job of that
 // group runs. The lock names its owner, so that the claims' recovery can remove the
 // locks of a dead daemon.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { unlinkSync } from 'node:fs';
 import { open, readdir, readFile, stat } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { errnoCode } from '../core/errors.js';
-import { takeIfStill, unlinkIfExists } from './files.js';
+import { takeIfStill, tempPath, unlinkIfExists } from './files.js';
 import type { QueueLayout } from './layout.js';
 
 export const GROUP_SUFFIX = '.group';
@@ -56,7 +56,7 @@ export async function unlockGroup(layout: QueueLayout, group: string): Promise<v
 // takeIfStill, as for claims).
 export function unlockDeadGroup(layout: QueueLayout, dead: GroupLock & { file: string }): boolean {
   const path = join(layout.running, dead.file); // by its file: the group of a half-written lock may not be known
-  const aside = join(layout.running, `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`); // removed by leftover-temps.ts should a crash leave it
+  const aside = tempPath(layout.running, dead.file);
   if (!takeIfStill(path, aside, (bytes) => sameLock(bytes, dead))) return false;
   unlinkSync(aside);
   return true;
