@@ -1,9 +1,11 @@
 // Who holds a claim, and whether they are still alive. A daemon writes
 // daemons/<tag>.json when it starts and touches it every heartbeat; the file's mtime
-// is the lease. An owner is dead when (same host) its pid is gone or its host has
-// rebooted, or (any host) its lease is older than the lease period, measured against
-// the filesystem's own clock so that hosts with skewed clocks agree. A pid now used by
-// a process that started after the daemon registered (process-start.ts) is not alive.
+// is the lease. An owner on this host is dead when its pid is gone or the host has
+// rebooted: its pid is the truth, so a daemon stopped for a while (Ctrl-Z, a debugger)
+// keeps its jobs however old its lease. An owner on another host is dead when its lease
+// is older than the lease period, measured against the filesystem's own clock so that
+// hosts with skewed clocks agree. A pid now used by a process that started after the
+// daemon registered (process-start.ts) is not alive.
 import { hostname, uptime } from 'node:os';
 import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -80,9 +82,7 @@ function pidAlive(pid: number): boolean {
 
 // `fsNow` is the filesystem's idea of now (the mtime of a file just touched).
 export function isAlive(info: DaemonInfo, heartbeatAt: number, fsNow: number): boolean {
-  const leaseExpired = fsNow - heartbeatAt > info.lease_ms;
-  if (leaseExpired) return false;
-  if (info.host !== thisHost()) return true;
+  if (info.host !== thisHost()) return fsNow - heartbeatAt <= info.lease_ms;
   if (Math.abs(info.boot_time - bootTime()) > 60_000) return false;
   return pidAlive(info.pid) && !pidReused(info.pid, Date.parse(info.started_at));
 }

@@ -1,6 +1,6 @@
 // Several daemons on one queue: exactly-once under load, and claims of a dead daemon
 // recovered by the others.
-import { readFileSync, existsSync, writeFileSync, utimesSync, mkdirSync, renameSync } from 'node:fs';
+import { readFileSync, existsSync, writeFileSync, utimesSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { hostname } from 'node:os';
 import { execa } from 'execa';
@@ -93,6 +93,35 @@ describe('a daemon killed while holding claims', () => {
     expect(rec.result).toMatchObject({ status: 'completed', stdout: 'recovered\n', attempts: 2 });
     expect(rec.result.earlier_attempts).toMatchObject([{ status: 'interrupted', error: 'daemon elsewhere.example/4242 stopped while the job ran' }]);
     expect(existsSync(q.path('daemons', 'far.json'))).toBe(false);
+  });
+
+  it('keeps the jobs of a daemon on this host whose pid lives, however old its lease (a daemon stopped with Ctrl-Z)', async () => {
+    const q = tempQueue();
+    const stopped = await startDaemon(q.root, ['--lease', '1']);
+    const runs = join(q.dir, 'runs');
+    const release = join(q.dir, 'release');
+    await mcpq(['submit', '-q', q.root, '--id', 'held', '--shell', `echo run >> ${runs}; while [ ! -e ${release} ]; do sleep 0.05; done; echo done`]);
+    await waitFor(() => existsSync(runs), { what: 'the job to start' });
+    const tag = JSON.parse(readFileSync(q.path('running', 'held.claim'), 'utf8')).tag as string;
+    await startDaemon(q.root, ['--lease', '1']);
+    process.kill(stopped.pid, 'SIGSTOP');
+    try {
+      const lease = q.path('daemons', `${tag}.json`);
+      await waitFor(() => !existsSync(lease) || Date.now() - statSync(lease).mtimeMs > 2_000, { what: "the stopped daemon's lease to expire" });
+      // A daemon of this host that is dead (its host has rebooted since): the other
+      // daemon's next look at the leases recovers its job, and sees the stopped one's.
+      writeFileSync(q.path('daemons', 'gone.json'), JSON.stringify({ tag: 'gone', host: hostname(), pid: 4242, boot_time: 0, started_at: new Date().toISOString(), version: '0', concurrency: 1, queue: q.root, lease_ms: 1000 }));
+      writeFileSync(q.path('running', 'control.json@gone-1'), JSON.stringify({ command: 'echo', args: ['recovered'] }));
+      writeFileSync(q.path('running', 'control.claim'), JSON.stringify({ id: 'control', file: 'control.json@gone-1', source: 'control.json', tag: 'gone', host: hostname(), pid: 4242, claimed_at: new Date().toISOString(), attempt: 1 }));
+      expect((await waitForRecord(q, 'control')).result).toMatchObject({ status: 'completed', stdout: 'recovered\n' });
+      expect(JSON.parse(readFileSync(q.path('running', 'held.claim'), 'utf8')).tag).toBe(tag);
+      expect(q.record('held')).toBeUndefined();
+    } finally {
+      process.kill(stopped.pid, 'SIGCONT');
+    }
+    writeFileSync(release, '');
+    expect((await waitForRecord(q, 'held')).result).toMatchObject({ status: 'completed', stdout: 'done\n', attempts: 1 });
+    expect(readFileSync(runs, 'utf8')).toBe('run\n');
   });
 
   it('releases the group locks of a dead daemon', async () => {
