@@ -224,6 +224,7 @@ export const statusOutput = z.looseObject({
       concurrency: z.number(),
       running: z.number(),
       heartbeat_age_ms: z.number(),
+      lease_ms: z.number(),
     }),
   ),
   counts: z.looseObject({ pending: z.number(), running: z.number(), completed: z.number(), failed: z.number() }),

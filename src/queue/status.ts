@@ -21,6 +21,7 @@ export interface StatusReport {
     readonly supervisor: string;
     readonly last_heartbeat: string;
     readonly heartbeat_age_ms: number;
+    readonly lease_ms: number;
     readonly alive: boolean;
     readonly running: number;
   }[];
@@ -50,6 +51,7 @@ export async function collectStatus(root: string, now = Date.now()): Promise<Sta
       supervisor: d.info.supervisor ?? 'manual',
       last_heartbeat: new Date(d.heartbeatAt).toISOString(),
       heartbeat_age_ms: Math.max(0, Math.round(now - d.heartbeatAt)),
+      lease_ms: d.info.lease_ms,
       alive: d.alive,
       running: claims.filter((c) => c.tag === d.info.tag && c.record === undefined).length,
     })),

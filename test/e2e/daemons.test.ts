@@ -116,6 +116,8 @@ describe('a daemon killed while holding claims', () => {
       expect((await waitForRecord(q, 'control')).result).toMatchObject({ status: 'completed', stdout: 'recovered\n' });
       expect(JSON.parse(readFileSync(q.path('running', 'held.claim'), 'utf8')).tag).toBe(tag);
       expect(q.record('held')).toBeUndefined();
+      const status = await mcpq(['status', '-q', q.root]);
+      expect(status.stdout).toMatch(new RegExp(`pid ${stopped.pid} .*, longer than its 1.0s lease: its process is stopped \\(Ctrl-Z\\?\\) or stuck\n`));
     } finally {
       process.kill(stopped.pid, 'SIGCONT');
     }

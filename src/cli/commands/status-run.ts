@@ -10,7 +10,9 @@ export function renderStatus(report: StatusReport): string {
   if (alive.length === 0) lines.push(`daemon   not running (start one: mcpq daemon)`);
   for (const d of alive) {
     const how = d.supervisor === 'manual' ? 'started by hand' : `under ${d.supervisor}`;
-    lines.push(`daemon   running: pid ${d.pid} on ${d.host}, up ${formatDuration(d.uptime_ms)}, mcpq ${d.version}, ${d.running}/${d.concurrency} busy, ${how}, heartbeat ${formatDuration(d.heartbeat_age_ms)} ago`);
+    // Alive by its pid (on this host) but silent: it keeps its jobs, and does nothing.
+    const silent = d.heartbeat_age_ms > d.lease_ms ? `, longer than its ${formatDuration(d.lease_ms)} lease: its process is stopped (Ctrl-Z?) or stuck` : '';
+    lines.push(`daemon   running: pid ${d.pid} on ${d.host}, up ${formatDuration(d.uptime_ms)}, mcpq ${d.version}, ${d.running}/${d.concurrency} busy, ${how}, heartbeat ${formatDuration(d.heartbeat_age_ms)} ago${silent}`);
   }
   for (const d of report.daemons.filter((x) => !x.alive)) {
     lines.push(`         stale: pid ${d.pid} on ${d.host} (last heartbeat ${d.last_heartbeat}); its jobs are recovered by the next daemon`);
