@@ -4,6 +4,7 @@
 import { statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { ExitCode, McpqError, errnoCode, errorMessage } from '../core/errors.js';
+import { noSecretFlags, type PluginSecrets } from '../core/redact.js';
 import type { PluginParallel } from '../core/schedule-hints.js';
 import type { PluginRegistry, RegistryOptions } from '../plugins/registry.js';
 import type { QueueLayout } from '../queue/layout.js';
@@ -48,12 +49,15 @@ export function helpTimeoutMs(env: NodeJS.ProcessEnv): number | undefined {
   return seconds * 1_000;
 }
 
-// Whether a plugin's jobs may run at the same time, for commands that show why a job
-// waits (list, show): the registry is made only if a job names a plugin.
-export function pluginParallelOf(layout: QueueLayout, env: NodeJS.ProcessEnv): PluginParallel {
+// What commands that show jobs (list, show, cancel) ask of plugins: whether a plugin's
+// jobs may run at the same time (why a job waits), and which keys of their args hold
+// secrets. Neither runs a plugin; the registry is made only if a job names a plugin.
+export function pluginHintsOf(layout: QueueLayout, env: NodeJS.ProcessEnv): { pluginParallel: PluginParallel; pluginSecrets: PluginSecrets } {
   let registry: Promise<PluginRegistry> | undefined;
-  return async (name) => {
-    registry ??= import('../plugins/registry.js').then(({ PluginRegistry }) => new PluginRegistry(registryOptions(layout, undefined, env)));
-    return (await registry).isParallel(name);
+  const made = (): Promise<PluginRegistry> =>
+    (registry ??= import('../plugins/registry.js').then(({ PluginRegistry }) => new PluginRegistry(registryOptions(layout, undefined, env))));
+  return {
+    pluginParallel: async (name) => (await made()).isParallel(name),
+    pluginSecrets: async (names) => (names.length === 0 ? noSecretFlags : (await made()).pluginSecrets(names)),
   };
 }

@@ -4,9 +4,13 @@ import type { Command } from './runner.js';
 
 export const SHELL = '/bin/sh';
 
+// What to spawn; for a plugin job also the keys of its args that hold secrets under
+// a name that may not look like one (core/redact.ts SecretFlags), for daemon.log.
+export type Resolved = { ok: true; command: Command; secretKeys?: ReadonlySet<string> } | { ok: false; error: string };
+
 // Plugin jobs are resolved by the plugin registry; it is passed in so that this
 // module stays free of discovery and I/O.
-export type PluginResolver = (spec: Extract<RunSpec, { kind: 'plugin' }>) => Promise<{ ok: true; command: Command } | { ok: false; error: string }>;
+export type PluginResolver = (spec: Extract<RunSpec, { kind: 'plugin' }>) => Promise<Resolved>;
 
 export const noPlugins: PluginResolver = async (spec) => ({
   ok: false,
@@ -18,7 +22,7 @@ export async function commandFor(
   run: RunSpec,
   scriptPath: string,
   resolvePlugin: PluginResolver,
-): Promise<{ ok: true; command: Command } | { ok: false; error: string }> {
+): Promise<Resolved> {
   switch (run.kind) {
     case 'exec':
       return { ok: true, command: { file: run.file, args: run.args } };

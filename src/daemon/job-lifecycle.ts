@@ -23,7 +23,7 @@ import { exists, unlinkIfExists, writeAtomic } from '../queue/files.js';
 import { logPath } from '../queue/layout.js';
 import { buildRecord, keepOriginal, originalName, summarizeAttempt, writeRecord, type AttemptSummary, type JobRecord, type StreamTail } from '../queue/records.js';
 import { jsonOutput } from '../plugins/output.js';
-import { commandFor } from './command.js';
+import { commandFor, type Resolved } from './command.js';
 import type { DaemonContext } from './context.js';
 import { isSystemFault, startJob, type RunResult, type RunningJob, type StopReason } from './runner.js';
 import { takePending, type Take } from './take-pending.js';
@@ -66,7 +66,7 @@ export async function claimAndRun(ctx: DaemonContext, name: string, hooks: Hooks
     await requeue(ctx, claim);
     return { kind: 'requeued', id: claim.id };
   }
-  return run(ctx, claim, loaded, command.command, hooks);
+  return run(ctx, claim, loaded, command, hooks);
 }
 
 // Why the scheduler fails a job without running it.
@@ -88,8 +88,9 @@ async function take(ctx: DaemonContext, name: string): Promise<Take> {
   return taken;
 }
 
-async function run(ctx: DaemonContext, claim: Claim, loaded: Extract<LoadedJob, { ok: true }>, command: { file: string; args: readonly string[] }, hooks: Hooks): Promise<Settled> {
+async function run(ctx: DaemonContext, claim: Claim, loaded: Extract<LoadedJob, { ok: true }>, resolved: Extract<Resolved, { ok: true }>, hooks: Hooks): Promise<Settled> {
   const { spec } = loaded;
+  const { command } = resolved;
   claim.started_at = new Date().toISOString();
   noteClaim(ctx, claim, 'the start');
   let job: RunningJob;
@@ -113,7 +114,7 @@ async function run(ctx: DaemonContext, claim: Claim, loaded: Extract<LoadedJob, 
     await requeue(ctx, claim);
     return { kind: 'put-back', error };
   }
-  await noteStart(ctx, claim, job, spec.run, spec.env);
+  await noteStart(ctx, claim, job, describeRun(spec.run, resolved.secretKeys), spec.env);
   hooks.onStarted({ id: claim.id, stop: job.stop });
   await job.exited;
   hooks.onExited(claim.id);
@@ -169,12 +170,12 @@ async function stoppedWithTheDaemon(outcome: RunResult['outcome'], hooks: Hooks)
   return hooks.stopping();
 }
 
-async function noteStart(ctx: DaemonContext, claim: Claim, job: RunningJob, run: RunSpec, env: Readonly<Record<string, string>>): Promise<void> {
+async function noteStart(ctx: DaemonContext, claim: Claim, job: RunningJob, run: Record<string, unknown>, env: Readonly<Record<string, string>>): Promise<void> {
   if (job.pid !== undefined) {
     claim.pgid = job.pid;
     noteClaim(ctx, claim, 'the process group');
   }
-  ctx.log.info({ event: 'start', id: claim.id, pid: job.pid, run: describeRun(run), env: redactEnv(env) }, 'started');
+  ctx.log.info({ event: 'start', id: claim.id, pid: job.pid, run, env: redactEnv(env) }, 'started');
 }
 
 // The job runs (or is about to) whatever happens here: supervise it to its end all the
@@ -187,8 +188,9 @@ function noteClaim(ctx: DaemonContext, claim: Claim, what: string): void {
   }
 }
 
-// What the log may say about a job: its form and redacted arguments.
-export function describeRun(run: RunSpec): Record<string, unknown> {
+// What the log may say about a job: its form and redacted arguments. `secretKeys`:
+// a plugin job's keys that give secret options, as its plugin's description says.
+export function describeRun(run: RunSpec, secretKeys?: ReadonlySet<string>): Record<string, unknown> {
   switch (run.kind) {
     case 'exec':
       return { kind: run.kind, command: run.file, args: redactArgs(run.args) };
@@ -197,7 +199,7 @@ export function describeRun(run: RunSpec): Record<string, unknown> {
     case 'script':
       return { kind: run.kind, interpreter: run.interpreter };
     case 'plugin':
-      return { kind: run.kind, plugin: run.plugin, command: run.command, args: redactFlags(run.flags) };
+      return { kind: run.kind, plugin: run.plugin, command: run.command, args: redactFlags(run.flags, secretKeys) };
   }
 }
 

@@ -2,14 +2,14 @@
 // minus its result): its description and its command on one line, secrets redacted
 // (core/redact.ts). Pure.
 import { shellQuote } from '../core/job-schema.js';
-import { redactJob } from '../core/redact.js';
+import { noSecretFlags, redactJob, type SecretFlags } from '../core/redact.js';
 import { argvFor, type ArgValue } from '../plugins/argv.js';
 import type { JobSummary } from './types.js';
 
-export function summaryOf(job: Readonly<Record<string, unknown>> | null | undefined): JobSummary {
+export function summaryOf(job: Readonly<Record<string, unknown>> | null | undefined, secretFlags: SecretFlags = noSecretFlags): JobSummary {
   if (job === null || job === undefined) return { description: null, command: '' };
   const description = text(job.description) ?? text(job.purpose) ?? null;
-  return { description, command: commandLine(redactJob(job)) };
+  return { description, command: commandLine(redactJob(job, secretFlags)) };
 }
 
 // The command as a user would type it: exec form quoted, plugin jobs as

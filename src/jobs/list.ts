@@ -16,6 +16,7 @@ import { JOB_STATES, type JobState, type Listing, type PendingJob } from './type
 import { waitingOf, type WaitingView } from './waiting.js';
 import { pauseState } from '../queue/pause.js';
 import { noParallelPlugins, type PluginParallel } from '../core/schedule-hints.js';
+import { noPluginSecrets, pluginsNamed, type PluginSecrets, type SecretFlags } from '../core/redact.js';
 
 export const DEFAULT_LIST_LIMIT = 20;
 
@@ -25,6 +26,8 @@ export interface ListOptions {
   readonly now?: number;
   // Whether a plugin's jobs may run at the same time: they then wait for no group.
   readonly pluginParallel?: PluginParallel;
+  // Which keys of plugin jobs' args hold secrets (core/redact.ts): hidden when shown.
+  readonly pluginSecrets?: PluginSecrets;
 }
 
 export async function listJobs(layout: QueueLayout, options: ListOptions = {}): Promise<Listing> {
@@ -39,7 +42,10 @@ export async function listJobs(layout: QueueLayout, options: ListOptions = {}): 
   const finishedStates = (['completed', 'failed'] as const).filter((s) => states.has(s));
   const newest = newestFirst(finishedStates.flatMap((s) => statRecords(layout, s, ids[s])));
   const shown = limit === 0 ? newest : newest.slice(0, limit);
-  const finished = await Promise.all(shown.map(async (f) => finishedJobOf(f, await readRecordSafely(layout, f.id), now)));
+  const records = await Promise.all(shown.map((f) => readRecordSafely(layout, f.id)));
+  const jobs = [...(pending ?? []).map((f) => f.loaded.object), ...running.map((f) => f.loaded?.object), ...records];
+  const secretFlags = await (options.pluginSecrets ?? noPluginSecrets)(pluginsNamed(jobs));
+  const finished = shown.map((f, i) => finishedJobOf(f, records[i], now, secretFlags));
 
   const completed = new Set(ids.completed);
   const failed = new Set(ids.failed);
@@ -53,8 +59,8 @@ export async function listJobs(layout: QueueLayout, options: ListOptions = {}): 
   const cycles = pending === undefined ? new Map<string, string>() : dependencyCycles(pending.map((f) => f.entry));
   return {
     queue: layout.root,
-    pending: (pending ?? []).map((file, i) => pendingJobOf(file, i + 1, view, cycles.get(file.entry.name))),
-    running: states.has('running') ? running.map((f) => runningJobOf(f, now)) : [],
+    pending: (pending ?? []).map((file, i) => pendingJobOf(file, i + 1, view, cycles.get(file.entry.name), secretFlags)),
+    running: states.has('running') ? running.map((f) => runningJobOf(f, now, secretFlags)) : [],
     finished,
     totals: {
       pending: pending?.length ?? (await pendingNames(layout)).length,
@@ -80,7 +86,7 @@ async function unknownDependencies(layout: QueueLayout, pending: readonly Pendin
 }
 
 // `problem`: why the daemon will fail the job as invalid though its file is valid.
-export function pendingJobOf(file: PendingFile, position: number, view: WaitingView, problem?: string): PendingJob {
+export function pendingJobOf(file: PendingFile, position: number, view: WaitingView, problem?: string, secretFlags?: SecretFlags): PendingJob {
   const { entry, loaded } = file;
   return {
     state: 'pending',
@@ -92,6 +98,6 @@ export function pendingJobOf(file: PendingFile, position: number, view: WaitingV
     attempt: loaded.ok ? loaded.attempt : 1,
     retry_of: (loaded.ok ? loaded.meta.retry_of : undefined) ?? null,
     waiting: waitingOf(entry, loaded.ok ? problem : loaded.error, view),
-    ...summaryOf(loaded.object),
+    ...summaryOf(loaded.object, secretFlags),
   };
 }

@@ -3,7 +3,7 @@
 // or record shown is redacted (core/redact.ts): the files keep what was submitted.
 import { stat } from 'node:fs/promises';
 import { ExitCode, McpqError } from '../core/errors.js';
-import { redactJob } from '../core/redact.js';
+import { noPluginSecrets, pluginsNamed, redactJob, type SecretFlags } from '../core/redact.js';
 import { recordPath, type QueueLayout } from '../queue/layout.js';
 import { listDaemons } from '../queue/owner.js';
 import { finishedJobOf, readRecordSafely } from './finished.js';
@@ -16,8 +16,10 @@ import type { JobDetail } from './types.js';
 
 const LOOKS = 3;
 
-// `pluginParallel`: see ListOptions.
-export async function getJob(layout: QueueLayout, ref: string, options: Pick<ListOptions, 'pluginParallel'> = {}): Promise<JobDetail> {
+type ShowOptions = Pick<ListOptions, 'pluginParallel' | 'pluginSecrets'>;
+
+// `pluginParallel`, `pluginSecrets`: see ListOptions.
+export async function getJob(layout: QueueLayout, ref: string, options: ShowOptions = {}): Promise<JobDetail> {
   const now = Date.now();
   let located = await locate(layout, ref);
   for (let look = 1; ; look += 1) {
@@ -29,18 +31,22 @@ export async function getJob(layout: QueueLayout, ref: string, options: Pick<Lis
   }
 }
 
-async function detailOf(layout: QueueLayout, job: Located, now: number, options: Pick<ListOptions, 'pluginParallel'>): Promise<JobDetail | undefined> {
+async function detailOf(layout: QueueLayout, job: Located, now: number, options: ShowOptions): Promise<JobDetail | undefined> {
+  const secretsOf = async (object: Readonly<Record<string, unknown>> | undefined): Promise<SecretFlags> =>
+    (options.pluginSecrets ?? noPluginSecrets)(pluginsNamed([object]));
   switch (job.state) {
     case 'pending': {
       const [listing, file] = await Promise.all([listJobs(layout, { states: ['pending'], now, ...options }), readPendingFile(layout, job.name)]);
       const item = listing.pending.find((p) => p.name === job.name);
       if (item === undefined || file === undefined) return undefined;
-      return { ...item, of: listing.pending.length, job: shown(file.loaded.object), error: file.loaded.ok ? null : file.loaded.error };
+      const object = shown(file.loaded.object, await secretsOf(file.loaded.object));
+      return { ...item, of: listing.pending.length, job: object, error: file.loaded.ok ? null : file.loaded.error };
     }
     case 'running': {
       const [file, daemons] = await Promise.all([readClaimedJob(layout, job.claim), listDaemons(layout)]);
       const alive = daemons.some((d) => d.alive && d.info.tag === job.claim.tag);
-      return { ...runningJobOf(file, now), claim: job.claim, daemon_alive: alive, job: shown(file.loaded?.object) };
+      const secretFlags = await secretsOf(file.loaded?.object);
+      return { ...runningJobOf(file, now, secretFlags), claim: job.claim, daemon_alive: alive, job: shown(file.loaded?.object, secretFlags) };
     }
     case 'completed':
     case 'failed': {
@@ -48,11 +54,13 @@ async function detailOf(layout: QueueLayout, job: Located, now: number, options:
       const [record, st] = await Promise.all([readRecordSafely(layout, job.id), stat(path).catch(() => undefined)]);
       if (st === undefined) return undefined;
       if (record === undefined) throw new McpqError(`${path} is not a valid record (JSON with a "result" object)`, ExitCode.failure);
-      return { ...finishedJobOf({ id: job.id, state: job.state, mtimeMs: st.mtimeMs }, record, now), record: redactJob(record), retried_as: await retriesOf(layout, job.id) };
+      const secretFlags = await secretsOf(record);
+      const finished = finishedJobOf({ id: job.id, state: job.state, mtimeMs: st.mtimeMs }, record, now, secretFlags);
+      return { ...finished, record: redactJob(record, secretFlags), retried_as: await retriesOf(layout, job.id) };
     }
   }
 }
 
-function shown(job: Readonly<Record<string, unknown>> | undefined): Readonly<Record<string, unknown>> | null {
-  return job === undefined ? null : redactJob(job);
+function shown(job: Readonly<Record<string, unknown>> | undefined, secretFlags: SecretFlags): Readonly<Record<string, unknown>> | null {
+  return job === undefined ? null : redactJob(job, secretFlags);
 }

@@ -21,8 +21,9 @@ const CLOSE_GRACE_MS = 1_000;
 // Resolves when the connection is over.
 export function serveOnStdio(options: StdioOptions): Promise<string> {
   guardStdout();
-  const session = new Session(options.layout);
-  const context = { layout: options.layout, plugins: new PluginRegistry(options.plugins), cwd: options.cwd, session };
+  const plugins = new PluginRegistry(options.plugins);
+  const session = new Session(options.layout, plugins.pluginSecrets);
+  const context = { layout: options.layout, plugins, cwd: options.cwd, session };
   const handle = serveStdio(() => createServer(context), { onerror: (error) => logError('protocol', error) });
   return new Promise((resolve) => {
     let ending = false;

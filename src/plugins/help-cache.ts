@@ -36,10 +36,12 @@ function cachePath(dir: string, name: string): string {
   return join(dir, `${name}.json`);
 }
 
-export async function readCachedHelp(dir: string, name: string, fingerprint: string): Promise<HelpResult | undefined> {
+// `fingerprint`: of the entry file as it is now; undefined takes whatever is cached,
+// even for an older version of the plugin (enough to know which flags are secret).
+export async function readCachedHelp(dir: string, name: string, fingerprint: string | undefined): Promise<HelpResult | undefined> {
   try {
     const file = cacheFileSchema.safeParse(JSON.parse(await readFile(cachePath(dir, name), 'utf8')));
-    if (!file.success || file.data.fingerprint !== fingerprint) return undefined;
+    if (!file.success || (fingerprint !== undefined && file.data.fingerprint !== fingerprint)) return undefined;
     const { at } = file.data;
     if ('error' in file.data) return { result: { ok: false, error: file.data.error }, at };
     const parsed = specFromManifest(file.data.manifest, name, 'any');

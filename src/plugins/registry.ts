@@ -4,12 +4,13 @@
 // whose help could not be read, 30 s after that failure. So a plugin dropped in while
 // the daemon runs is found by the first job that names it.
 import type { RunSpec } from '../core/job-schema.js';
+import type { PluginSecrets } from '../core/redact.js';
 import type { PluginResolver } from '../daemon/command.js';
 import type { Command } from '../daemon/runner.js';
 import { discover, type Found } from './discovery.js';
 import { readCachedHelp, writeCachedHelp, type HelpResult } from './help-cache.js';
 import { DEFAULT_HELP_TIMEOUT_MS, introspect, type Introspectable } from './introspect.js';
-import type { PluginSpec } from './spec.js';
+import { secretFlagsOf, secretKeysOf, type PluginSpec } from './spec.js';
 import { checkPluginJob, unknownPlugin, unusablePlugin } from './validate.js';
 
 export type Plugin =
@@ -102,14 +103,46 @@ export class PluginRegistry {
     }
   };
 
-  // The daemon's hook (daemon/command.ts): a plugin job to the command line to run.
+  // The daemon's hook (daemon/command.ts): a plugin job to the command line to run,
+  // and which of its keys hold secrets (for daemon.log).
   resolve: PluginResolver = async (run: Extract<RunSpec, { kind: 'plugin' }>) => {
     const plugin = await this.find(run.plugin);
     if (plugin === undefined) return { ok: false, error: unknownPlugin(run.plugin, await this.names()) };
     if (plugin.status === 'error') return { ok: false, error: unusablePlugin(plugin.name, plugin.error) };
     const checked = checkPluginJob(plugin.name, plugin.spec, run.command, run.flags);
     if (!checked.ok) return checked;
-    return { ok: true, command: { file: plugin.program.file, args: [...plugin.program.args, ...checked.argv] } };
+    const command = { file: plugin.program.file, args: [...plugin.program.args, ...checked.argv] };
+    return { ok: true, command, secretKeys: secretKeysOf(plugin.spec, run.command) };
+  };
+
+  // A plugin's description if it can be had without running the plugin: its
+  // plugin.json, what this process learned, or the help cache, even one written for
+  // an older version of its entry or by a daemon whose --plugins this process does not
+  // see. For views of jobs, which hide secrets by it and must not run every --help.
+  async known(name: string): Promise<PluginSpec | undefined> {
+    try {
+      const found = (await this.#list()).find((f) => f.name === name);
+      if (found?.manifest !== undefined) {
+        const plugin = await this.#describe(found); // reads the plugin.json, runs nothing
+        return plugin.status === 'ok' ? plugin.spec : undefined;
+      }
+      const cached = found === undefined ? undefined : this.#cache.get(found.dir);
+      if (cached !== undefined && cached.fingerprint === found?.fingerprint) {
+        const { plugin } = await cached.described;
+        if (plugin.status === 'ok') return plugin.spec;
+      }
+      if (this.#cacheDir === undefined) return undefined;
+      const help = await readCachedHelp(this.#cacheDir, name, undefined);
+      return help?.result.ok ? help.result.spec : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  // Views of jobs hide secret plugin flags (core/redact.ts) by what `known` gives.
+  pluginSecrets: PluginSecrets = async (names) => {
+    const specs = await Promise.all(names.map(async (name) => [name, await this.known(name)] as const));
+    return secretFlagsOf(new Map(specs.filter((s): s is readonly [string, PluginSpec] => s[1] !== undefined)));
   };
 
   // The folders as they are now; callers that arrive during a listing share it.

@@ -1,7 +1,8 @@
 // What mcpq knows about a plugin: its commands and their arguments, read from a
 // plugin.json manifest or from the plugin's own argparse --help. Both sources end up
-// in these frozen shapes, so validation, argument mapping and `mcpq plugins` never
-// care where the description came from.
+// in these frozen shapes, so validation, argument mapping, redaction and `mcpq
+// plugins` never care where the description came from.
+import { looksSecret, type SecretFlags } from '../core/redact.js';
 
 export const ArgType = Object.freeze({
   string: 'string',
@@ -50,4 +51,36 @@ export function argsOf(spec: PluginSpec, command: string | undefined): readonly 
 
 export function argKeys(arg: ArgSpec): readonly string[] {
   return [arg.name, ...arg.aliases];
+}
+
+// An argument holds a secret when any name it goes by looks secret: its key, an alias
+// (`-t, --token`: a job may give it as "t"), or its metavar, which argparse prints as
+// the dest upper-cased unless the plugin chose another (`-k API_KEY` for dest api_key).
+export function isSecretArg(arg: ArgSpec): boolean {
+  return [...argKeys(arg), ...(arg.metavar === undefined ? [] : [arg.metavar])].some(looksSecret);
+}
+
+const NO_KEYS: ReadonlySet<string> = Object.freeze(new Set<string>());
+
+// Every key that gives a secret argument of `command` (core/redact.ts hides their
+// values whatever the key looks like); of every command when it names none of them
+// (an invalid job is shown too).
+export function secretKeysOf(spec: PluginSpec, command: string | undefined): ReadonlySet<string> {
+  const args = argsOf(spec, command) ?? [...spec.args, ...spec.commands.flatMap((c) => c.args)];
+  const secret = args.filter(isSecretArg).flatMap(argKeys);
+  return secret.length === 0 ? NO_KEYS : new Set(secret);
+}
+
+// The secret keys of the plugins described in `specs`, by plugin and command (worked
+// out once for each: a listing asks for every job it shows).
+export function secretFlagsOf(specs: ReadonlyMap<string, PluginSpec>): SecretFlags {
+  const known = new Map<string, ReadonlySet<string>>();
+  return (plugin, command) => {
+    const spec = specs.get(plugin);
+    if (spec === undefined) return NO_KEYS;
+    const key = JSON.stringify([plugin, command]);
+    let keys = known.get(key);
+    if (keys === undefined) known.set(key, (keys = secretKeysOf(spec, command)));
+    return keys;
+  };
 }

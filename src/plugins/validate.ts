@@ -2,10 +2,10 @@
 // plugin says of itself; every mistake is named with what exists instead (and a
 // did-you-mean for a near miss), so the record of an `invalid` job says how to fix it.
 // Pure.
-import { REDACTED, looksSecret } from '../core/redact.js';
+import { REDACTED } from '../core/redact.js';
 import { argvFor, flagOf, type ArgValue } from './argv.js';
 import { suggestion } from './did-you-mean.js';
-import { argKeys, type ArgSpec, type PluginSpec } from './spec.js';
+import { argKeys, isSecretArg, type ArgSpec, type PluginSpec } from './spec.js';
 
 export type Checked = { readonly ok: true; readonly argv: string[] } | { readonly ok: false; readonly error: string };
 
@@ -69,11 +69,11 @@ function isGiven(value: ArgValue | undefined): boolean {
   return value !== undefined && value !== null && value !== false && !(Array.isArray(value) && value.length === 0);
 }
 
-// An error names the bad value, except for an argument whose name looks secret: the
-// error ends up in the record, daemon.log, `mcpq show` and MCP results, which redact
-// the job's args but cannot know where a value was quoted in a message.
+// An error names the bad value, except for a secret argument (isSecretArg): the error
+// ends up in the record, daemon.log, `mcpq show` and MCP results, which redact the
+// job's args but cannot know where a value was quoted in a message.
 function shownValue(arg: ArgSpec, value: ArgValue): string {
-  return argKeys(arg).some(looksSecret) ? REDACTED : JSON.stringify(value);
+  return isSecretArg(arg) ? REDACTED : JSON.stringify(value);
 }
 
 function valueProblem(arg: ArgSpec, value: ArgValue): string | undefined {

@@ -3,7 +3,7 @@
 // its record keep them and the job runs with them. Each secret starts with SEK, and
 // the job prints its values without that prefix: "RET4" in its output proves that it
 // got the real "SEKRET4", not "[redacted]".
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mcpq, startDaemon, tempQueue, waitFor, waitForRecord, type TempQueue } from '../helpers/mcpq.js';
@@ -71,5 +71,65 @@ describe('secrets in mcpq list and show', () => {
     expectNoSecret([cancelled.stdout]);
     expect(JSON.parse(cancelled.stdout)[0]).toMatchObject({ outcome: 'cancelled', record: { args: ['--token', '[redacted]', 'https://u:[redacted]@localhost/'], result: { status: 'cancelled' } } });
     expect(q.record('c')).toMatchObject({ env: { DB_PASSWORD: 'SEKRET1' }, args: ['--token', 'SEKRET2', 'https://u:SEKRET3@localhost/'] });
+  });
+});
+
+// An argparse plugin whose secret options have names that do not look secret: "-t,
+// --token" (a job may give it as "t") and "-k API_KEY" (dest api_key). It prints its
+// values without their prefix.
+const VAULT = `import argparse, json
+p = argparse.ArgumentParser(description='a vault')
+p.add_argument('-t', '--token', required=True)
+p.add_argument('-k', dest='api_key')
+p.add_argument('-u', dest='user')
+a = p.parse_args()
+print(json.dumps({'token': a.token[3:], 'key': (a.api_key or '')[3:], 'user': a.user}))
+`;
+
+function addVault(q: TempQueue): void {
+  mkdirSync(q.path('plugins', 'vault'), { recursive: true });
+  writeFileSync(q.path('plugins', 'vault', 'cli.py'), VAULT);
+}
+
+describe('secret plugin flags given by a name that does not look secret', () => {
+  it('are redacted in daemon.log, list and show of a job file dropped before anything described its plugin; the job runs with them', async () => {
+    const q = tempQueue();
+    addVault(q);
+    q.drop('d1.json', JSON.stringify({ task_id: 'd1', plugin: 'vault', args: { t: 'SEKRET1', k: 'SEKRET2', u: 'bob' } }));
+    await startDaemon(q.root, FAST);
+    const record = await waitForRecord(q, 'd1');
+
+    const shown = await views(q, 'd1');
+    expectNoSecret(shown);
+    expect(shown[0]).toContain(`vault -t '[redacted]' -k '[redacted]' -u bob`);
+    expect(JSON.parse(shown[3]!).args).toEqual({ t: '[redacted]', k: '[redacted]', u: 'bob' });
+    const log = readFileSync(q.path('daemon.log'), 'utf8');
+    expect(log).not.toContain('SEKRET');
+    expect(log).toContain('"args":{"t":"[redacted]","k":"[redacted]","u":"bob"}');
+
+    // The record is the job as submitted; the plugin got the real values.
+    expect(record).toMatchObject({ args: { t: 'SEKRET1', k: 'SEKRET2', u: 'bob' }, result: { status: 'completed', output: { token: 'RET1', key: 'RET2', user: 'bob' } } });
+  });
+
+  it('are redacted while a job mcpq submit queued is pending, and in the record cancel --json prints', async () => {
+    const q = tempQueue();
+    addVault(q);
+    for (const [id, ...args] of [['c1', 't=SEKRET3', 'k=SEKRET4', 'u=bob'], ['c2', 't=SEKRET5']]) {
+      const submitted = await mcpq(['submit', '-q', q.root, '--id', id!, '--plugin', 'vault', ...args.flatMap((a) => ['--arg', a])]);
+      expect(submitted.exitCode, submitted.stderr).toBe(0);
+    }
+    q.drop('d2.json', JSON.stringify({ task_id: 'd2', plugin: 'vault', args: { t: 'SEKRET6' } }));
+
+    const pending = await views(q, 'c1');
+    expectNoSecret([...pending, ...(await views(q, 'd2'))]);
+    expect(pending[0]).toContain(`vault -t '[redacted]' -k '[redacted]' -u bob`);
+    expect(JSON.parse(pending[3]!).job.args).toEqual({ t: '[redacted]', k: '[redacted]', u: 'bob' });
+    expect(readFileSync(q.path('pending', 'c1.json'), 'utf8')).toContain('SEKRET3'); // the file keeps what was submitted
+
+    const cancelled = await mcpq(['cancel', 'c2', '--json', '-q', q.root]);
+    expect(cancelled.exitCode, cancelled.stderr).toBe(0);
+    expectNoSecret([cancelled.stdout]);
+    expect(JSON.parse(cancelled.stdout)[0]).toMatchObject({ outcome: 'cancelled', record: { args: { t: '[redacted]' } } });
+    expect(q.record('c2')).toMatchObject({ args: { t: 'SEKRET5' } });
   });
 });

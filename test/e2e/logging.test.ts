@@ -1,5 +1,5 @@
 // daemon.log is NDJSON with a line per claim, start and finish; secrets never reach it.
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { startDaemon, tempQueue, waitFor, waitForRecord } from '../helpers/mcpq.js';
 
@@ -58,6 +58,21 @@ describe('daemon.log', () => {
     const start = (id: string) => logLines(q.path('daemon.log')).find((l) => l.event === 'start' && l.id === id)!;
     expect(start('h1').run.args).toEqual(['-H', 'Authorization: Bearer [redacted]', '--header=Cookie: [redacted]', '-H', 'X-Api-Key: [redacted]', 'https://me:[redacted]@localhost/x']);
     expect(start('h2').run.command).toBe('echo -H "Authorization: Bearer [redacted]" http://after/ https://me:[redacted]@localhost/x');
+  });
+
+  it('redacts a plugin flag given by an alias of a secret option, or whose metavar looks secret', async () => {
+    const q = tempQueue();
+    mkdirSync(q.path('plugins', 'vault'), { recursive: true });
+    writeFileSync(q.path('plugins', 'vault', 'cli.sh'), 'true\n');
+    writeFileSync(q.path('plugins', 'vault', 'plugin.json'), JSON.stringify({ args: { token: { aliases: ['t'] }, k: { metavar: 'API_KEY' }, user: { aliases: ['u'] } } }));
+    const daemon = await startDaemon(q.root);
+    q.drop('p1.json', JSON.stringify({ plugin: 'vault', args: { t: 'tk123', k: 'ak456', u: 'bob' } }));
+    await waitForRecord(q, 'p1');
+    await daemon.stop();
+    const log = readFileSync(q.path('daemon.log'), 'utf8');
+    for (const secret of ['tk123', 'ak456']) expect(log).not.toContain(secret);
+    const start = logLines(q.path('daemon.log')).find((l) => l.event === 'start' && l.id === 'p1')!;
+    expect(start.run).toEqual({ kind: 'plugin', plugin: 'vault', args: { t: '[redacted]', k: '[redacted]', u: 'bob' } });
   });
 
   it('rotates by size', async () => {

@@ -72,4 +72,47 @@ describe('secrets in MCP results', () => {
     expect(q.record('v1')).toMatchObject({ args: { 'api-token': 'SEKRET2', password: 'SEKRET3' }, result: { status: 'completed' } });
     expect(readFileSync(q.path('logs', 'v1.out'), 'utf8')).toBe('--api-token RET2 --password RET3\n');
   });
+
+  it('hide a plugin flag given by an alias of a secret option, or whose metavar looks secret, in every answer', async () => {
+    const q = tempQueue();
+    mkdirSync(q.path('plugins', 'keys'), { recursive: true });
+    writeFileSync(q.path('plugins', 'keys', 'cli.sh'), 'for a; do echo "${a#SEK}"; done\n');
+    writeFileSync(q.path('plugins', 'keys', 'plugin.json'), JSON.stringify({ args: { token: { aliases: ['t'] }, k: { metavar: 'API_KEY' }, user: { aliases: ['u'] } } }));
+    const mcp = await connect(q);
+    const args = (n: number) => ({ t: `SEKRET${n}`, k: `SEKRET${n + 1}`, u: 'bob' });
+    const shown = { t: '[redacted]', k: '[redacted]', u: 'bob' };
+
+    // Pending: one submitted here, one dropped into pending/.
+    await answer(mcp, 'submit_job', { plugin: 'keys', args: args(1), id: 'k1' });
+    q.drop('k2.json', JSON.stringify({ task_id: 'k2', plugin: 'keys', args: args(3) }));
+    for (const id of ['k1', 'k2']) {
+      const job = await answer(mcp, 'get_job', { id });
+      expectNoSecret(job);
+      expect(JSON.parse(job).structuredContent.job.args).toEqual(shown);
+      expectNoSecret(JSON.stringify(await mcp.client.readResource({ uri: `mcpq://jobs/${id}` })));
+    }
+    expectNoSecret(await answer(mcp, 'list_jobs', {}));
+    const cancelled = await answer(mcp, 'cancel_job', { id: 'k2' });
+    expectNoSecret(cancelled);
+    expect(JSON.parse(cancelled).structuredContent.record.args).toEqual(shown);
+
+    // Run, waited for, and finished.
+    await startDaemon(q.root, FAST, { XDG_CONFIG_HOME: q.dir });
+    const done = await answer(mcp, 'submit_job', { plugin: 'keys', args: args(5), id: 'k3', wait_seconds: 20 });
+    expectNoSecret(done);
+    expect(JSON.parse(done).structuredContent.record.args).toEqual(shown);
+    await waitFor(() => q.record('k1'), { what: 'k1 to finish' });
+    for (const id of ['k1', 'k3']) {
+      expectNoSecret(await answer(mcp, 'get_job', { id }));
+      expectNoSecret(JSON.stringify(await mcp.client.readResource({ uri: `mcpq://jobs/${id}` })));
+    }
+    expectNoSecret(await answer(mcp, 'list_jobs', {}));
+    await waitFor(() => ['k1', 'k3'].every((id) => mcp.logs.some((l) => l.data?.id === id)), { what: 'the job_finished notifications' });
+    expectNoSecret(JSON.stringify(mcp.logs));
+    expect(readFileSync(q.path('daemon.log'), 'utf8')).not.toContain('SEKRET');
+
+    // The records are the jobs as submitted, and the jobs got the real values.
+    expect(q.record('k3')).toMatchObject({ args: args(5), result: { status: 'completed' } });
+    expect(readFileSync(q.path('logs', 'k3.out'), 'utf8')).toBe('-t\nRET5\n-k\nRET6\n-u\nbob\n');
+  });
 });

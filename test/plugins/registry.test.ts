@@ -66,6 +66,7 @@ describe('PluginRegistry', () => {
     expect(await registry.resolve({ kind: 'plugin', plugin: 'py', command: 'click-button', flags: { 'button-text': 'Payments', 'msg-id': 12345678 } })).toEqual({
       ok: true,
       command: { file: 'python3', args: [join(root, 'py/cli.py'), 'click-button', '--button-text', 'Payments', '--msg-id', '12345678'] },
+      secretKeys: new Set(),
     });
   });
 
@@ -288,6 +289,38 @@ printf 'usage: odd [-h] [--näme NÄME] {fast,slow}\\n\\npositional arguments:\\
     });
     const registry = new PluginRegistry({ roots: [root] });
     expect([await registry.isParallel('par'), await registry.isParallel('ser'), await registry.isParallel('none')]).toEqual([true, false, false]);
+  });
+
+  it('knows which flags of a plugin hold secrets from its plugin.json or the help cache, never running its --help', async () => {
+    const q = tempQueue();
+    const root = join(q.dir, 'plugins');
+    const cacheDir = join(root, '.cache');
+    plugins(root, {
+      'vault/cli.sh': `echo run >> "$(dirname "$0")/help-runs"
+printf 'usage: vault [-h] -t TOKEN [-k API_KEY] [-u USER]\\n\\noptions:\\n  -h, --help            show this help message and exit\\n  -t TOKEN, --token TOKEN\\n                        the token\\n  -k API_KEY            by its dest\\n  -u USER               who\\n'
+`,
+      'keys/cli.sh': 'echo run >> "$(dirname "$0")/help-runs"\n',
+      'keys/plugin.json': JSON.stringify({ args: { secret: { aliases: ['s'] }, n: {} } }),
+    });
+    const runs = (name: string) => (existsSync(join(root, name, 'help-runs')) ? readFileSync(join(root, name, 'help-runs'), 'utf8').split('\n').filter(Boolean).length : 0);
+    const secretKeys = async (registry: PluginRegistry, name: string) => [...(await registry.pluginSecrets([name]))(name, undefined)].sort();
+
+    expect(await secretKeys(new PluginRegistry({ roots: [root], cacheDir }), 'vault')).toEqual([]); // not described yet
+    expect(await secretKeys(new PluginRegistry({ roots: [root], cacheDir }), 'keys')).toEqual(['s', 'secret']);
+    expect([runs('vault'), runs('keys')]).toEqual([0, 0]);
+
+    const daemon = new PluginRegistry({ roots: [root], cacheDir });
+    const resolved = await daemon.resolve({ kind: 'plugin', plugin: 'vault', command: undefined, flags: { t: 'x', u: 'bob' } });
+    expect(resolved).toMatchObject({ ok: true, command: { args: [join(root, 'vault/cli.sh'), '-t', 'x', '-u', 'bob'] } });
+    expect(resolved.ok && [...(resolved.secretKeys ?? [])].sort()).toEqual(['k', 't', 'token']);
+    expect(await secretKeys(daemon, 'vault')).toEqual(['k', 't', 'token']);
+    expect(runs('vault')).toBe(1);
+
+    expect(await secretKeys(new PluginRegistry({ roots: [root], cacheDir }), 'vault')).toEqual(['k', 't', 'token']); // from the cache
+    appendFileSync(join(root, 'vault/cli.sh'), '# changed\n');
+    expect(await secretKeys(new PluginRegistry({ roots: [root], cacheDir }), 'vault')).toEqual(['k', 't', 'token']); // an older description beats none
+    expect(await secretKeys(new PluginRegistry({ roots: [join(q.dir, 'elsewhere')], cacheDir }), 'vault')).toEqual(['k', 't', 'token']); // a daemon's --plugins
+    expect(runs('vault')).toBe(1);
   });
 
   it('says a plugin without plugin.json is not parallel without running its --help, which may hang', async () => {

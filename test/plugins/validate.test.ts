@@ -70,6 +70,7 @@ describe('checkPluginJob', () => {
     ['not a number', { 'session-ttl': 'S3CRET-ttl' }, 'args.session-ttl: expected a number, got [redacted]'],
     ['given to a flag', { 'auth-debug': 'S3CRET-flag' }, 'args.auth-debug: is a flag: give true or false, got [redacted]'],
     ['given by an alias', { t: '-S3CRET-t' }, 'args.t: a positional value cannot start with "-", got [redacted]'],
+    ['whose metavar looks secret (argparse\'s dest)', { k: 'S3CRET-k' }, 'args.k: expected a whole number, got [redacted]'],
   ])('does not repeat the value of a secret-looking argument %s in its error', (_, args, error) => {
     const secrets = spec({
       args: {
@@ -78,6 +79,7 @@ describe('checkPluginJob', () => {
         'session-ttl': { type: 'number' },
         'auth-debug': { type: 'boolean' },
         token: { positional: true, aliases: ['t'] },
+        k: { type: 'integer', metavar: 'API_KEY' },
       },
     });
     expect(checkPluginJob('vault', secrets, undefined, args)).toEqual({ ok: false, error });

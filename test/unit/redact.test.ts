@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redactArgs, redactEnv, redactFlags, redactJob, redactShellLine, REDACTED } from '../../src/core/redact.js';
+import { pluginsNamed, redactArgs, redactEnv, redactFlags, redactJob, redactShellLine, REDACTED, type SecretFlags } from '../../src/core/redact.js';
 
 const R = REDACTED;
 
@@ -73,6 +73,10 @@ describe('redactFlags', () => {
       n: 12,
     });
   });
+
+  it('hides the values of the keys it is told hold secrets, whatever they look like', () => {
+    expect(redactFlags({ t: 'x', k: 'Bearer y', n: 'https://me:pw1@h' }, new Set(['t', 'token', 'k']))).toEqual({ t: R, k: R, n: `https://me:${R}@h` });
+  });
 });
 
 describe('redactJob', () => {
@@ -89,6 +93,21 @@ describe('redactJob', () => {
     ['arguments that are not strings', { command: 'x', args: ['--token', 12, 7] }, { command: 'x', args: ['--token', R, 7] }],
     ['an env that is not a map', { command: 'x', env: 'API_TOKEN=t1' }, { command: 'x', env: 'API_TOKEN=t1' }],
   ])('redacts %s', (_, job, expected) => expect(redactJob(job)).toEqual(expected));
+
+  // What a plugin's description says: vault's "get" has "-t, --token" and "-k API_KEY".
+  const vault: SecretFlags = (plugin, command) => new Set(plugin === 'vault' && command === 'get' ? ['t', 'token', 'k'] : []);
+
+  it.each([
+    ['given by an alias or a dest', { plugin: 'vault', command: 'get', args: { t: 't1', k: 't2', u: 'bob' } }, { plugin: 'vault', command: 'get', args: { t: R, k: R, u: 'bob' } }],
+    ['of another command', { plugin: 'vault', command: 'put', args: { t: 'x' } }, { plugin: 'vault', command: 'put', args: { t: 'x' } }],
+    ['of another plugin', { plugin: 'other', command: 'get', args: { t: 'x' } }, { plugin: 'other', command: 'get', args: { t: 'x' } }],
+    ['that is no plugin job', { command: 'get', args: ['-t', 'x'] }, { command: 'get', args: ['-t', 'x'] }],
+  ])('hides the plugin flags its plugin says are secret: %s', (_, job, expected) => expect(redactJob(job, vault)).toEqual(expected));
+
+  it('names the plugins of the plugin jobs among jobs read as they are, once each', () => {
+    const jobs = [{ plugin: 'a', args: {} }, { plugin: 'b', args: {} }, { plugin: 'a', args: { t: 1 } }, { plugin: 'c', args: ['x'] }, { command: 'x' }, null, undefined];
+    expect(pluginsNamed(jobs)).toEqual(['a', 'b']);
+  });
 
   it('keeps a record\'s result and leaves the record it was given untouched', () => {
     const record = { command: 'x', args: ['--token', 't1'], result: { status: 'completed', stdout: 'out' } };

@@ -3,14 +3,14 @@ import { ExitCode } from '../../core/errors.js';
 import { listJobs } from '../../jobs/list.js';
 import type { JobState, Listing, PendingJob, Waiting } from '../../jobs/types.js';
 import { layoutOf } from '../../queue/layout.js';
-import { pluginParallelOf } from '../plugin-roots.js';
+import { pluginHintsOf } from '../plugin-roots.js';
 import { resolveQueueRoot } from '../queue-root.js';
 import { age, cut, duration, paint, statusColor, styleFor, table, type Style } from '../render.js';
 import type { ListFlags } from './list.js';
 
 export async function runList(queue: string | undefined, flags: ListFlags): Promise<number> {
   const layout = layoutOf(resolveQueueRoot(queue, process.env));
-  const listing = await listJobs(layout, { ...(flags.state ? { states: flags.state } : {}), limit: flags.limit, pluginParallel: pluginParallelOf(layout, process.env) });
+  const listing = await listJobs(layout, { ...(flags.state ? { states: flags.state } : {}), limit: flags.limit, ...pluginHintsOf(layout, process.env) });
   process.stdout.write(flags.json ? `${JSON.stringify(listing, null, 2)}\n` : renderListing(listing, styleFor(process.stdout, process.env), Date.now(), flags.state));
   return ExitCode.ok;
 }

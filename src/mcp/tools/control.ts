@@ -14,7 +14,7 @@ import { cancelInput, cancelOutput, retryInput, retryOutput, type Described } fr
 
 const DEFAULT_CANCEL_WAIT_SECONDS = 10;
 
-export function registerControlTools(server: McpServer, { layout, session }: McpContext): void {
+export function registerControlTools(server: McpServer, { layout, session, plugins }: McpContext): void {
   server.registerTool(
     'cancel_job',
     {
@@ -27,10 +27,10 @@ export function registerControlTools(server: McpServer, { layout, session }: Mcp
     },
     guarded(async ({ id, wait_seconds: waitSeconds = DEFAULT_CANCEL_WAIT_SECONDS }: z.infer<typeof cancelInput>, request) => {
       const by = `${clientName(server, request)} (MCP) on ${hostname()}`;
-      let result: CancelResult = await cancelJob(layout, id, { by });
+      let result: CancelResult = await cancelJob(layout, id, { by, pluginSecrets: plugins.pluginSecrets });
       if (result.outcome === 'requested' && waitSeconds > 0) {
         const signal = AbortSignal.any([request.mcpReq.signal, session.signal]); // the call cancelled, or the client gone
-        result = await awaitCancelled(layout, result.id, result.request, { timeoutMs: waitSeconds * 1_000, by, signal });
+        result = await awaitCancelled(layout, result.id, result.request, { timeoutMs: waitSeconds * 1_000, by, pluginSecrets: plugins.pluginSecrets, signal });
       }
       const shown = result.outcome === 'cancelled' ? shownRecord(result.record) : undefined;
       const data: Described<z.infer<typeof cancelOutput>> = shown === undefined ? result : { ...result, record: shown.record };

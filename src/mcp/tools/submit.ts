@@ -11,7 +11,7 @@ import { ExitCode, McpqError } from '../../core/errors.js';
 import { newJobId } from '../../core/ids.js';
 import { DEFAULT_TIMEOUT_SECONDS } from '../../core/job-rules.js';
 import { parseJobObject } from '../../core/job-schema.js';
-import { redactJob } from '../../core/redact.js';
+import { pluginsNamed, redactJob } from '../../core/redact.js';
 import { locateExact, locateIds } from '../../jobs/find.js';
 import { waitForRecord, waitResultOf } from '../../jobs/wait.js';
 import type { JobState } from '../../jobs/types.js';
@@ -61,7 +61,7 @@ export function registerSubmit(server: McpServer, context: McpContext): void {
       const record = waitSeconds > 0 ? await waitWithProgress(layout, id, waitSeconds, request, session.signal) : undefined;
       const state: JobState = record !== undefined ? waitResultOf(id, record).state : ((await locateExact(layout, id))?.state ?? 'pending');
       const daemonAlive = (await listDaemons(layout)).some((d) => d.alive);
-      const shown = record === undefined ? undefined : shownRecord(redactJob(record));
+      const shown = record === undefined ? undefined : shownRecord(redactJob(record, await context.plugins.pluginSecrets(pluginsNamed([record]))));
       const data: Described<z.infer<typeof submitOutput>> = {
         id,
         queue: layout.root,
