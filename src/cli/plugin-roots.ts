@@ -4,7 +4,7 @@
 import { statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { ExitCode, McpqError, errnoCode, errorMessage } from '../core/errors.js';
-import type { PluginParallel } from '../core/schedule-hints.js';
+import type { ListOptions } from '../jobs/list.js';
 import type { PluginRegistry, RegistryOptions } from '../plugins/registry.js';
 import type { QueueLayout } from '../queue/layout.js';
 import { configPath, expandHome, readConfig } from './queue-root.js';
@@ -48,12 +48,15 @@ export function helpTimeoutMs(env: NodeJS.ProcessEnv): number | undefined {
   return seconds * 1_000;
 }
 
-// Whether a plugin's jobs may run at the same time, for commands that show why a job
-// waits (list, show): the registry is made only if a job names a plugin.
-export function pluginParallelOf(layout: QueueLayout, env: NodeJS.ProcessEnv): PluginParallel {
+// Whether a plugin's jobs may run at the same time, and whether they wait for it, for
+// commands that show why a job waits (list, show): the registry is made only if a job
+// names a plugin, and runs no --help.
+export function pluginLookups(layout: QueueLayout, env: NodeJS.ProcessEnv): Required<Pick<ListOptions, 'pluginParallel' | 'pluginWait'>> {
   let registry: Promise<PluginRegistry> | undefined;
-  return async (name) => {
-    registry ??= import('../plugins/registry.js').then(({ PluginRegistry }) => new PluginRegistry(registryOptions(layout, undefined, env)));
-    return (await registry).isParallel(name);
+  const made = (): Promise<PluginRegistry> =>
+    (registry ??= import('../plugins/registry.js').then(({ PluginRegistry }) => new PluginRegistry(registryOptions(layout, undefined, env))));
+  return {
+    pluginParallel: async (name) => (await made()).isParallel(name),
+    pluginWait: async (name) => (await made()).waitOf(name),
   };
 }

@@ -16,8 +16,8 @@ import type { JobDetail } from './types.js';
 
 const LOOKS = 3;
 
-// `pluginParallel`: see ListOptions.
-export async function getJob(layout: QueueLayout, ref: string, options: Pick<ListOptions, 'pluginParallel'> = {}): Promise<JobDetail> {
+// `pluginParallel`, `pluginWait`: see ListOptions.
+export async function getJob(layout: QueueLayout, ref: string, options: Pick<ListOptions, 'pluginParallel' | 'pluginWait'> = {}): Promise<JobDetail> {
   const now = Date.now();
   let located = await locate(layout, ref);
   for (let look = 1; ; look += 1) {
@@ -29,7 +29,7 @@ export async function getJob(layout: QueueLayout, ref: string, options: Pick<Lis
   }
 }
 
-async function detailOf(layout: QueueLayout, job: Located, now: number, options: Pick<ListOptions, 'pluginParallel'>): Promise<JobDetail | undefined> {
+async function detailOf(layout: QueueLayout, job: Located, now: number, options: Pick<ListOptions, 'pluginParallel' | 'pluginWait'>): Promise<JobDetail | undefined> {
   switch (job.state) {
     case 'pending': {
       const [listing, file] = await Promise.all([listJobs(layout, { states: ['pending'], now, ...options }), readPendingFile(layout, job.name)]);
