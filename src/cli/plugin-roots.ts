@@ -4,8 +4,8 @@
 import { statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { ExitCode, McpqError, errnoCode, errorMessage } from '../core/errors.js';
-import { noSecretFlags, type PluginSecrets } from '../core/redact.js';
-import type { PluginParallel } from '../core/schedule-hints.js';
+import { noSecretFlags } from '../core/redact.js';
+import type { ListOptions } from '../jobs/list.js';
 import type { PluginRegistry, RegistryOptions } from '../plugins/registry.js';
 import type { QueueLayout } from '../queue/layout.js';
 import { configPath, expandHome, readConfig } from './queue-root.js';
@@ -50,14 +50,16 @@ export function helpTimeoutMs(env: NodeJS.ProcessEnv): number | undefined {
 }
 
 // What commands that show jobs (list, show, cancel) ask of plugins: whether a plugin's
-// jobs may run at the same time (why a job waits), and which keys of their args hold
-// secrets. Neither runs a plugin; the registry is made only if a job names a plugin.
-export function pluginHintsOf(layout: QueueLayout, env: NodeJS.ProcessEnv): { pluginParallel: PluginParallel; pluginSecrets: PluginSecrets } {
+// jobs may run at the same time and whether they wait for it (why a job waits), and
+// which keys of their args hold secrets. None runs a plugin's --help; the registry is
+// made only if a job names a plugin.
+export function pluginLookups(layout: QueueLayout, env: NodeJS.ProcessEnv): Required<Pick<ListOptions, 'pluginParallel' | 'pluginWait' | 'pluginSecrets'>> {
   let registry: Promise<PluginRegistry> | undefined;
   const made = (): Promise<PluginRegistry> =>
     (registry ??= import('../plugins/registry.js').then(({ PluginRegistry }) => new PluginRegistry(registryOptions(layout, undefined, env))));
   return {
     pluginParallel: async (name) => (await made()).isParallel(name),
+    pluginWait: async (name) => (await made()).waitOf(name),
     pluginSecrets: async (names) => (names.length === 0 ? noSecretFlags : (await made()).pluginSecrets(names)),
   };
 }

@@ -9,6 +9,7 @@ export const ExitCode = Object.freeze({
   daemonNotRunning: 3,
   notFound: 4,
   jobInvalid: 65,
+  tryAgain: 75, // EX_TEMPFAIL: nothing is wrong with the request; it may work in a moment
   timeout: 124,
   cancelled: 125,
   cannotExecute: 126,

@@ -12,7 +12,7 @@ import { randomHex } from '../core/random.js';
 import { ensureQueue, type QueueLayout } from '../queue/layout.js';
 import { isIgnoredName } from '../queue/names.js';
 import { bootTime, heartbeat, registerDaemon, thisHost, unregisterDaemon, type DaemonInfo } from '../queue/owner.js';
-import { noPlugins, type PluginResolver } from './command.js';
+import { noPlugins, type PluginCheck, type PluginResolver } from './command.js';
 import type { DaemonContext, DaemonSettings } from './context.js';
 import { openControl, type ControlDesk } from './control.js';
 import { readEntries, readEntry } from './indexer.js';
@@ -24,6 +24,7 @@ import { HeldRecords } from './held-records.js';
 import { deadOwners, recover } from './recovery.js';
 import { removeLeftoverTemps } from './leftover-temps.js';
 import { nextRetryMs } from './retry-delay.js';
+import { PluginWaits } from './plugin-waits.js';
 import { pickNext } from './scheduler.js';
 import { longTimeout, type LongTimer } from './timer.js';
 import { Dependencies } from './dependencies.js';
@@ -37,6 +38,8 @@ export interface DaemonOptions {
   readonly resolvePlugin?: PluginResolver;
   // Whether a plugin's jobs may run at the same time (plugin.json "parallel": true).
   readonly pluginParallel?: (plugin: string) => Promise<boolean>;
+  // Where a plugin its jobs wait for stands now (plugin-waits.ts).
+  readonly pluginState?: PluginCheck;
   readonly echoLog?: NodeJS.WritableStream;
 }
 
@@ -75,6 +78,7 @@ class Daemon implements StartingDaemon {
   readonly #refreshing = new Map<string, Promise<void>>(); // pending names being (re)read
   #groups!: GroupLocks;
   #held!: HeldRecords; // finished jobs whose records cannot be written yet
+  #pluginWaits!: PluginWaits; // plugins that cannot describe themselves now: their jobs wait
   #ctx!: DaemonContext;
   #info!: DaemonInfo;
   #logger!: DaemonLogger;
@@ -126,6 +130,7 @@ class Daemon implements StartingDaemon {
     };
     this.#groups = new GroupLocks(this.#ctx);
     this.#held = new HeldRecords(this.#ctx, (id, status) => this.#recorded(id, status));
+    this.#pluginWaits = new PluginWaits(this.#ctx, this.#options.pluginState ?? (async () => ({ kind: 'usable' })), () => this.#pump());
     this.#dependencies = new Dependencies(layout, this.#settings.settleMs);
     this.#info = {
       tag: this.tag,
@@ -337,6 +342,7 @@ class Daemon implements StartingDaemon {
         skip: new Set(this.#claiming.keys()),
         dependency: this.#dependencies.state,
         problem: this.#dependencies.cycleOf,
+        pluginWaits: (plugin) => this.#pluginWaits.has(plugin),
       });
       this.#scheduleWake(pick.wakeAt);
       const decision = pick.decision;
@@ -363,7 +369,7 @@ class Daemon implements StartingDaemon {
       exited = true;
     };
     try {
-      return await claimAndRun(this.#ctx, name, {
+      const settled = await claimAndRun(this.#ctx, name, {
         onStarted: (started) => {
           this.#claimWorked();
           this.#claiming.delete(name);
@@ -381,6 +387,11 @@ class Daemon implements StartingDaemon {
         stopping: () => this.#stopping,
         alone: () => this.#running.size === 0 && this.#inFlight.size <= 1,
       });
+      if (settled.kind === 'plugin-waits') {
+        this.#pluginWaits.note(settled.wait);
+        this.#index.upsert(entry); // back in pending/ unchanged: the same place in the order
+      }
+      return settled;
     } finally {
       release();
     }
@@ -452,6 +463,7 @@ class Daemon implements StartingDaemon {
     this.#log.info({ event: 'daemon_stopping', running: this.#running.size }, 'stopping: no new claims');
     for (const timer of this.#timers) clearInterval(timer);
     this.#wake?.clear();
+    this.#pluginWaits?.close();
     for (const watcher of this.#watchers) watcher.close();
     if (options.now) this.#stopRunning();
     const grace = setTimeout(() => this.#stopRunning(), this.#settings.shutdownGraceMs);

@@ -46,9 +46,9 @@ export function readPendingBytes(path: string, reuse = true): { bytes: Uint8Arra
 export async function indexEntry(name: string, mtimeMs: number, bytes: Uint8Array, pluginParallel: PluginParallel): Promise<PendingEntry> {
   // `bytes` may be the reused buffer: everything is taken from it before the await.
   const hints = scheduleHints(name, bytes, mtimeMs);
-  const { wantedId, waitStable, priority, after, notBefore } = hints;
+  const { wantedId, waitStable, priority, after, notBefore, plugin } = hints;
   const size = bytes.length;
-  return { name, mtimeMs, size, wantedId, waitStable, priority, after, notBefore, group: await heldGroup(hints, pluginParallel) };
+  return { name, mtimeMs, size, wantedId, waitStable, priority, after, notBefore, plugin, group: await heldGroup(hints, pluginParallel) };
 }
 
 const SLICE = 2_000; // files read between two yields to the event loop

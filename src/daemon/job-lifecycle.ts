@@ -9,6 +9,8 @@
 // finds the record and only tidies up, or finds no record and puts the job back. A
 // claim notes `started_at` before the spawn, so a job that may have started is never
 // taken for one that did not: recovery looks for its processes even without a pgid.
+// A plugin job whose plugin cannot be asked now (command.ts PluginWait) goes back to
+// pending/ before any of the start, as it was: not run, not counted, in its place.
 import { copyFile, readFile, rename, stat, utimes } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -23,7 +25,7 @@ import { exists, unlinkIfExists, writeAtomic } from '../queue/files.js';
 import { logPath } from '../queue/layout.js';
 import { buildRecord, keepOriginal, originalName, summarizeAttempt, writeRecord, type AttemptSummary, type JobRecord, type StreamTail } from '../queue/records.js';
 import { jsonOutput } from '../plugins/output.js';
-import { commandFor, type Resolved } from './command.js';
+import { commandFor, type PluginWait, type Resolved } from './command.js';
 import type { DaemonContext } from './context.js';
 import { isSystemFault, startJob, type RunResult, type RunningJob, type StopReason } from './runner.js';
 import { takePending, type Take } from './take-pending.js';
@@ -50,6 +52,8 @@ export type Settled =
   // Finished, but its record cannot be written yet: `write` tries again (held-records.ts).
   | { readonly kind: 'held'; readonly id: string; readonly status: string; readonly error: unknown; readonly write: () => Promise<void> }
   | { readonly kind: 'requeued'; readonly id: string }
+  // Never started: back into pending/ as it was, until its plugin can be asked again.
+  | { readonly kind: 'plugin-waits'; readonly id: string; readonly wait: PluginWait }
   // Never started: back into pending/ as it was (take-pending.ts), or claimed by another.
   | Exclude<Take, { kind: 'taken' }>;
 
@@ -61,6 +65,11 @@ export async function claimAndRun(ctx: DaemonContext, name: string, hooks: Hooks
   const { claim, loaded, path } = taken;
   if (!loaded.ok) return finishInvalid(ctx, claim, loaded.object, loaded.error);
   const command = await commandFor(loaded.spec.run, path, ctx.resolvePlugin);
+  if (!command.ok && command.wait !== undefined) {
+    await requeue(ctx, claim);
+    ctx.log.info({ event: 'requeue', id: claim.id, reason: 'plugin_waits', plugin: command.wait.plugin }, 'put back: its plugin cannot describe itself now');
+    return { kind: 'plugin-waits', id: claim.id, wait: command.wait };
+  }
   if (!command.ok) return finishInvalid(ctx, claim, loaded.object, command.error);
   if (hooks.stopping()) {
     await requeue(ctx, claim);

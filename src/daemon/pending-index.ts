@@ -9,6 +9,7 @@ export interface PendingEntry extends OrderKey {
   readonly after: readonly string[];
   readonly notBefore: number | undefined; // epoch ms
   readonly group: string | undefined;
+  readonly plugin: string | undefined; // the plugin a job names (it may wait for it)
   // Unreadable as a job (empty, not JSON yet, unknown format): claim it only once the
   // file has been stable for the settle period, then fail it as invalid.
   readonly waitStable: boolean;

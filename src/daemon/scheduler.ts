@@ -1,6 +1,7 @@
 // What runs next: pure decisions over the pending index, no I/O. The daemon passes in
-// the clock, the groups now running and what it knows of dependencies, and gets back
-// the job to claim (or the dependent to fail) and when to look again.
+// the clock, the groups now running, what it knows of dependencies and the plugins
+// jobs wait for, and gets back the job to claim (or the dependent to fail) and when to
+// look again.
 import type { PendingEntry } from './pending-index.js';
 
 // `unknown`: no job of that id is pending, running or finished, and that has held for
@@ -14,6 +15,7 @@ export interface SchedulerView {
   readonly skip: ReadonlySet<string>; // names being claimed right now
   dependency(id: string): DependencyState;
   problem(name: string): string | undefined; // a reason to fail the job as invalid
+  pluginWaits(plugin: string): boolean; // its description cannot be read now (plugin-waits.ts)
 }
 
 export type Decision =
@@ -54,6 +56,7 @@ export function pickNext(entries: Iterable<PendingEntry>, view: SchedulerView): 
       if (state !== 'completed') blocked = true;
     }
     if (blocked) continue;
+    if (entry.plugin !== undefined && view.pluginWaits(entry.plugin)) continue; // woken when the wait ends
     if (entry.group !== undefined && view.busyGroups.has(entry.group)) continue;
     return { decision: { kind: 'run', entry }, wakeAt };
   }

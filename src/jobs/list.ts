@@ -17,6 +17,7 @@ import { waitingOf, type WaitingView } from './waiting.js';
 import { pauseState } from '../queue/pause.js';
 import { noParallelPlugins, type PluginParallel } from '../core/schedule-hints.js';
 import { noPluginSecrets, pluginsNamed, type PluginSecrets, type SecretFlags } from '../core/redact.js';
+import type { PluginWait } from '../daemon/command.js';
 
 export const DEFAULT_LIST_LIMIT = 20;
 
@@ -28,6 +29,8 @@ export interface ListOptions {
   readonly pluginParallel?: PluginParallel;
   // Which keys of plugin jobs' args hold secrets (core/redact.ts): hidden when shown.
   readonly pluginSecrets?: PluginSecrets;
+  // Whether a plugin's jobs wait for it (registry waitOf); it must not run any --help.
+  readonly pluginWait?: (plugin: string) => Promise<PluginWait | undefined>;
 }
 
 export async function listJobs(layout: QueueLayout, options: ListOptions = {}): Promise<Listing> {
@@ -50,11 +53,13 @@ export async function listJobs(layout: QueueLayout, options: ListOptions = {}): 
   const completed = new Set(ids.completed);
   const failed = new Set(ids.failed);
   const unknown = pending === undefined ? new Set<string>() : await unknownDependencies(layout, pending, running, completed, failed);
+  const waits = await pluginWaits(pending ?? [], options.pluginWait);
   const view: WaitingView = {
     now,
     busyGroups: new Set((await Promise.all(running.map((f) => groupOf(f, pluginParallel)))).filter((g) => g !== undefined)),
     paused: (await pauseState(layout)) !== undefined,
     dependency: (id) => (completed.has(id) ? 'completed' : failed.has(id) ? 'failed' : unknown.has(id) ? 'unknown' : 'waiting'),
+    pluginWait: (plugin) => waits.get(plugin),
   };
   const cycles = pending === undefined ? new Map<string, string>() : dependencyCycles(pending.map((f) => f.entry));
   return {
@@ -83,6 +88,14 @@ async function unknownDependencies(layout: QueueLayout, pending: readonly Pendin
   );
   const back = new Set((await pendingNames(layout)).map((name) => parsePendingName(name).stem)); // put back meanwhile
   return new Set([...nowhere].filter((id, i) => !elsewhere[i] && !back.has(id)));
+}
+
+// The plugins pending jobs name whose jobs wait for them, each asked once.
+async function pluginWaits(pending: readonly PendingFile[], waitOf: ListOptions['pluginWait']): Promise<Map<string, PluginWait>> {
+  const plugins = [...new Set(pending.flatMap((f) => (f.entry.plugin === undefined ? [] : [f.entry.plugin])))];
+  if (waitOf === undefined || plugins.length === 0) return new Map();
+  const waits = await Promise.all(plugins.map(waitOf));
+  return new Map(waits.flatMap((w) => (w === undefined ? [] : [[w.plugin, w] as const])));
 }
 
 // `problem`: why the daemon will fail the job as invalid though its file is valid.

@@ -16,9 +16,9 @@ import type { JobDetail } from './types.js';
 
 const LOOKS = 3;
 
-type ShowOptions = Pick<ListOptions, 'pluginParallel' | 'pluginSecrets'>;
+type ShowOptions = Pick<ListOptions, 'pluginParallel' | 'pluginWait' | 'pluginSecrets'>;
 
-// `pluginParallel`, `pluginSecrets`: see ListOptions.
+// `pluginParallel`, `pluginWait`, `pluginSecrets`: see ListOptions.
 export async function getJob(layout: QueueLayout, ref: string, options: ShowOptions = {}): Promise<JobDetail> {
   const now = Date.now();
   let located = await locate(layout, ref);

@@ -32,6 +32,9 @@ export type Waiting =
   | { readonly reason: 'delayed'; readonly until: string } // not_before, or a retry's backoff
   | { readonly reason: 'after'; readonly jobs: readonly string[] } // unfinished dependencies
   | { readonly reason: 'dependency_failed'; readonly job: string } // will be failed without running
+  // its plugin cannot describe itself now, for a reason that may pass (its --help timed
+  // out…): the daemon asks it again, and fails the job only if that goes on (README)
+  | { readonly reason: 'plugin'; readonly plugin: string; readonly error: string; readonly tries: number; readonly since: string }
   | { readonly reason: 'group'; readonly group: string } // a job of its group is running
   | { readonly reason: 'paused' } // would run, but the queue is paused (mcpq resume)
   | { readonly reason: 'unreadable'; readonly error: string } // not a job yet; failed once stable

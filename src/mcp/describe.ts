@@ -48,6 +48,8 @@ function waitingLine(w: Waiting): string {
       return `waiting for ${w.jobs.join(', ')}`;
     case 'dependency_failed':
       return `will fail: its dependency ${w.job} failed`;
+    case 'plugin':
+      return `waiting for plugin ${w.plugin}, which cannot describe itself now (${w.error}; ${w.tries} ${w.tries === 1 ? 'try' : 'tries'} since ${w.since}); the daemon asks it again and runs the job once it answers`;
     case 'group':
       return `waiting for group ${w.group} to be free`;
     case 'unreadable':

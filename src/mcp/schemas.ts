@@ -136,7 +136,7 @@ const jobView = z.looseObject({
   command: z.string().describe('The command as one line (plugin jobs as "plugin command --flag value").'),
   status: z.string().optional().describe('Finished jobs: result.status.'),
   exit_code: z.number().optional().describe('Finished jobs: 0 for success, else what the failure stands for.'),
-  waiting: z.looseObject({ reason: z.string() }).optional().describe('Pending jobs: why it has not started (ready, delayed, after, group, …).'),
+  waiting: z.looseObject({ reason: z.string() }).optional().describe('Pending jobs: why it has not started (ready, delayed, after, plugin, group, …).'),
   elapsed_ms: z.number().nullable().optional().describe('Running jobs: for how long.'),
 });
 

@@ -5,7 +5,9 @@
 // (with the names argparse printed, however odd), so reading it back is the
 // manifest's validation; a failure is stored with its
 // reason and time, so that the registry's "asked again after 30 s" holds across
-// processes (a hanging help would otherwise cost its whole timeout on every command).
+// processes (a hanging help would otherwise cost its whole timeout on every command),
+// and a failure that may pass (a timeout…) with its streak, so that every process
+// counts the same tries in a row and `mcpq list` can say why a plugin's jobs wait.
 // A cache that cannot be read or written is simply not used.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -17,19 +19,29 @@ import { makeDirs } from '../queue/make-dirs.js';
 
 // How help is read: raised when mcpq reads the same --help differently (subcommand
 // aliases, "--x" options), so that what an older mcpq cached is read again once
-// rather than kept until the plugin changes.
-const HELP_READER = 2;
+// rather than kept until the plugin changes (3: failures that may pass are told apart).
+const HELP_READER = 3;
+
+const streakSchema = z.object({ since: z.number(), tries: z.number().int().positive() });
 
 // A failure first: a described plugin's `manifest` is z.unknown(), which any object has.
 const cacheFileSchema = z.union([
-  z.object({ reader: z.literal(HELP_READER), fingerprint: z.string(), at: z.number(), error: z.string() }),
+  z.object({ reader: z.literal(HELP_READER), fingerprint: z.string(), at: z.number(), error: z.string(), transient: streakSchema.optional() }),
   z.object({ reader: z.literal(HELP_READER), fingerprint: z.string(), at: z.number(), manifest: z.unknown() }),
 ]);
 
-// What introspection gave, and when (ms since the epoch).
+// Transient failures in a row, this one included, and when the first was (ms since the epoch).
+export interface Streak {
+  readonly since: number;
+  readonly tries: number;
+}
+
+// What introspection gave, and when (ms since the epoch); a transient failure (see
+// introspect.ts) carries its streak.
 export interface HelpResult {
   readonly result: Introspection;
   readonly at: number;
+  readonly streak?: Streak;
 }
 
 function cachePath(dir: string, name: string): string {
@@ -43,7 +55,10 @@ export async function readCachedHelp(dir: string, name: string, fingerprint: str
     const file = cacheFileSchema.safeParse(JSON.parse(await readFile(cachePath(dir, name), 'utf8')));
     if (!file.success || (fingerprint !== undefined && file.data.fingerprint !== fingerprint)) return undefined;
     const { at } = file.data;
-    if ('error' in file.data) return { result: { ok: false, error: file.data.error }, at };
+    if ('error' in file.data) {
+      const { error, transient } = file.data;
+      return transient === undefined ? { result: { ok: false, error }, at } : { result: { ok: false, error, transient: true }, at, streak: transient };
+    }
     const parsed = specFromManifest(file.data.manifest, name, 'any');
     return parsed.ok ? { result: { ok: true, spec: Object.freeze({ ...parsed.spec, source: '--help' }) }, at } : undefined;
   } catch {
@@ -52,8 +67,10 @@ export async function readCachedHelp(dir: string, name: string, fingerprint: str
 }
 
 export async function writeCachedHelp(dir: string, name: string, fingerprint: string, help: HelpResult): Promise<void> {
-  const { result, at } = help;
-  const file = result.ok ? { reader: HELP_READER, fingerprint, at, manifest: manifestOf(result.spec) } : { reader: HELP_READER, fingerprint, at, error: result.error };
+  const { result, at, streak } = help;
+  const file = result.ok
+    ? { reader: HELP_READER, fingerprint, at, manifest: manifestOf(result.spec) }
+    : { reader: HELP_READER, fingerprint, at, error: result.error, ...(streak === undefined ? {} : { transient: streak }) };
   try {
     await makeDirs(dir, 0o700);
     await writeAtomic(cachePath(dir, name), `${JSON.stringify(file, null, 2)}\n`, false);

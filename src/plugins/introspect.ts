@@ -2,8 +2,14 @@
 // else `<cli> --help` and `<cli> <command> --help` read as argparse output. Each help
 // run has a short timeout; any failure is returned as a message for the listing,
 // never thrown, so one broken plugin cannot break discovery.
+//
+// A failure is the plugin's (its help exited non-zero, printed what is not a help, a
+// bad plugin.json) or the machine's for a while (`transient`: the help did not finish
+// in time, was killed by a signal, or could not be started for want of memory,
+// processes or descriptors). The first holds until the plugin changes; the second
+// may pass, so the daemon keeps that plugin's jobs waiting rather than failing them.
 import { readFile } from 'node:fs/promises';
-import { errorMessage } from '../core/errors.js';
+import { errnoCode, errorMessage } from '../core/errors.js';
 import { signalGroup, stopGroup } from '../daemon/process-group.js';
 import type { Command } from '../daemon/runner.js';
 import { parseArgparseHelp } from './argparse-help.js';
@@ -32,7 +38,16 @@ async function inHelpSlot<T>(task: () => Promise<T>): Promise<T> {
 }
 const HELP_MAX_BYTES = 1024 * 1024;
 
-export type Introspection = { readonly ok: true; readonly spec: PluginSpec } | { readonly ok: false; readonly error: string };
+export type Introspection =
+  | { readonly ok: true; readonly spec: PluginSpec }
+  | { readonly ok: false; readonly error: string; readonly transient?: true };
+
+type HelpFailure = Extract<Introspection, { ok: false }>;
+
+// What a busy machine lacks for a while (processes, memory, descriptors): a help that
+// cannot be started, or a plugin.json that cannot be read, for one of these may work
+// when asked again.
+const FAULTS_THAT_PASS: ReadonlySet<string> = new Set(['EAGAIN', 'ENOMEM', 'EMFILE', 'ENFILE']);
 
 export interface Introspectable {
   readonly name: string;
@@ -51,15 +66,19 @@ export async function introspect(plugin: Introspectable, timeoutMs = DEFAULT_HEL
   if (subcommands === undefined) {
     return { ok: true, spec: Object.freeze({ description, parallel: false, source: '--help', commands: [], args }) };
   }
-  const commands = await Promise.all(subcommands.map(async (sub): Promise<CommandSpec | string> => {
+  const commands = await Promise.all(subcommands.map(async (sub): Promise<CommandSpec | HelpFailure> => {
     const text = await inHelpSlot(() => helpText(plugin, [sub.name], timeoutMs));
-    if (!text.ok) return `${sub.name}: ${text.error}`;
+    if (!text.ok) return { ...text, error: `${sub.name}: ${text.error}` };
     const help = parseArgparseHelp(text.text, sub.name);
-    if (!help.ok) return `${sub.name}: ${help.error}`;
+    if (!help.ok) return { ok: false, error: `${sub.name}: ${help.error}` };
     return Object.freeze({ name: sub.name, description: sub.help ?? help.help.description, args: help.help.args });
   }));
-  const failed = commands.filter((c) => typeof c === 'string');
-  if (failed.length > 0) return { ok: false, error: failed.join('; ') };
+  const failed = commands.filter((c): c is HelpFailure => 'ok' in c);
+  if (failed.length > 0) {
+    // The plugin's own fault wins: asking again will not mend it.
+    const its = failed.filter((f) => f.transient !== true);
+    return its.length > 0 ? { ok: false, error: its.map((f) => f.error).join('; ') } : { ok: false, error: failed.map((f) => f.error).join('; '), transient: true };
+  }
   return {
     ok: true,
     spec: Object.freeze({ description, parallel: false, source: '--help', commands: commands as CommandSpec[], args: [] }),
@@ -71,7 +90,7 @@ async function fromManifest(path: string, name: string): Promise<Introspection> 
   try {
     value = JSON.parse(await readFile(path, 'utf8'));
   } catch (error) {
-    return { ok: false, error: `plugin.json: ${errorMessage(error)}` };
+    return { ok: false, error: `plugin.json: ${errorMessage(error)}`, ...(FAULTS_THAT_PASS.has(errnoCode(error) ?? '') ? { transient: true } : {}) };
   }
   return specFromManifest(value, name);
 }
@@ -100,7 +119,7 @@ function killOnExit(group: number): void {
 
 // Runs one help command in its own process group, so that a timeout (or a plugin
 // that leaves a child holding its stdout) stops everything it started.
-async function helpText(plugin: Introspectable, words: readonly string[], timeoutMs: number): Promise<{ ok: true; text: string } | { ok: false; error: string }> {
+async function helpText(plugin: Introspectable, words: readonly string[], timeoutMs: number): Promise<{ ok: true; text: string } | HelpFailure> {
   const shown = ['cli', ...words, '--help'].join(' ');
   // Imported here: most lookups are answered by plugin.json or the help cache, and
   // `mcpq list` asks about plugins without ever running one.
@@ -134,14 +153,15 @@ async function helpText(plugin: Introspectable, words: readonly string[], timeou
     if (group !== undefined) helpGroups.delete(group);
   });
   clearTimeout(timer);
-  if (timedOut) return { ok: false, error: `"${shown}" did not finish within ${timeoutMs / 1_000}s` };
+  if (timedOut) return { ok: false, error: `"${shown}" did not finish within ${timeoutMs / 1_000}s`, transient: true };
   // Checked before the exit code: cut off, the plugin fails writing and says only that.
   if (result.isMaxBuffer) return { ok: false, error: `"${shown}" printed more than ${HELP_MAX_BYTES / 1024 / 1024} MiB (a help text is shorter)` };
-  if (result.failed && result.exitCode === undefined && result.signal === undefined) return { ok: false, error: `"${shown}" could not start: ${result.shortMessage}` };
-  if (result.exitCode !== 0) {
-    const why = failureReason(String(result.stderr), String(result.stdout));
-    return { ok: false, error: `"${shown}" ${result.signal ? `was killed by ${result.signal}` : `exited with code ${result.exitCode}`}: ${why}` };
+  if (result.failed && result.exitCode === undefined && result.signal === undefined) {
+    return { ok: false, error: `"${shown}" could not start: ${result.shortMessage}`, ...(FAULTS_THAT_PASS.has(result.code ?? '') ? { transient: true } : {}) };
   }
+  // Killed from outside (the OOM killer, an operator): not the plugin's answer.
+  if (result.signal !== undefined) return { ok: false, error: `"${shown}" was killed by ${result.signal}: ${failureReason(String(result.stderr), String(result.stdout))}`, transient: true };
+  if (result.exitCode !== 0) return { ok: false, error: `"${shown}" exited with code ${result.exitCode}: ${failureReason(String(result.stderr), String(result.stdout))}` };
   return { ok: true, text: String(result.stdout) };
 }
 

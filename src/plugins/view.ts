@@ -35,11 +35,22 @@ export type PluginView =
       readonly args?: readonly ArgView[];
       readonly example?: Example;
     }
-  | { readonly name: string; readonly status: 'error'; readonly dir: string; readonly entry: string | null; readonly error: string };
+  | {
+      readonly name: string;
+      readonly status: 'error';
+      readonly dir: string;
+      readonly entry: string | null;
+      readonly error: string;
+      // Only when the failure may pass (a --help that timed out…): its jobs wait for it.
+      readonly transient?: { readonly tries: number; readonly since: string };
+    };
 
 export function pluginView(plugin: Plugin): PluginView {
   const { name, dir } = plugin;
-  if (plugin.status === 'error') return { name, status: 'error', dir, entry: plugin.entry ?? null, error: plugin.error };
+  if (plugin.status === 'error') {
+    const { transient } = plugin;
+    return { name, status: 'error', dir, entry: plugin.entry ?? null, error: plugin.error, ...(transient === undefined ? {} : { transient: { tries: transient.tries, since: new Date(transient.since).toISOString() } }) };
+  }
   const { spec } = plugin;
   const argViews = (args: readonly ArgSpec[]): ArgView[] =>
     args.map((a) => ({ ...a, choices: a.choices ?? null, metavar: a.metavar ?? null, help: a.help ?? null, usage: usageOf(a) }));

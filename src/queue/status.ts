@@ -1,6 +1,7 @@
 // Is the queue served, and what does it hold: the live daemons (from their lease
 // files), job counts per state and the running claims, read from the folders. Used by
 // `mcpq status`, `mcpq service status` and the MCP server's queue_status.
+import type { PluginWait } from '../daemon/command.js';
 import { countStates, runningClaims, type Counts } from './inventory.js';
 import { layoutOf } from './layout.js';
 import { listDaemons } from './owner.js';
@@ -29,11 +30,16 @@ export interface StatusReport {
   readonly running: readonly { id: string; source: string; host: string; pid: number | null; started_at: string | null; elapsed_ms: number | null }[];
   // Finished jobs whose records their daemon cannot write yet (a full or read-only disk).
   readonly unrecorded: readonly { id: string; status: string; daemon: string }[];
+  // Plugins that cannot describe themselves now, for a reason that may pass: their
+  // pending jobs wait for them (mcpq list says which).
+  readonly plugins_waiting: readonly { plugin: string; error: string; tries: number; since: string }[];
 }
 
-export async function collectStatus(root: string, now = Date.now()): Promise<StatusReport> {
+// `pluginWaits`: the plugins whose jobs wait (registry.waiting), asked only when jobs are pending.
+export async function collectStatus(root: string, now = Date.now(), pluginWaits?: () => Promise<readonly PluginWait[]>): Promise<StatusReport> {
   const layout = layoutOf(root);
   const [leases, counts, claims, paused] = await Promise.all([listDaemons(layout), countStates(layout), runningClaims(layout), pauseState(layout)]);
+  const waits = counts.pending > 0 && pluginWaits !== undefined ? await pluginWaits() : [];
   // A lease with no slots is a client holding a claim for a moment (mcpq cancel), not a daemon.
   const daemons = leases.filter((d) => d.info.concurrency > 0);
   return {
@@ -56,6 +62,7 @@ export async function collectStatus(root: string, now = Date.now()): Promise<Sta
       running: claims.filter((c) => c.tag === d.info.tag && c.record === undefined).length,
     })),
     counts,
+    plugins_waiting: waits.map((w) => ({ plugin: w.plugin, error: w.error, tries: w.tries, since: new Date(w.since).toISOString() })),
     unrecorded: claims.flatMap((c) => (c.record === undefined ? [] : [{ id: c.id, status: c.record.result.status, daemon: c.tag }])),
     running: claims.filter((c) => c.record === undefined).map((c) => ({
       id: c.id,

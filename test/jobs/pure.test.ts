@@ -10,7 +10,7 @@ import { waitingOf, type WaitingView } from '../../src/jobs/waiting.js';
 const NOW = Date.parse('2026-07-26T12:00:00Z');
 
 function entry(fields: Partial<PendingEntry>): PendingEntry {
-  return { name: 'j.json', mtimeMs: NOW - 1_000, priority: 0, size: 10, wantedId: 'j', after: [], notBefore: undefined, group: undefined, waitStable: false, ...fields };
+  return { name: 'j.json', mtimeMs: NOW - 1_000, priority: 0, size: 10, wantedId: 'j', after: [], notBefore: undefined, group: undefined, plugin: undefined, waitStable: false, ...fields };
 }
 
 const view: WaitingView = {
@@ -18,6 +18,7 @@ const view: WaitingView = {
   busyGroups: new Set(['gpu']),
   paused: false,
   dependency: (id) => (id === 'done' ? 'completed' : id === 'broke' ? 'failed' : id === 'ghost' ? 'unknown' : 'waiting'),
+  pluginWait: (plugin) => (plugin === 'slow' ? { plugin, error: '"cli --help" did not finish within 5s', tries: 2, since: NOW - 30_000, retryAt: NOW + 30_000 } : undefined),
 };
 
 describe('waitingOf', () => {
@@ -34,6 +35,9 @@ describe('waitingOf', () => {
     ['its group busy', entry({ group: 'gpu' }), undefined, { reason: 'group', group: 'gpu' }],
     ['a free group', entry({ group: 'cpu' }), undefined, { reason: 'ready' }],
     ['delay before dependencies', entry({ notBefore: NOW + 1, after: ['x'] }), undefined, { reason: 'delayed', until: new Date(NOW + 1).toISOString() }],
+    ['its plugin cannot describe itself now', entry({ plugin: 'slow', group: 'slow' }), undefined, { reason: 'plugin', plugin: 'slow', error: '"cli --help" did not finish within 5s', tries: 2, since: '2026-07-26T11:59:30.000Z' }],
+    ['its plugin answers', entry({ plugin: 'fast', group: 'fast' }), undefined, { reason: 'ready' }],
+    ['dependencies before its plugin', entry({ plugin: 'slow', after: ['x'] }), undefined, { reason: 'after', jobs: ['x'] }],
   ])('%s', (_, e, error, expected) => {
     expect(waitingOf(e, error, view)).toEqual(expected);
   });

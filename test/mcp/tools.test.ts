@@ -3,7 +3,7 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, startDaemon, tempQueue, waitFor, waitForRecord, type TempQueue } from '../helpers/mcpq.js';
+import { ROOT, mcpq, startDaemon, tempQueue, waitFor, waitForRecord, type TempQueue } from '../helpers/mcpq.js';
 import { connect } from './client.js';
 
 const FAST = ['--kill-grace', '1', '--grace', '2', '--settle', '300', '--rescan', '200', '--lease', '2'];
@@ -210,5 +210,19 @@ describe('mcpq mcp: plugins', () => {
     expect(await fail('submit_job', { plugin: 'notes', command: 'ad', args: { title: 'x' } })).toMatch(/no command "ad" \(did you mean "add"\?\); commands: add, .*list/);
     expect(await fail('submit_job', { plugin: 'note', command: 'add', args: {} })).toMatch(/no plugin named "note" \(did you mean "notes"\?\); plugins: notes/);
     expect(q.files('pending')).toEqual([]);
+  });
+
+  it('says a job for a plugin whose help timed out cannot be checked now, and to try again, rather than invalid', async () => {
+    const q = tempQueue();
+    mkdirSync(q.path('plugins', 'slow'), { recursive: true });
+    writeFileSync(q.path('plugins', 'slow', 'cli.sh'), 'sleep 30\n');
+    // Its help timed out a moment ago (`mcpq plugins`, short timeout): the server reads that from the cache.
+    await mcpq(['plugins', '-q', q.root, '--json'], { env: { XDG_CONFIG_HOME: q.dir, MCPQ_PLUGIN_HELP_TIMEOUT: '0.3' } });
+    const { fail, call } = await connect(q);
+    const error = await fail('submit_job', { plugin: 'slow', args: {} });
+    expect(error).toMatch(/^cannot check the job now: plugin slow could not describe itself \("cli --help" did not finish within 0\.3s\); this may pass \(a busy machine\): nothing was queued, try again in \d+s$/);
+    expect(q.files('pending')).toEqual([]);
+    const { plugins } = await call('list_plugins', { name: 'slow' });
+    expect(plugins[0]).toMatchObject({ status: 'error', transient: { tries: 1 } });
   });
 });

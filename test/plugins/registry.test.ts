@@ -96,6 +96,56 @@ describe('PluginRegistry', () => {
     expect(error('hangs')).toBe('"cli --help" did not finish within 0.4s');
     expect(error('custom')).toMatch(/not argparse-style\); describe it in a plugin\.json/);
     expect(error('badjson')).toMatch(/^plugin\.json: commands\.a\.args\.x\.type/);
+    // Only the help that timed out may do better when asked again.
+    const transient = Object.values(found).flatMap((p) => (p.status === 'error' && p.transient !== undefined ? [p.name] : []));
+    expect(transient).toEqual(['hangs']);
+  });
+
+  it('counts the failures that may pass in a row, across processes, and gives the plugin up after 20', async () => {
+    const q = tempQueue();
+    const root = join(q.dir, 'plugins');
+    const cacheDir = join(root, '.cache');
+    // Killed (as by the OOM killer) until the file ok is there.
+    plugins(root, { 'oom/cli.sh': `[ -e "$(dirname "$0")/ok" ] && { printf 'usage: oom [-h]\\n'; exit 0; }\nkill -KILL $$\n` });
+    let now = 1_000_000;
+    const registry = () => new PluginRegistry({ roots: [root], cacheDir, clock: () => now });
+    const killed = '"cli --help" was killed by SIGKILL: no output';
+    const process1 = registry();
+    expect(await process1.find('oom')).toMatchObject({ status: 'error', error: killed, transient: { plugin: 'oom', error: killed, tries: 1, since: now, retryAt: now + 30_000 } });
+    expect(await process1.resolve({ kind: 'plugin', plugin: 'oom', command: undefined, flags: {} })).toEqual({
+      ok: false,
+      error: `plugin: oom cannot be used: ${killed}`,
+      wait: { plugin: 'oom', error: killed, tries: 1, since: now, retryAt: now + 30_000 },
+    });
+    for (let tries = 2; tries < 20; tries += 1) {
+      now += 30_000;
+      const found = await (tries % 2 === 0 ? registry() : process1).find('oom'); // another process, or this one
+      expect(found).toMatchObject({ transient: { tries, since: 1_000_000 } });
+    }
+    now += 30_000;
+    const given = await process1.find('oom');
+    expect(given).toMatchObject({ status: 'error', error: expect.stringMatching(/^"cli --help" was killed by SIGKILL: no output, 20 times in a row since 1970-01-01T00:16:40\.000Z, so its jobs no longer wait for it; if its --help is only slow, raise MCPQ_PLUGIN_HELP_TIMEOUT/) });
+    expect(given).not.toHaveProperty('transient');
+    expect(await process1.stateOf('oom')).toMatchObject({ kind: 'unusable' });
+    writeFileSync(join(root, 'oom/ok'), '');
+    now += 30_000;
+    expect(await process1.stateOf('oom')).toEqual({ kind: 'usable' });
+  });
+
+  it("says why a plugin's jobs wait from the cache alone, never running its help", async () => {
+    const q = tempQueue();
+    const root = join(q.dir, 'plugins');
+    const cacheDir = join(root, '.cache');
+    plugins(root, { 'slow/cli.sh': 'echo run >> "$(dirname "$0")/help-runs"\nsleep 30\n', 'fine/cli.sh': COUNTING_HELP });
+    const registry = new PluginRegistry({ roots: [root], cacheDir, helpTimeoutMs: 300 });
+    expect([await registry.waitOf('slow'), await registry.waitOf('fine'), await registry.waitOf('none')]).toEqual([undefined, undefined, undefined]);
+    expect(existsSync(join(root, 'slow/help-runs'))).toBe(false);
+    await registry.scan();
+    const elsewhere = new PluginRegistry({ roots: [root], cacheDir, helpTimeoutMs: 300 }); // `mcpq list`
+    expect(await elsewhere.waitOf('slow')).toMatchObject({ plugin: 'slow', error: '"cli --help" did not finish within 0.3s', tries: 1 });
+    expect(await elsewhere.waitOf('fine')).toBeUndefined();
+    expect((await elsewhere.waiting()).map((w) => w.plugin)).toEqual(['slow']);
+    expect(readFileSync(join(root, 'slow/help-runs'), 'utf8')).toBe('run\n');
   });
 
   it("gives up at the timeout on a help whose child left its group holding the help's output open", async () => {

@@ -20,11 +20,20 @@ const spec: PluginSpec = {
   ],
 };
 const ok: Plugin = { status: 'ok', name: 'notes', dir: '/p/notes', entry: '/p/notes/cli.py', program: { file: 'python3', args: ['/p/notes/cli.py'] }, spec };
-const broken: Plugin = { status: 'error', name: 'hang', dir: '/p/hang', entry: '/p/hang/cli.py', error: '"cli --help" did not finish within 5s' };
+const broken: Plugin = { status: 'error', name: 'syn', dir: '/p/syn', entry: '/p/syn/cli.py', error: `"cli --help" exited with code 1: SyntaxError: '(' was never closed` };
+const hung = '"cli --help" did not finish within 5s';
+const waiting: Plugin = {
+  status: 'error',
+  name: 'hang',
+  dir: '/p/hang',
+  entry: '/p/hang/cli.py',
+  error: hung,
+  transient: { plugin: 'hang', error: hung, tries: 1, since: 1_000_000, retryAt: 1_030_000 },
+};
 
-function refusal(plugin: Plugin, command: string | undefined, given: Record<string, string>): McpqError {
+function refusal(plugin: Plugin, command: string | undefined, given: Record<string, string>, now?: number): McpqError {
   try {
-    submittedPluginArgs(plugin, command, given);
+    submittedPluginArgs(plugin, command, given, now);
   } catch (error) {
     if (error instanceof McpqError) return error;
     throw error;
@@ -39,7 +48,16 @@ describe('submittedPluginArgs', () => {
 
   it('refuses a plugin whose description could not be read, with the reason, at the CLI and over MCP alike', () => {
     const error = refusal(broken, 'foo', {});
-    expect(error).toMatchObject({ exitCode: 2, message: 'invalid plugin job: plugin: hang cannot be used: "cli --help" did not finish within 5s' });
+    expect(error).toMatchObject({ exitCode: 2, message: `invalid plugin job: plugin: syn cannot be used: "cli --help" exited with code 1: SyntaxError: '(' was never closed` });
+    expect(error.forAgents).toBe(error.message);
+  });
+
+  it('says a job for a plugin whose help timed out cannot be checked now, not that it is invalid: try again (exit 75)', () => {
+    const error = refusal(waiting, 'foo', {}, 1_002_500);
+    expect(error).toMatchObject({
+      exitCode: 75,
+      message: 'cannot check the job now: plugin hang could not describe itself ("cli --help" did not finish within 5s); this may pass (a busy machine): nothing was queued, try again in 28s',
+    });
     expect(error.forAgents).toBe(error.message);
   });
 

@@ -9,7 +9,7 @@ import { ensureQueue, layoutOf } from '../../src/queue/layout.js';
 import { tempQueue } from '../helpers/mcpq.js';
 
 function entry(name: string, fields: Partial<PendingEntry> = {}): PendingEntry {
-  return { name, mtimeMs: 1000, size: 10, priority: 0, wantedId: name, after: [], notBefore: undefined, group: undefined, waitStable: false, ...fields };
+  return { name, mtimeMs: 1000, size: 10, priority: 0, wantedId: name, after: [], notBefore: undefined, group: undefined, plugin: undefined, waitStable: false, ...fields };
 }
 
 const view = (fields: Partial<SchedulerView> = {}): SchedulerView => ({
@@ -19,6 +19,7 @@ const view = (fields: Partial<SchedulerView> = {}): SchedulerView => ({
   skip: new Set(),
   dependency: () => 'waiting',
   problem: () => undefined,
+  pluginWaits: () => false,
   ...fields,
 });
 
@@ -75,6 +76,7 @@ describe('pickNext', () => {
     ['past unfinished dependencies', [entry('a', { after: ['x'] }), entry('b')], view(), 'b'],
     ['a job whose dependencies completed', [entry('a', { after: ['x'] })], view({ dependency: () => 'completed' }), 'a'],
     ['an unreadable file once stable', [entry('a', { waitStable: true, mtimeMs: 5_000 })], view(), 'a'],
+    ['past a job whose plugin cannot describe itself now', [entry('a', { plugin: 'slow' }), entry('b', { plugin: 'fast' })], view({ pluginWaits: (p) => p === 'slow' }), 'b'],
   ])('picks %s', (_, entries, v, name) => {
     const pick = pickNext(entries, v);
     expect(pick.decision).toMatchObject({ kind: 'run', entry: { name } });
@@ -83,6 +85,15 @@ describe('pickNext', () => {
   it('fails a job whose dependency failed', () => {
     const pick = pickNext([entry('a', { after: ['ok', 'bad'] })], view({ dependency: (id) => (id === 'bad' ? 'failed' : 'completed') }));
     expect(pick.decision).toMatchObject({ kind: 'dependency-failed', dependency: 'bad' });
+  });
+
+  it('still fails a job whose dependency failed while its plugin cannot describe itself', () => {
+    const pick = pickNext([entry('a', { plugin: 'slow', after: ['bad'] })], view({ pluginWaits: () => true, dependency: () => 'failed' }));
+    expect(pick.decision).toMatchObject({ kind: 'dependency-failed', dependency: 'bad' });
+  });
+
+  it('returns nothing, and no time to look again, while the only job waits for its plugin', () => {
+    expect(pickNext([entry('a', { plugin: 'slow' })], view({ pluginWaits: () => true }))).toEqual({ decision: undefined, wakeAt: undefined });
   });
 
   it('returns nothing, and when to look again, while jobs wait on the clock', () => {

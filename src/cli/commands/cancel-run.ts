@@ -6,7 +6,7 @@ import { awaitCancelled, cancelJob } from '../../jobs/cancel.js';
 import { locateIds } from '../../jobs/find.js';
 import type { CancelResult } from '../../jobs/types.js';
 import { layoutOf } from '../../queue/layout.js';
-import { pluginHintsOf } from '../plugin-roots.js';
+import { pluginLookups } from '../plugin-roots.js';
 import { resolveQueueRoot } from '../queue-root.js';
 import type { CancelFlags } from './cancel.js';
 
@@ -15,7 +15,7 @@ export async function runCancel(queue: string | undefined, refs: readonly string
   // Every id must name a job before any is touched.
   const ids = await locateIds(layout, refs);
   const by = `${safeUser()}@${hostname()}`;
-  const { pluginSecrets } = pluginHintsOf(layout, process.env);
+  const { pluginSecrets } = pluginLookups(layout, process.env);
   const results = await Promise.all(
     ids.map(async (id): Promise<CancelResult> => {
       const result = await cancelJob(layout, id, { by, pluginSecrets });

@@ -32,7 +32,7 @@ export async function runDaemonCommand(queue: string | undefined, flags: DaemonF
     process.stdout.write('mcpq: stopped before the daemon started\n');
     return;
   }
-  const plugins = new PluginRegistry(registryOptions(layout, flags.plugins, process.env));
+  const plugins = new PluginRegistry({ ...registryOptions(layout, flags.plugins, process.env), retryMs: flags.pluginRetry });
   const scanning = plugins.scan(); // found now, and looked at again whenever a job names one
   const daemon = launchDaemon({
     layout,
@@ -41,6 +41,7 @@ export async function runDaemonCommand(queue: string | undefined, flags: DaemonF
     supervisor: supervisorOf(process.env),
     resolvePlugin: plugins.resolve,
     pluginParallel: plugins.isParallel,
+    pluginState: plugins.stateOf,
     ...(flags.verbose ? { echoLog: process.stderr } : {}),
   });
   // From here a stop is the daemon's orderly one, whatever its start is doing: jobs may
@@ -62,7 +63,7 @@ export async function runDaemonCommand(queue: string | undefined, flags: DaemonF
       `mcpq ${VERSION}: daemon ${daemon.tag} (pid ${process.pid}) serving ${layout.root}, ${settings.concurrency} job(s) at a time\n` +
         `  submit a job:  ${mcpq} submit -- echo hello   (or drop a .json/.sh file into ${layout.pending})\n` +
         `  follow it:     ${mcpq} status   ·   log: ${layout.daemonLog}\n` +
-        `  plugins:       ${found.length === 0 ? `none yet (add folders to ${layout.plugins})` : found.map((p) => (p.status === 'ok' ? p.name : `${p.name} (broken: ${mcpq} plugins ${p.name})`)).join(', ')}\n`,
+        `  plugins:       ${found.length === 0 ? `none yet (add folders to ${layout.plugins})` : found.map((p) => (p.status === 'ok' ? p.name : `${p.name} (${p.transient === undefined ? 'broken' : 'not answering yet'}: ${mcpq} plugins ${p.name})`)).join(', ')}\n`,
     );
   }
   await daemon.stopped;

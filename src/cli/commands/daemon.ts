@@ -14,6 +14,7 @@ interface DaemonFlags {
   lease: number;
   settle: number;
   rescan: number;
+  pluginRetry: number;
   verbose?: boolean;
   fsync: boolean;
   maxDaemonLog: number;
@@ -35,6 +36,7 @@ export function registerDaemon(program: Command): void {
     .addOption(new Option('--lease <sec>', 'how long a silent daemon keeps its claims').argParser(secondsAtLeast(1)).default(15))
     .addOption(new Option('--settle <ms>', 'how long an unreadable file must stay unchanged before it fails').argParser(integerAtLeast(0)).default(3000).hideHelp())
     .addOption(new Option('--rescan <ms>', 'full rescan of pending/ every this many ms').argParser(integerAtLeast(50)).default(5000).hideHelp())
+    .addOption(new Option('--plugin-retry <ms>', "how long after a plugin's --help failed it is asked again").argParser(integerAtLeast(50)).default(30_000).hideHelp())
     .addOption(new Option('--no-fsync', 'do not fsync records (faster, less durable)').hideHelp())
     .addOption(new Option('--max-log <bytes>', "keep the first this many bytes of each job's stdout and stderr in logs/").argParser(integerAtLeast(1024)).default(256 * 1024 * 1024))
     .addOption(new Option('--max-daemon-log <bytes>', 'rotate daemon.log at this size').argParser(integerAtLeast(1024)).default(10 * 1024 * 1024).hideHelp())

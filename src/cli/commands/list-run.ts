@@ -3,14 +3,14 @@ import { ExitCode } from '../../core/errors.js';
 import { listJobs } from '../../jobs/list.js';
 import type { JobState, Listing, PendingJob, Waiting } from '../../jobs/types.js';
 import { layoutOf } from '../../queue/layout.js';
-import { pluginHintsOf } from '../plugin-roots.js';
+import { pluginLookups } from '../plugin-roots.js';
 import { resolveQueueRoot } from '../queue-root.js';
 import { age, cut, duration, paint, statusColor, styleFor, table, type Style } from '../render.js';
 import type { ListFlags } from './list.js';
 
 export async function runList(queue: string | undefined, flags: ListFlags): Promise<number> {
   const layout = layoutOf(resolveQueueRoot(queue, process.env));
-  const listing = await listJobs(layout, { ...(flags.state ? { states: flags.state } : {}), limit: flags.limit, ...pluginHintsOf(layout, process.env) });
+  const listing = await listJobs(layout, { ...(flags.state ? { states: flags.state } : {}), limit: flags.limit, ...pluginLookups(layout, process.env) });
   process.stdout.write(flags.json ? `${JSON.stringify(listing, null, 2)}\n` : renderListing(listing, styleFor(process.stdout, process.env), Date.now(), flags.state));
   return ExitCode.ok;
 }
@@ -80,6 +80,8 @@ export function waitingText(job: Pick<PendingJob, 'waiting' | 'position'>, now: 
       return `after ${w.jobs.join(', ')}`;
     case 'dependency_failed':
       return `dependency ${w.job} failed: will fail`;
+    case 'plugin':
+      return `waits for plugin ${w.plugin}: ${w.error} (${w.tries} ${w.tries === 1 ? 'try' : 'tries'} since ${w.since.slice(11, 19)}Z)`;
     case 'group':
       return `group ${w.group} busy`;
     case 'unreadable':

@@ -39,7 +39,8 @@ export function renderPlugins(views: readonly PluginView[], roots: readonly stri
   const out: string[] = [];
   for (const view of views) {
     if (view.status === 'error') {
-      out.push(`${view.name}  (cannot be used)`, `  ${view.error}`, `  ${view.entry ?? view.dir}`, '');
+      const why = view.transient === undefined ? 'cannot be used' : `cannot be used now; this may pass: ${view.transient.tries} ${view.transient.tries === 1 ? 'try' : 'tries'} since ${view.transient.since}, its jobs wait`;
+      out.push(`${view.name}  (${why})`, `  ${view.error}`, `  ${view.entry ?? view.dir}`, '');
       continue;
     }
     out.push(`${view.name}${view.description ? ` — ${view.description}` : ''}`);

@@ -4,7 +4,7 @@ import { getJob } from '../../jobs/show.js';
 import type { JobDetail } from '../../jobs/types.js';
 import { layoutOf, type QueueLayout } from '../../queue/layout.js';
 import { join } from 'node:path';
-import { pluginHintsOf } from '../plugin-roots.js';
+import { pluginLookups } from '../plugin-roots.js';
 import { resolveQueueRoot } from '../queue-root.js';
 import { age, duration, paint, printable, statusColor, styleFor, type Style } from '../render.js';
 import { waitingText } from './list-run.js';
@@ -30,7 +30,7 @@ export async function runShow(queue: string | undefined, ref: string, flags: { j
     process.stdout.write(flags.json ? `${JSON.stringify(pipeline, null, 2)}\n` : renderPipeline(pipeline, styleFor(process.stdout, process.env)));
     return ExitCode.ok;
   }
-  const detail = await getJob(layout, ref, pluginHintsOf(layout, process.env));
+  const detail = await getJob(layout, ref, pluginLookups(layout, process.env));
   if (flags.json) {
     process.stdout.write(`${JSON.stringify(detail.state === 'completed' || detail.state === 'failed' ? detail.record : detail, null, 2)}\n`);
   } else {

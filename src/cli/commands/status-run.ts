@@ -2,6 +2,8 @@
 import { formatDuration } from '../../core/duration.js';
 import { ExitCode } from '../../core/errors.js';
 import { collectStatus, type StatusReport } from '../../queue/status.js';
+import { layoutOf } from '../../queue/layout.js';
+import { registryOptions } from '../plugin-roots.js';
 import { resolveQueueRoot } from '../queue-root.js';
 
 export function renderStatus(report: StatusReport): string {
@@ -23,6 +25,9 @@ export function renderStatus(report: StatusReport): string {
   for (const r of report.running) {
     lines.push(`running  ${r.id}  ${r.elapsed_ms === null ? 'starting' : formatDuration(r.elapsed_ms)}  (${r.source}, pid ${r.pid ?? '-'} on ${r.host})`);
   }
+  for (const w of report.plugins_waiting) {
+    lines.push(`plugin   ${w.plugin} cannot describe itself now: ${w.error} (${w.tries} ${w.tries === 1 ? 'try' : 'tries'} since ${w.since}); its jobs wait in pending/ until it answers`);
+  }
   for (const u of report.unrecorded) {
     lines.push(`finished ${u.id}  ${u.status}, but its record cannot be written yet (see daemon.log); daemon ${u.daemon} keeps trying`);
   }
@@ -30,7 +35,13 @@ export function renderStatus(report: StatusReport): string {
 }
 
 export async function runStatus(queue: string | undefined, flags: { json?: boolean }): Promise<number> {
-  const report = await collectStatus(resolveQueueRoot(queue, process.env));
+  const layout = layoutOf(resolveQueueRoot(queue, process.env));
+  // Never a reason for status itself to fail (a bad $MCPQ_PLUGIN_HELP_TIMEOUT is said by the commands that use it).
+  const pluginWaits = async () => {
+    const { PluginRegistry } = await import('../../plugins/registry.js');
+    return new PluginRegistry(registryOptions(layout, undefined, process.env)).waiting();
+  };
+  const report = await collectStatus(layout.root, Date.now(), () => pluginWaits().catch(() => []));
   process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : renderStatus(report));
   return report.alive ? ExitCode.ok : ExitCode.daemonNotRunning;
 }

@@ -47,7 +47,7 @@ export function registerSubmit(program: Command): void {
     .addOption(new Option('-o, --result-file <path>', "write the job's stdout here when it ends (relative: results/)").argParser(nonEmpty))
     .option('-w, --wait', "wait for the job, print its output, exit with its exit code")
     .option('--json', 'print {"id", "queue"} as JSON; with --wait, {"id", "queue", "state", "status", "returncode", "exit_code"} once it ends')
-    .option('--plugin <name>', 'run a plugin command: --plugin NAME COMMAND --arg key=value … (see mcpq plugins)')
+    .option('--plugin <name>', 'run a plugin command: --plugin NAME COMMAND --arg key=value … (see mcpq plugins; exit 75: the plugin could not be asked just now, try again)')
     .addOption(new Option('--arg <key=value>', 'a plugin argument (repeatable; "--arg flag" alone means true)').argParser(collect))
     .passThroughOptions()
     .action(async (words: string[], flags: SubmitFlags, cmd: Command) => {

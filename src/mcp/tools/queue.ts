@@ -25,7 +25,7 @@ export function registerQueueTools(server: McpServer, { layout, plugins }: McpCo
       annotations: READ_ONLY,
     },
     guarded(async () => {
-      const report = await collectStatus(layout.root);
+      const report = await collectStatus(layout.root, Date.now(), () => plugins.waiting());
       const data: Described<z.infer<typeof statusOutput>> = report;
       const c = report.counts;
       const alive = report.daemons.filter((d) => d.alive);
@@ -34,7 +34,8 @@ export function registerQueueTools(server: McpServer, { layout, plugins }: McpCo
           ? 'no daemon is alive: jobs wait in pending/ until one starts (mcpq daemon)'
           : alive.map((d) => `daemon pid ${d.pid} on ${d.host} (${d.running}/${d.concurrency} busy)`).join(', ');
       const paused = report.paused === null ? '' : `; the queue is paused since ${report.paused.paused_at}: no new job starts until mcpq resume`;
-      return answer(`${daemons}${paused}; ${c.pending} pending, ${c.running} running, ${c.completed} completed, ${c.failed} failed in ${report.queue}`, data);
+      const waiting = report.plugins_waiting.map((w) => `; plugin ${w.plugin} cannot describe itself now (${w.error}): its jobs wait until it answers`).join('');
+      return answer(`${daemons}${paused}${waiting}; ${c.pending} pending, ${c.running} running, ${c.completed} completed, ${c.failed} failed in ${report.queue}`, data);
     }),
   );
 
