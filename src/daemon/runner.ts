@@ -115,11 +115,18 @@ export async function startJob(request: RunRequest): Promise<RunningJob> {
     stopReason = reason;
     stopping = stopGroup(pid, request.killGraceMs);
   };
+  let exited = false;
   if (request.timeoutMs !== null && pid !== undefined) {
-    timer = longTimeout(() => stop({ kind: 'timeout' }), request.timeoutMs);
+    // Once due, the timeout lets the pending I/O be read first: a job that ended on its
+    // own just before it, whose exit Node has not read yet, did not time out (stopped
+    // now, it would be recorded "timeout" with its own exit code 0).
+    timer = longTimeout(() => setImmediate(() => {
+      if (!exited) stop({ kind: 'timeout' });
+    }), request.timeoutMs);
   }
   // The main process may exit while children it left behind still run.
   subprocess.once('exit', () => {
+    exited = true;
     if (pid !== undefined && stopReason === undefined) stopping = stopGroup(pid, request.killGraceMs);
   });
 
