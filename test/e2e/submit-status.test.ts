@@ -88,6 +88,7 @@ describe('mcpq submit', () => {
   it.each([
     [['submit'], /nothing to run/],
     [['submit', '--timeout', 'soon', '--', 'true'], /--timeout.*expected a number of seconds/],
+    [['submit', '--timeout', '1e-9', '--', 'true'], /--timeout.*expected a number of seconds, 0 \(none\) or at least 0\.001 \(1 ms\), got "1e-9"/],
     [['submit', '--env', 'NOEQUALS', '--', 'true'], /expected KEY=VALUE/],
     [['submit', '/no/such/job.json'], /no such file/],
     [['submit', '--priority', 'urgent', '--', 'true'], /--priority: expected high, medium, low or an integer/],

@@ -122,6 +122,16 @@ describe('mcpq mcp: without a daemon', () => {
     expect((await call('queue_status')).counts.pending).toBe(1);
   });
 
+  // Such a job was queued, and stopped before it had started.
+  it('refuses a timeout under 1 ms and takes one of 0.5 s', async () => {
+    const q = tempQueue();
+    const { call, fail } = await connect(q);
+    expect(await fail('submit_job', { command: 'true', timeout: 1e-9 })).toMatch(/timeout.*must be 0 \(none\) or at least 0\.001 \(1 ms\)/);
+    expect(q.files('pending')).toEqual([]);
+    await call('submit_job', { command: 'true', timeout: 0.5 });
+    expect(q.files('pending')).toHaveLength(1);
+  });
+
   it('takes ids or unique prefixes in after, as get_job does, and writes the full ids', async () => {
     const q = tempQueue();
     const { call, fail } = await connect(q);
