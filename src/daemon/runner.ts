@@ -4,10 +4,10 @@
 // running in its group is stopped then, so a job never leaves a process behind, and
 // its logs are final once the group is gone.
 import { closeSync, openSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { execa, type ResultPromise, type StdoutStderrOption } from 'execa';
 import { errnoCode, errorMessage } from '../core/errors.js';
 import type { Outcome } from '../core/outcome.js';
+import { directoryProblem } from '../queue/files.js';
 import type { StreamTail } from '../queue/records.js';
 import { JobLogs } from './output.js';
 import { stopGroup } from './process-group.js';
@@ -201,13 +201,8 @@ function spawnError(file: string, code: string | undefined, message: string | un
 }
 
 async function checkCwd(cwd: string | undefined): Promise<string | undefined> {
-  if (cwd === undefined) return undefined;
-  try {
-    if (!(await stat(cwd)).isDirectory()) return `could not start: cwd is not a directory: ${cwd}`;
-    return undefined;
-  } catch (error) {
-    return `could not start: cwd ${cwd}: ${errnoCode(error) === 'ENOENT' ? 'no such directory' : errorMessage(error)}`;
-  }
+  const problem = cwd === undefined ? undefined : await directoryProblem(cwd);
+  return problem === undefined ? undefined : `could not start: cwd ${cwd}: ${problem}`;
 }
 
 function notStarted(error: string): RunningJob {

@@ -1,5 +1,5 @@
 // The submit and status commands against a real daemon.
-import { readFileSync, writeFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mcpq, startDaemon, tempQueue, waitFor, waitForRecord } from '../helpers/mcpq.js';
@@ -139,6 +139,35 @@ describe('mcpq submit', () => {
     const result = await mcpq(['submit', '-q', q.root, ...words], { cwd: q.dir });
     expect(result.exitCode).toBe(0);
     expect(JSON.parse(readFileSync(q.path('pending', `${result.stdout.trim()}.json`), 'utf8'))).toMatchObject(job);
+  });
+
+  // Such a job was queued, and then failed to start.
+  it.each([
+    [['--cwd', '/no/such/dir', '--', 'true'], '--cwd /no/such/dir: no such directory; create it, or make the job wait for the one that does (--after ID)'],
+    [['--cwd', 'not-here', '--', 'true'], '--cwd DIR/not-here: no such directory; create it, or make the job wait for the one that does (--after ID)'],
+    [['--cwd', 'a-file', '--shell', 'pwd'], '--cwd DIR/a-file: not a directory'],
+    [['--cwd', 'a-file/sub', '--', 'true'], '--cwd DIR/a-file/sub: not a directory'],
+    [['cwd.json'], 'cwd.json: cwd /no/such/dir: no such directory; create it, or make the job wait for the one that does (--after ID)'],
+    [['--cwd', 'not-here', 'job.sh'], '--cwd DIR/not-here: no such directory; create it, or make the job wait for the one that does (--after ID)'],
+  ])('refuses %j, a cwd the job could not start in, in one line naming it, with exit 2', async (args, message) => {
+    const q = tempQueue();
+    writeFileSync(join(q.dir, 'a-file'), '');
+    writeFileSync(join(q.dir, 'job.sh'), 'pwd\n');
+    writeFileSync(join(q.dir, 'cwd.json'), JSON.stringify({ command: 'true', cwd: '/no/such/dir' }));
+    const result = await mcpq(['submit', '-q', q.root, ...args], { cwd: q.dir });
+    expect(result).toMatchObject({ exitCode: 2, stdout: '', stderr: `mcpq: ${message.replace('DIR', realpathSync(q.dir))}\n` });
+    expect(q.files('pending')).toEqual([]);
+  });
+
+  it.each([
+    [['--after', 'dep', '--cwd', '/no/such/dir', '--', 'true']],
+    [['--delay', '1h', '--cwd', '/no/such/dir', '--', 'true']],
+  ])('still queues %j: a job that waits may find its cwd made by then', async (args) => {
+    const q = tempQueue();
+    expect((await mcpq(['submit', '-q', q.root, '--id', 'dep', '--', 'true'])).exitCode).toBe(0);
+    const result = await mcpq(['submit', '-q', q.root, ...args]);
+    expect(result.exitCode).toBe(0);
+    expect(JSON.parse(readFileSync(q.path('pending', `${result.stdout.trim()}.json`), 'utf8'))).toMatchObject({ cwd: '/no/such/dir' });
   });
 
   it('refuses a job file the daemon would fail (nested too deep), and queues nothing', async () => {

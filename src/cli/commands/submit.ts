@@ -34,7 +34,7 @@ export function registerSubmit(program: Command): void {
     .option('-s, --shell <line>', 'run this line with /bin/sh -c')
     .addOption(new Option('--id <id>', 'the job id (default: a new random id)').argParser(jobId))
     .addOption(new Option('-t, --timeout <sec>', 'seconds before the job is stopped (0: none; else at least 0.001)').argParser(timeoutSeconds))
-    .addOption(new Option('--cwd <dir>', 'working directory').argParser(nonEmpty))
+    .addOption(new Option('--cwd <dir>', 'working directory (refused if not a directory now, unless the job waits: --after, --delay, --at)').argParser(nonEmpty))
     .addOption(new Option('-e, --env <KEY=VALUE>', 'environment variable (repeatable)').argParser(keyValue))
     .option('-d, --description <text>', 'shown in listings')
     .option('-p, --priority <p>', 'high, medium, low or an integer (higher runs first)')
