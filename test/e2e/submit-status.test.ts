@@ -1,5 +1,6 @@
 // The submit and status commands against a real daemon.
-import { readFileSync, readdirSync, realpathSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mcpq, startDaemon, tempQueue, waitFor, waitForRecord } from '../helpers/mcpq.js';
@@ -168,6 +169,21 @@ describe('mcpq submit', () => {
     const result = await mcpq(['submit', '-q', q.root, ...args]);
     expect(result.exitCode).toBe(0);
     expect(JSON.parse(readFileSync(q.path('pending', `${result.stdout.trim()}.json`), 'utf8'))).toMatchObject({ cwd: '/no/such/dir' });
+  });
+
+  // A FIFO was opened for reading, which waits for a writer; /dev/zero never ends.
+  it.each([
+    ['job.json', 'a named pipe (FIFO)', (path: string) => execFileSync('mkfifo', [path])],
+    ['job.sh', 'a named pipe (FIFO)', (path: string) => execFileSync('mkfifo', [path])],
+    ['folder.json', 'a directory', (path: string) => mkdirSync(path)],
+    ['zero.json', 'a character device', (path: string) => symlinkSync('/dev/zero', path)],
+    ['null.sh', 'a character device', (path: string) => symlinkSync('/dev/null', path)],
+  ])('refuses %s, %s, without reading it, in one line with exit 2', async (name, kind, make) => {
+    const q = tempQueue();
+    make(join(q.dir, name));
+    const result = await mcpq(['submit', '-q', q.root, name], { cwd: q.dir, timeout: 10_000 });
+    expect(result).toMatchObject({ exitCode: 2, stdout: '', stderr: `mcpq: ${name} is ${kind}; a job file must be a regular file\n` });
+    expect(q.files('pending')).toEqual([]);
   });
 
   it('refuses a job file the daemon would fail (nested too deep), and queues nothing', async () => {

@@ -1,6 +1,6 @@
 // The submit command's body. `mcpq submit -- CMD` is the hot path: everything it
 // does not need (zod, plugins, pipelines, waiting) is imported only when used.
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { ExitCode, McpqError, errnoCode } from '../../core/errors.js';
 import { newJobId } from '../../core/ids.js';
@@ -10,6 +10,7 @@ import { ensureQueue, layoutOf, logPath, type QueueLayout } from '../../queue/la
 import { JOB_FILE_KINDS, formatOf } from '../../queue/names.js';
 import type { JobRecord } from '../../queue/records.js';
 import { refuseMissingCwd, submit, whereIsId } from '../../queue/submit.js';
+import { readJobFile } from '../job-file-input.js';
 import { fieldsFromFlags, hasJobFields } from '../job-flags.js';
 import type { FindPlugin } from '../plugin-job.js';
 import { registryOptions } from '../plugin-roots.js';
@@ -107,13 +108,7 @@ async function refuseLineAsProgram(word: string): Promise<void> {
 }
 
 async function fromFile(path: string, fields: Record<string, unknown>): Promise<Built> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch (error) {
-    const why = errnoCode(error) === 'ENOENT' ? 'no such file' : String(errnoCode(error) ?? error);
-    throw new McpqError(`${path}: ${why} (to run a command of that name: mcpq submit -- ${path})`, ExitCode.usage);
-  }
+  const bytes = await readJobFile(path);
   const now = new Date();
   const extension = extname(path).toLowerCase() as '.json' | '.sh' | '.txt';
   if (extension !== '.json') {
