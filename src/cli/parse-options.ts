@@ -3,6 +3,7 @@
 import { InvalidArgumentError } from 'commander';
 import { parseDuration } from '../core/duration.js';
 import { SAFE_ID_RULE, isSafeId } from '../core/ids.js';
+import { MIN_TIMEOUT_SECONDS, isTimeout } from '../core/job-rules.js';
 
 export function integerAtLeast(min: number, max = Infinity): (value: string) => number {
   return (value) => {
@@ -38,6 +39,13 @@ export function secondsAtLeast(min: number): (value: string) => number {
     if (value.trim() === '' || !Number.isFinite(n) || n < min) throw new InvalidArgumentError(`expected a number of seconds >= ${min}, got "${value}"`);
     return n;
   };
+}
+
+// A job's timeout: 0 (none) or at least MIN_TIMEOUT_SECONDS, as the job schema has it.
+export function timeoutSeconds(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !isTimeout(n)) throw new InvalidArgumentError(`expected a number of seconds, 0 (none) or at least ${MIN_TIMEOUT_SECONDS} (1 ms), got "${value}"`);
+  return n;
 }
 
 export function durationMs(value: string): number {

@@ -23,7 +23,7 @@ export const JOB_FIELD_DESCRIPTIONS: Readonly<Record<string, string>> = Object.f
   id: 'Same as "task_id".',
   description: 'Free text shown in listings; "purpose" is the same.',
   purpose: 'Same as "description".',
-  timeout: 'Seconds before the job is stopped; default 300; 0 means none.',
+  timeout: 'Seconds before the job is stopped (at least 0.001); default 300; 0 means none.',
   cwd: 'Working directory.',
   env: 'Extra environment variables.',
   priority: 'Higher runs first: an integer, or "high" (10), "medium" (0, default), "low" (-10).',

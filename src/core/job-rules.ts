@@ -5,6 +5,9 @@
 export const PRIORITY_NAMES = Object.freeze({ high: 10, medium: 0, low: -10 });
 export type PriorityName = keyof typeof PRIORITY_NAMES;
 export const DEFAULT_TIMEOUT_SECONDS = 300;
+// The shortest timeout: the daemon counts whole milliseconds, and a shorter one would
+// come to 0 ms, stopping the job before it had started. 0 itself means none.
+export const MIN_TIMEOUT_SECONDS = 0.001;
 export const MAX_RETRIES = 100;
 // The longest wait a job may ask for (a relative not_before, a retry delay): 100 years.
 // Much further, a time no longer fits in a Date (±8.64e15 ms), which mcpq list could
@@ -23,6 +26,11 @@ export function isTime(value: unknown): value is number {
 // the daemon's memory: it fails as invalid, its bytes kept as they are. mcpq's own
 // ways in (submit, MCP submit_job) refuse such a job before it is queued.
 export const MAX_JOB_FILE_BYTES = 4 * 2 ** 20;
+
+// Whether `seconds` may be a job's timeout: 0 (none), or at least MIN_TIMEOUT_SECONDS.
+export function isTimeout(seconds: number): boolean {
+  return seconds === 0 || (Number.isFinite(seconds) && seconds >= MIN_TIMEOUT_SECONDS);
+}
 
 export function isPriorityName(value: unknown): value is PriorityName {
   return typeof value === 'string' && Object.hasOwn(PRIORITY_NAMES, value);

@@ -4,7 +4,7 @@
 // timeout in milliseconds). Unknown fields are kept untouched for the record.
 import { z } from 'zod';
 import { SAFE_ID_RULE, isSafeId } from './ids.js';
-import { MAX_RETRIES, MAX_WAIT_SECONDS, PRIORITY_NAMES, notBeforeOf, priorityValue, type PriorityName } from './job-rules.js';
+import { MAX_RETRIES, MAX_WAIT_SECONDS, MIN_TIMEOUT_SECONDS, PRIORITY_NAMES, isTimeout, notBeforeOf, priorityValue, type PriorityName } from './job-rules.js';
 
 const TOO_LONG = `must be at most ${MAX_WAIT_SECONDS} seconds (100 years)`;
 
@@ -36,7 +36,11 @@ export const jobFileSchema = z
     id: safeId.optional(),
     description: z.string({ error: 'must be a string' }).optional(),
     purpose: z.string({ error: 'must be a string' }).optional(),
-    timeout: z.number({ error: 'must be a number of seconds' }).nonnegative({ error: 'must be >= 0 (0 means none)' }).optional(),
+    timeout: z
+      .number({ error: 'must be a number of seconds' })
+      .nonnegative({ error: 'must be >= 0 (0 means none)', abort: true })
+      .refine(isTimeout, { error: `must be 0 (none) or at least ${MIN_TIMEOUT_SECONDS} (1 ms)` })
+      .optional(),
     cwd: z.string({ error: 'must be a directory path' }).min(1).optional(),
     env: z.record(z.string(), envValue, { error: 'must be an object of NAME: value' }).optional(),
     priority: z

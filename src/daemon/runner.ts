@@ -4,10 +4,10 @@
 // running in its group is stopped then, so a job never leaves a process behind, and
 // its logs are final once the group is gone.
 import { closeSync, openSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { execa, type ResultPromise, type StdoutStderrOption } from 'execa';
 import { errnoCode, errorMessage } from '../core/errors.js';
 import type { Outcome } from '../core/outcome.js';
+import { directoryProblem } from '../queue/files.js';
 import type { StreamTail } from '../queue/records.js';
 import { JobLogs } from './output.js';
 import { stopGroup } from './process-group.js';
@@ -115,11 +115,18 @@ export async function startJob(request: RunRequest): Promise<RunningJob> {
     stopReason = reason;
     stopping = stopGroup(pid, request.killGraceMs);
   };
+  let exited = false;
   if (request.timeoutMs !== null && pid !== undefined) {
-    timer = longTimeout(() => stop({ kind: 'timeout' }), request.timeoutMs);
+    // Once due, the timeout lets the pending I/O be read first: a job that ended on its
+    // own just before it, whose exit Node has not read yet, did not time out (stopped
+    // now, it would be recorded "timeout" with its own exit code 0).
+    timer = longTimeout(() => setImmediate(() => {
+      if (!exited) stop({ kind: 'timeout' });
+    }), request.timeoutMs);
   }
   // The main process may exit while children it left behind still run.
   subprocess.once('exit', () => {
+    exited = true;
     if (pid !== undefined && stopReason === undefined) stopping = stopGroup(pid, request.killGraceMs);
   });
 
@@ -194,13 +201,8 @@ function spawnError(file: string, code: string | undefined, message: string | un
 }
 
 async function checkCwd(cwd: string | undefined): Promise<string | undefined> {
-  if (cwd === undefined) return undefined;
-  try {
-    if (!(await stat(cwd)).isDirectory()) return `could not start: cwd is not a directory: ${cwd}`;
-    return undefined;
-  } catch (error) {
-    return `could not start: cwd ${cwd}: ${errnoCode(error) === 'ENOENT' ? 'no such directory' : errorMessage(error)}`;
-  }
+  const problem = cwd === undefined ? undefined : await directoryProblem(cwd);
+  return problem === undefined ? undefined : `could not start: cwd ${cwd}: ${problem}`;
 }
 
 function notStarted(error: string): RunningJob {

@@ -81,7 +81,7 @@ async function retriedAfter(layout: QueueLayout, after: unknown): Promise<unknow
 }
 
 // The end of the chain id → its newest retry → that one's newest retry…
-async function newestRetryOf(layout: QueueLayout, id: string): Promise<string> {
+export async function newestRetryOf(layout: QueueLayout, id: string): Promise<string> {
   let current = id;
   for (let depth = 0; depth < 100; depth += 1) {
     const next = (await retriesOf(layout, current)).at(-1);

@@ -3,7 +3,7 @@
 import { linkSync, readFileSync, renameSync, unlinkSync } from 'node:fs';
 import { link, lstat, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { errnoCode } from '../core/errors.js';
+import { describeIoError, errnoCode } from '../core/errors.js';
 import { randomHex } from '../core/random.js';
 
 // Moves `from` into `dir` under `name`, or under `name` with a `-2`, `-3`… before its
@@ -157,5 +157,17 @@ function readSyncIfExists(path: string): Buffer | undefined {
   } catch (error) {
     if (errnoCode(error) === 'ENOENT') return undefined;
     throw error;
+  }
+}
+
+// Why a job could not start in `path`, or undefined when it is a directory: "no such
+// directory", "not a directory", or what stat(2) said. The daemon's check before a
+// start, and the submitters' before a job is queued, so both say it alike.
+export async function directoryProblem(path: string): Promise<string | undefined> {
+  try {
+    return (await stat(path)).isDirectory() ? undefined : 'not a directory';
+  } catch (error) {
+    const code = errnoCode(error);
+    return code === 'ENOENT' ? 'no such directory' : code === 'ENOTDIR' ? 'not a directory' : describeIoError(error);
   }
 }

@@ -4,7 +4,7 @@
 import { readdir } from 'node:fs/promises';
 import { McpqError, ExitCode, describeIoError, errnoCode } from '../core/errors.js';
 import { MAX_JOB_FILE_BYTES } from '../core/job-rules.js';
-import { exists, moveNoClobber, stageFile, unlinkIfExists } from './files.js';
+import { directoryProblem, exists, moveNoClobber, stageFile, unlinkIfExists } from './files.js';
 import { claimPath, recordPath, type QueueLayout } from './layout.js';
 import { isIgnoredName, parsePendingName } from './names.js';
 
@@ -16,6 +16,18 @@ export async function whereIsId(layout: QueueLayout, id: string): Promise<string
   const pending = await readdir(layout.pending);
   if (pending.some((name) => !isIgnoredName(name) && parsePendingName(name).stem === id)) return 'pending';
   return undefined;
+}
+
+// A job that would start in a folder that is not there can only fail: refused before
+// it is queued, saying what a daemon would say (daemon/runner.ts). Not when it first
+// waits for another job or a time (`after`, `not_before`), which may make the folder
+// meanwhile. `name` is how the user gave the cwd (--cwd, cwd); `job.cwd` is absolute.
+export async function refuseMissingCwd(job: Readonly<Record<string, unknown>>, name: string): Promise<void> {
+  if (typeof job.cwd !== 'string' || (Array.isArray(job.after) && job.after.length > 0) || job.not_before !== undefined) return;
+  const problem = await directoryProblem(job.cwd);
+  if (problem === undefined) return;
+  const next = problem === 'no such directory' ? { cli: 'create it, or make the job wait for the one that does (--after ID)', mcp: 'create it, or make the job wait for the one that does ("after")' } : undefined;
+  throw new McpqError(`${name} ${job.cwd}: ${problem}`, ExitCode.usage, undefined, next);
 }
 
 export interface Submission {

@@ -15,6 +15,7 @@ describe('invalid job files', () => {
     ['array.json', '["echo", "hi"]', /job: must be a JSON object, got an array/],
     ['nocommand.json', '{"description": "nothing to run"}', /command: is required/],
     ['badid.json', '{"task_id": "../escape", "command": "true"}', /task_id: must be a safe file name/],
+    ['tiny-timeout.json', '{"command": "true", "timeout": 1e-9}', /timeout: must be 0 \(none\) or at least 0\.001 \(1 ms\)/],
     ['badmeta.json', '{"command": "true", "_mcpq": {"id": "../../escape", "attempt": 2}}', /_mcpq: id: must be a file name/],
     ['nodir.json', '{"command": "true", "_mcpq": {"id": "no/such"}}', /_mcpq: id: must be a file name/],
     ['unknown.yaml', 'command: echo hi\n', /unknown job format "unknown.yaml"/],

@@ -81,6 +81,7 @@ describe('error handling', () => {
   it.each([
     ['missing command', { command: 'no-such-program-mcpq', args: [] }, /command not found: no-such-program-mcpq/],
     ['bad cwd', { command: 'true', args: [], cwd: '/no/such/dir' }, /cwd \/no\/such\/dir: no such directory/],
+    ['cwd not a directory', { command: 'true', args: [], cwd: '/dev/null' }, /^could not start: cwd \/dev\/null: not a directory$/],
   ])('a job that cannot start (%s) fails with a clear error', async (_, job, error) => {
     const q = tempQueue();
     await startDaemon(q.root);

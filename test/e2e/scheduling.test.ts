@@ -230,6 +230,33 @@ describe('pipelines', () => {
     expect((await mcpq(['show', '-q', q.root, pipeline])).stdout).toMatch(/5 stages, 3 completed · 1 failed · 1 dependency_failed/);
   });
 
+  // show gave the failed first attempt of a stage, whatever its retries did since.
+  it('show follows a retried stage to its newest retry', async () => {
+    const q = tempQueue();
+    await startDaemon(q.root);
+    const marker = join(q.dir, 'fixed');
+    const file = join(q.dir, 'p.json');
+    writeFileSync(file, JSON.stringify({ pipeline: 'fix', stages: [{ name: 'fetch', command: `test -e ${marker}` }, { name: 'use', command: 'true' }] }));
+    const pipeline = (await mcpq(['submit', '-q', q.root, file])).stdout.trim();
+    const stages = async () => JSON.parse((await mcpq(['show', '-q', q.root, '--json', pipeline])).stdout).stages;
+    expect((await waitForRecord(q, `${pipeline}.use`)).result.status).toBe('dependency_failed');
+    expect(await mcpq(['retry', '-q', q.root, `${pipeline}.fetch`])).toMatchObject({ exitCode: 0, stdout: `${pipeline}.fetch-r2\n` });
+    expect((await waitForRecord(q, `${pipeline}.fetch-r2`)).result.status).toBe('failed');
+    expect(await stages()).toMatchObject([{ stage: 'fetch', id: `${pipeline}.fetch-r2`, state: 'failed', status: 'failed', returncode: 1 }, { stage: 'use', id: `${pipeline}.use`, status: 'dependency_failed' }]);
+    writeFileSync(marker, '');
+    expect((await mcpq(['retry', '-q', q.root, `${pipeline}.fetch-r2`])).stdout).toBe(`${pipeline}.fetch-r3\n`);
+    expect((await waitForRecord(q, `${pipeline}.fetch-r3`)).result.status).toBe('completed');
+    expect((await mcpq(['retry', '-q', q.root, `${pipeline}.use`])).stdout).toBe(`${pipeline}.use-r2\n`);
+    expect((await waitForRecord(q, `${pipeline}.use-r2`)).result.status).toBe('completed');
+    expect(await stages()).toMatchObject([
+      { stage: 'fetch', id: `${pipeline}.fetch-r3`, state: 'completed', status: 'completed' },
+      { stage: 'use', id: `${pipeline}.use-r2`, state: 'completed', status: 'completed' },
+    ]);
+    const text = (await mcpq(['show', '-q', q.root, pipeline])).stdout;
+    expect(text).toMatch(/2 stages, 2 completed\n/);
+    expect(text).toMatch(new RegExp(`fetch +completed .*${pipeline}\\.fetch-r3\\n`));
+  });
+
   it.each([
     [['--timeout', '5'], '--timeout'],
     [['--id', 'x'], '--id'],

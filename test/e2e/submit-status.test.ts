@@ -1,5 +1,6 @@
 // The submit and status commands against a real daemon.
-import { readFileSync, writeFileSync, readdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mcpq, startDaemon, tempQueue, waitFor, waitForRecord } from '../helpers/mcpq.js';
@@ -88,6 +89,7 @@ describe('mcpq submit', () => {
   it.each([
     [['submit'], /nothing to run/],
     [['submit', '--timeout', 'soon', '--', 'true'], /--timeout.*expected a number of seconds/],
+    [['submit', '--timeout', '1e-9', '--', 'true'], /--timeout.*expected a number of seconds, 0 \(none\) or at least 0\.001 \(1 ms\), got "1e-9"/],
     [['submit', '--env', 'NOEQUALS', '--', 'true'], /expected KEY=VALUE/],
     [['submit', '/no/such/job.json'], /no such file/],
     [['submit', '--priority', 'urgent', '--', 'true'], /--priority: expected high, medium, low or an integer/],
@@ -138,6 +140,50 @@ describe('mcpq submit', () => {
     const result = await mcpq(['submit', '-q', q.root, ...words], { cwd: q.dir });
     expect(result.exitCode).toBe(0);
     expect(JSON.parse(readFileSync(q.path('pending', `${result.stdout.trim()}.json`), 'utf8'))).toMatchObject(job);
+  });
+
+  // Such a job was queued, and then failed to start.
+  it.each([
+    [['--cwd', '/no/such/dir', '--', 'true'], '--cwd /no/such/dir: no such directory; create it, or make the job wait for the one that does (--after ID)'],
+    [['--cwd', 'not-here', '--', 'true'], '--cwd DIR/not-here: no such directory; create it, or make the job wait for the one that does (--after ID)'],
+    [['--cwd', 'a-file', '--shell', 'pwd'], '--cwd DIR/a-file: not a directory'],
+    [['--cwd', 'a-file/sub', '--', 'true'], '--cwd DIR/a-file/sub: not a directory'],
+    [['cwd.json'], 'cwd.json: cwd /no/such/dir: no such directory; create it, or make the job wait for the one that does (--after ID)'],
+    [['--cwd', 'not-here', 'job.sh'], '--cwd DIR/not-here: no such directory; create it, or make the job wait for the one that does (--after ID)'],
+  ])('refuses %j, a cwd the job could not start in, in one line naming it, with exit 2', async (args, message) => {
+    const q = tempQueue();
+    writeFileSync(join(q.dir, 'a-file'), '');
+    writeFileSync(join(q.dir, 'job.sh'), 'pwd\n');
+    writeFileSync(join(q.dir, 'cwd.json'), JSON.stringify({ command: 'true', cwd: '/no/such/dir' }));
+    const result = await mcpq(['submit', '-q', q.root, ...args], { cwd: q.dir });
+    expect(result).toMatchObject({ exitCode: 2, stdout: '', stderr: `mcpq: ${message.replace('DIR', realpathSync(q.dir))}\n` });
+    expect(q.files('pending')).toEqual([]);
+  });
+
+  it.each([
+    [['--after', 'dep', '--cwd', '/no/such/dir', '--', 'true']],
+    [['--delay', '1h', '--cwd', '/no/such/dir', '--', 'true']],
+  ])('still queues %j: a job that waits may find its cwd made by then', async (args) => {
+    const q = tempQueue();
+    expect((await mcpq(['submit', '-q', q.root, '--id', 'dep', '--', 'true'])).exitCode).toBe(0);
+    const result = await mcpq(['submit', '-q', q.root, ...args]);
+    expect(result.exitCode).toBe(0);
+    expect(JSON.parse(readFileSync(q.path('pending', `${result.stdout.trim()}.json`), 'utf8'))).toMatchObject({ cwd: '/no/such/dir' });
+  });
+
+  // A FIFO was opened for reading, which waits for a writer; /dev/zero never ends.
+  it.each([
+    ['job.json', 'a named pipe (FIFO)', (path: string) => execFileSync('mkfifo', [path])],
+    ['job.sh', 'a named pipe (FIFO)', (path: string) => execFileSync('mkfifo', [path])],
+    ['folder.json', 'a directory', (path: string) => mkdirSync(path)],
+    ['zero.json', 'a character device', (path: string) => symlinkSync('/dev/zero', path)],
+    ['null.sh', 'a character device', (path: string) => symlinkSync('/dev/null', path)],
+  ])('refuses %s, %s, without reading it, in one line with exit 2', async (name, kind, make) => {
+    const q = tempQueue();
+    make(join(q.dir, name));
+    const result = await mcpq(['submit', '-q', q.root, name], { cwd: q.dir, timeout: 10_000 });
+    expect(result).toMatchObject({ exitCode: 2, stdout: '', stderr: `mcpq: ${name} is ${kind}; a job file must be a regular file\n` });
+    expect(q.files('pending')).toEqual([]);
   });
 
   it('refuses a job file the daemon would fail (nested too deep), and queues nothing', async () => {

@@ -1,6 +1,6 @@
 // `mcpq mcp` through the official MCP client over stdio: the handshake, the tools'
 // schemas, and each tool against a real queue, with and without a real daemon.
-import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, mcpq, startDaemon, tempQueue, waitFor, waitForRecord, type TempQueue } from '../helpers/mcpq.js';
@@ -120,6 +120,30 @@ describe('mcpq mcp: without a daemon', () => {
     expect(await fail('list_plugins', { name: 'nope' })).toMatch(/no plugin named "nope"/);
     // The session survived all of that.
     expect((await call('queue_status')).counts.pending).toBe(1);
+  });
+
+  // Such a job was queued, and then failed to start.
+  it('refuses a cwd that is not a directory, unless the job waits for another first', async () => {
+    const q = tempQueue();
+    const { call, fail } = await connect(q);
+    writeFileSync(join(q.dir, 'a-file'), '');
+    expect(await fail('submit_job', { command: 'true', cwd: '/no/such/dir' })).toBe('cwd /no/such/dir: no such directory; create it, or make the job wait for the one that does ("after")');
+    expect(await fail('submit_job', { command: 'true', cwd: 'a-file' })).toBe(`cwd ${join(realpathSync(q.dir), 'a-file')}: not a directory`);
+    expect(q.files('pending')).toEqual([]);
+    // One that waits for another job may find its folder made by then.
+    await call('submit_job', { command: 'true', id: 'maker' });
+    await call('submit_job', { command: 'true', cwd: '/no/such/dir', after: ['maker'] });
+    expect(q.files('pending')).toHaveLength(2);
+  });
+
+  // Such a job was queued, and stopped before it had started.
+  it('refuses a timeout under 1 ms and takes one of 0.5 s', async () => {
+    const q = tempQueue();
+    const { call, fail } = await connect(q);
+    expect(await fail('submit_job', { command: 'true', timeout: 1e-9 })).toMatch(/timeout.*must be 0 \(none\) or at least 0\.001 \(1 ms\)/);
+    expect(q.files('pending')).toEqual([]);
+    await call('submit_job', { command: 'true', timeout: 0.5 });
+    expect(q.files('pending')).toHaveLength(1);
   });
 
   it('takes ids or unique prefixes in after, as get_job does, and writes the full ids', async () => {

@@ -21,6 +21,8 @@ describe('parseJobObject', () => {
     [{ description: 'x' }, 'command: is required (or set "plugin")'],
     [{ command: 'x', timeout: -1 }, 'timeout: must be >= 0 (0 means none)'],
     [{ command: 'x', timeout: '10' }, 'timeout: must be a number of seconds'],
+    [{ command: 'x', timeout: 1e-9 }, 'timeout: must be 0 (none) or at least 0.001 (1 ms)'],
+    [{ command: 'x', timeout: 0.0004 }, 'timeout: must be 0 (none) or at least 0.001 (1 ms)'],
     [{ command: 'x', priority: 'urgent' }, 'priority: must be an integer or one of "high", "medium", "low"'],
     [{ command: 'x', env: { A: { nested: 1 } } }, 'env.A: must be a string, number or boolean'],
     [{ command: 'x', after: 'other' }, 'after: must be a list of job ids'],
@@ -39,6 +41,8 @@ describe('parseJobObject', () => {
   it.each([
     [{ command: 'x' }, 300_000],
     [{ command: 'x', timeout: 2.5 }, 2_500],
+    [{ command: 'x', timeout: 0.5 }, 500],
+    [{ command: 'x', timeout: 0.001 }, 1],
     [{ command: 'x', timeout: 0 }, null],
   ])('normalises the timeout of %j to %s ms', (job, timeoutMs) => {
     const parsed = parseJobObject(job, defaults);

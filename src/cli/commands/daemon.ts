@@ -1,7 +1,7 @@
 // `mcpq daemon`: run the daemon in the foreground until SIGTERM/SIGINT.
 import { Option, type Command } from 'commander';
 import { examples, queueFlag, queueOption } from '../program.js';
-import { integerAtLeast, seconds, secondsAtLeast } from '../parse-options.js';
+import { integerAtLeast, seconds, secondsAtLeast, timeoutSeconds } from '../parse-options.js';
 import { pluginsDirOption } from './plugins.js';
 import { catchStopSignals } from '../stop-signals.js';
 
@@ -27,7 +27,7 @@ export function registerDaemon(program: Command): void {
     .command('daemon')
     .description('run the queue daemon in the foreground (launchd/systemd keep it alive)'))
     .addOption(new Option('-c, --concurrency <n>', 'jobs run at once').argParser(integerAtLeast(1)).default(1))
-    .addOption(new Option('-t, --timeout <sec>', 'default job timeout in seconds (0: none)').argParser(seconds).default(300))
+    .addOption(new Option('-t, --timeout <sec>', 'default job timeout in seconds (0: none)').argParser(timeoutSeconds).default(300))
     .addOption(new Option('--grace <sec>', 'on SIGTERM, how long running jobs may finish before they are stopped and put back').argParser(seconds).default(10))
     .addOption(new Option('--kill-grace <sec>', 'SIGTERM → SIGKILL delay when a job is stopped').argParser(seconds).default(5))
     .addOption(new Option('--poll [ms]', 'watch by polling (network filesystems); default interval 1000 ms').argParser(integerAtLeast(10)))

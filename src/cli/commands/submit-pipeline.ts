@@ -1,5 +1,4 @@
 // `mcpq submit pipeline.json`: one job per stage, chained with `after`.
-import { readFile } from 'node:fs/promises';
 import { ExitCode, McpqError } from '../../core/errors.js';
 import { newJobId } from '../../core/ids.js';
 import { DEFAULT_TIMEOUT_SECONDS } from '../../core/job-rules.js';
@@ -8,13 +7,14 @@ import { isSuccess } from '../../core/outcome.js';
 import type { QueueLayout } from '../../queue/layout.js';
 import { submitAll } from '../../queue/submit.js';
 import { expandPipeline, isPipeline } from '../../pipelines/pipeline.js';
+import { readJobFile } from '../job-file-input.js';
 import { waitForRecord } from '../wait.js';
 import { sayWhyItMayWait } from '../wait.js';
 
 // The parsed pipeline file when `path` holds one, else undefined.
 export async function pipelineFileOf(path: string): Promise<{ path: string; value: unknown } | undefined> {
   try {
-    const value: unknown = JSON.parse(await readFile(path, 'utf8'));
+    const value: unknown = JSON.parse((await readJobFile(path)).toString('utf8'));
     return isPipeline(value) ? { path, value } : undefined;
   } catch {
     return undefined; // not ours to report: the single-job path says what is wrong

@@ -1,6 +1,6 @@
 // The submit command's body. `mcpq submit -- CMD` is the hot path: everything it
 // does not need (zod, plugins, pipelines, waiting) is imported only when used.
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { ExitCode, McpqError, errnoCode } from '../../core/errors.js';
 import { newJobId } from '../../core/ids.js';
@@ -9,7 +9,8 @@ import { exitCodeOf } from '../../core/outcome.js';
 import { ensureQueue, layoutOf, logPath, type QueueLayout } from '../../queue/layout.js';
 import { JOB_FILE_KINDS, formatOf } from '../../queue/names.js';
 import type { JobRecord } from '../../queue/records.js';
-import { submit, whereIsId } from '../../queue/submit.js';
+import { refuseMissingCwd, submit, whereIsId } from '../../queue/submit.js';
+import { readJobFile } from '../job-file-input.js';
 import { fieldsFromFlags, hasJobFields } from '../job-flags.js';
 import type { FindPlugin } from '../plugin-job.js';
 import { registryOptions } from '../plugin-roots.js';
@@ -66,7 +67,7 @@ export async function buildSubmission(words: readonly string[], flags: SubmitFla
   }
   if (flags.plugin !== undefined) {
     const { pluginJob } = await import('../plugin-job.js');
-    return asJson({ ...(await pluginJob(flags.plugin, words, flags, findPlugin)), cwd: process.cwd(), ...fields }, now);
+    return asJson({ ...(await pluginJob(flags.plugin, words, flags, findPlugin)), cwd: process.cwd(), ...fields }, now, cwdName(fields));
   }
   // One word and no --: a job file if its extension says so (FILE in the usage).
   const single = !doubleDash && flags.shell === undefined && words.length === 1 ? words[0]! : undefined;
@@ -82,7 +83,9 @@ export async function buildSubmission(words: readonly string[], flags: SubmitFla
   // Every field came from a flag its parser already checked against core/job-rules.ts
   // (test/unit/submit-flags.test.ts holds such jobs to the schema), so no zod here.
   const job: Record<string, unknown> = { ...base, cwd: process.cwd(), ...fields };
-  return { id: flags.id ?? newJobId(), content: jobJson(job), extension: '.json', after: flags.after ?? [] };
+  const content = jobJson(job);
+  await refuseMissingCwd(job, cwdName(fields));
+  return { id: flags.id ?? newJobId(), content, extension: '.json', after: flags.after ?? [] };
 }
 
 // `mcpq submit README.md` means the file, but it is no job: refused, not queued as a
@@ -105,13 +108,7 @@ async function refuseLineAsProgram(word: string): Promise<void> {
 }
 
 async function fromFile(path: string, fields: Record<string, unknown>): Promise<Built> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch (error) {
-    const why = errnoCode(error) === 'ENOENT' ? 'no such file' : String(errnoCode(error) ?? error);
-    throw new McpqError(`${path}: ${why} (to run a command of that name: mcpq submit -- ${path})`, ExitCode.usage);
-  }
+  const bytes = await readJobFile(path);
   const now = new Date();
   const extension = extname(path).toLowerCase() as '.json' | '.sh' | '.txt';
   if (extension !== '.json') {
@@ -120,7 +117,7 @@ async function fromFile(path: string, fields: Record<string, unknown>): Promise<
     if (text.startsWith('#!') && !/^#!\s*\/bin\/(ba|da)?sh\b/.test(text)) {
       throw new McpqError(`${path} has its own interpreter (${text.split('\n')[0]}); to add job settings write a .json job`, ExitCode.usage);
     }
-    return asJson({ command: text, description: resolve(path), ...fields }, now);
+    return asJson({ command: text, description: resolve(path), ...fields }, now, cwdName(fields));
   }
   let value: unknown;
   try {
@@ -129,16 +126,23 @@ async function fromFile(path: string, fields: Record<string, unknown>): Promise<
     throw new McpqError(`${path} is not valid JSON: ${(error as Error).message}`, ExitCode.usage);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new McpqError(`${path}: a job must be a JSON object`, ExitCode.usage);
-  return asJson({ ...(value as Record<string, unknown>), ...fields }, now);
+  return asJson({ ...(value as Record<string, unknown>), ...fields }, now, cwdName(fields, path));
 }
 
 // A job from a file or a plugin: checked against the schema before it is queued.
-async function asJson(job: Record<string, unknown>, now: Date): Promise<Built> {
+async function asJson(job: Record<string, unknown>, now: Date, cwdIs: string): Promise<Built> {
   const { parseJobObject } = await import('../../core/job-schema.js');
   const parsed = parseJobObject(job, { timeoutSeconds: DEFAULT_TIMEOUT_SECONDS, submittedAt: now.getTime() });
   if (!parsed.ok) throw new McpqError(`invalid job: ${parsed.error}`, ExitCode.usage);
+  const content = jobJson(job);
+  await refuseMissingCwd(job, cwdIs);
   const id = parsed.value.requestedId ?? newJobId();
-  return { id, content: jobJson(job), extension: '.json', after: parsed.value.after };
+  return { id, content, extension: '.json', after: parsed.value.after };
+}
+
+// How an error names the job's cwd: the flag that set it, else the file's field.
+function cwdName(fields: Record<string, unknown>, file?: string): string {
+  return fields.cwd !== undefined ? '--cwd' : file === undefined ? 'cwd' : `${file}: cwd`;
 }
 
 function jobJson(job: Record<string, unknown>): string {

@@ -2,7 +2,7 @@
 import { Option, type Command } from 'commander';
 import { examples, queueFlag, queueOption } from '../program.js';
 import { MAX_RETRIES } from '../../core/job-rules.js';
-import { collect, durationMs, integerAtLeast, jobId, jobIds, keyValue, nonEmpty, seconds } from '../parse-options.js';
+import { collect, durationMs, integerAtLeast, jobId, jobIds, keyValue, nonEmpty, seconds, timeoutSeconds } from '../parse-options.js';
 import { formatOf } from '../../queue/names.js';
 
 export interface SubmitFlags {
@@ -33,8 +33,8 @@ export function registerSubmit(program: Command): void {
     .argument('[command...]', 'the command and its arguments, or one job file')
     .option('-s, --shell <line>', 'run this line with /bin/sh -c')
     .addOption(new Option('--id <id>', 'the job id (default: a new random id)').argParser(jobId))
-    .addOption(new Option('-t, --timeout <sec>', 'seconds before the job is stopped (0: none)').argParser(seconds))
-    .addOption(new Option('--cwd <dir>', 'working directory').argParser(nonEmpty))
+    .addOption(new Option('-t, --timeout <sec>', 'seconds before the job is stopped (0: none; else at least 0.001)').argParser(timeoutSeconds))
+    .addOption(new Option('--cwd <dir>', 'working directory (refused if not a directory now, unless the job waits: --after, --delay, --at)').argParser(nonEmpty))
     .addOption(new Option('-e, --env <KEY=VALUE>', 'environment variable (repeatable)').argParser(keyValue))
     .option('-d, --description <text>', 'shown in listings')
     .option('-p, --priority <p>', 'high, medium, low or an integer (higher runs first)')

@@ -18,7 +18,7 @@ import type { JobState } from '../../jobs/types.js';
 import type { QueueLayout } from '../../queue/layout.js';
 import { listDaemons } from '../../queue/owner.js';
 import type { JobRecord } from '../../queue/records.js';
-import { submit } from '../../queue/submit.js';
+import { refuseMissingCwd, submit } from '../../queue/submit.js';
 import type { PluginRegistry } from '../../plugins/registry.js';
 import type { ArgValue } from '../../plugins/argv.js';
 import { submittedPluginArgs } from '../../plugins/submission.js';
@@ -54,6 +54,7 @@ export function registerSubmit(server: McpServer, context: McpContext): void {
       const job = await jobObject(fields, context);
       const parsed = parseJobObject(job, { timeoutSeconds: DEFAULT_TIMEOUT_SECONDS, submittedAt: Date.now() });
       if (!parsed.ok) throw new McpqError(`invalid job: ${parsed.error}`, ExitCode.usage);
+      await refuseMissingCwd(job, 'cwd');
       // Ids or unique prefixes, as for `mcpq submit --after`; the job file gets the full ids.
       if (parsed.value.after.length > 0) job.after = await locateIds(layout, parsed.value.after);
       const id = await submit(layout, { id: parsed.value.requestedId ?? newJobId(), content: `${JSON.stringify(job, null, 2)}\n`, extension: '.json' });
