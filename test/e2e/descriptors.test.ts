@@ -24,7 +24,7 @@ function limitDescriptors(pid: number, soft: number | 'unlimited'): void {
 describe.skipIf(!HAS_PRLIMIT)('a daemon out of file descriptors', () => {
   it.each([1, 2])('puts back a job it cannot start with %i descriptors to spare, and runs it once there are more', async (spare) => {
     const q = tempQueue();
-    const daemon = await startDaemon(q.root);
+    const daemon = await startDaemon(q.root, ['--rescan', '300']); // out of descriptors, it cannot read the put-back file when told of it: a rescan finds it
     limitDescriptors(daemon.pid, readdirSync(`/proc/${daemon.pid}/fd`).length + spare);
     q.drop('job.json', JSON.stringify({ command: 'echo', args: ['ran'] }));
     await waitFor(() => readFileSync(q.path('daemon.log'), 'utf8').includes('"claim_error"') || !pidAlive(daemon.pid), { what: 'the start to fail' });
