@@ -5,15 +5,16 @@ import { execFileSync } from 'node:child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync, writeSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterEach } from 'vitest';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const BIN = join(ROOT, 'bin/mcpq.js');
 
+// What a test made (queues, daemons, mounts), undone after each test by
+// test/setup.ts, in reverse order.
 const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
+export async function cleanUp(): Promise<void> {
   while (cleanups.length > 0) await cleanups.pop()!();
-});
+}
 
 export interface TempQueue {
   readonly root: string;
