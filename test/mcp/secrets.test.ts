@@ -35,6 +35,18 @@ function expectNoSecret(text: string): void {
   expect(text).toContain('[redacted]');
 }
 
+// Every answer about these finished jobs (get_job, their resources, list_jobs, their
+// job_finished notifications) hides their secrets.
+async function expectNoSecretAbout(mcp: Connected, ids: readonly string[]): Promise<void> {
+  for (const id of ids) {
+    expectNoSecret(await answer(mcp, 'get_job', { id }));
+    expectNoSecret(JSON.stringify(await mcp.client.readResource({ uri: `mcpq://jobs/${id}` })));
+  }
+  expectNoSecret(await answer(mcp, 'list_jobs', {}));
+  await waitFor(() => ids.every((id) => mcp.logs.some((l) => l.data?.id === id)), { what: 'the job_finished notifications' });
+  expectNoSecret(JSON.stringify(mcp.logs));
+}
+
 describe('secrets in MCP results', () => {
   it('are redacted in every answer about a job; the record file keeps them and the job runs with them', async () => {
     const q = tempQueue();
@@ -58,13 +70,7 @@ describe('secrets in MCP results', () => {
     expectNoSecret(plugin);
     expect(JSON.parse(plugin).structuredContent.record.args).toEqual({ 'api-token': '[redacted]', password: '[redacted]' });
 
-    for (const id of ['e1', 'v1']) {
-      expectNoSecret(await answer(mcp, 'get_job', { id }));
-      expectNoSecret(JSON.stringify(await mcp.client.readResource({ uri: `mcpq://jobs/${id}` })));
-    }
-    expectNoSecret(await answer(mcp, 'list_jobs', {}));
-    await waitFor(() => ['e1', 'v1'].every((id) => mcp.logs.some((l) => l.data?.id === id)), { what: 'the job_finished notifications' });
-    expectNoSecret(JSON.stringify(mcp.logs));
+    await expectNoSecretAbout(mcp, ['e1', 'v1']);
 
     // The records are the jobs as submitted, and the jobs got the real values.
     expect(q.record('e1')).toMatchObject({ env: { API_TOKEN: 'SEKRET1' }, args: [...EXEC_JOB.args], result: { status: 'completed' } });
@@ -102,13 +108,7 @@ describe('secrets in MCP results', () => {
     expectNoSecret(done);
     expect(JSON.parse(done).structuredContent.record.args).toEqual(shown);
     await waitFor(() => q.record('k1'), { what: 'k1 to finish' });
-    for (const id of ['k1', 'k3']) {
-      expectNoSecret(await answer(mcp, 'get_job', { id }));
-      expectNoSecret(JSON.stringify(await mcp.client.readResource({ uri: `mcpq://jobs/${id}` })));
-    }
-    expectNoSecret(await answer(mcp, 'list_jobs', {}));
-    await waitFor(() => ['k1', 'k3'].every((id) => mcp.logs.some((l) => l.data?.id === id)), { what: 'the job_finished notifications' });
-    expectNoSecret(JSON.stringify(mcp.logs));
+    await expectNoSecretAbout(mcp, ['k1', 'k3']);
     expect(readFileSync(q.path('daemon.log'), 'utf8')).not.toContain('SEKRET');
 
     // The records are the jobs as submitted, and the jobs got the real values.

@@ -29,12 +29,22 @@ function plugins(root: string, files: Record<string, string>, mode?: Record<stri
 
 const byName = (list: readonly Plugin[]) => Object.fromEntries(list.map((p) => [p.name, p]));
 
+// A plugins folder in a fresh temp queue, with a help cache, holding `files`. Plugins
+// whose help starts with COUNT_RUN count how often it is run: runs(name).
+function pluginsFolder(files: Record<string, string>) {
+  const q = tempQueue();
+  const root = join(q.dir, 'plugins');
+  plugins(root, files);
+  const counted = (name: string) => join(root, name, 'help-runs');
+  const runs = (name: string) => (existsSync(counted(name)) ? readFileSync(counted(name), 'utf8').split('\n').filter(Boolean).length : 0);
+  return { q, root, cacheDir: join(root, '.cache'), runs };
+}
+const COUNT_RUN = 'echo run >> "$(dirname "$0")/help-runs"\n';
+
 // A plugins folder with one plugin, echoer, that counts how often its help is run.
 function countingEchoer() {
-  const root = join(tempQueue().dir, 'plugins');
-  plugins(root, { 'echoer/cli.sh': COUNTING_HELP });
-  const runs = () => readFileSync(join(root, 'echoer/help-runs'), 'utf8').split('\n').filter(Boolean).length;
-  return { root, cacheDir: join(root, '.cache'), runs };
+  const { root, cacheDir, runs } = pluginsFolder({ 'echoer/cli.sh': COUNTING_HELP });
+  return { root, cacheDir, runs: () => runs('echoer') };
 }
 
 describe('PluginRegistry', () => {
@@ -267,15 +277,11 @@ if [ "$1" = "--help" ]; then printf 'usage: p [-h] {a,b,c} ...\\n\\npositional a
   });
 
   it('keeps on disk a help whose names a plugin.json could not use: choices as a positional, accents', async () => {
-    const q = tempQueue();
-    const root = join(q.dir, 'plugins');
-    const cacheDir = join(root, '.cache');
-    plugins(root, {
-      'odd/cli.sh': `echo run >> "$(dirname "$0")/help-runs"
-printf 'usage: odd [-h] [--näme NÄME] {fast,slow}\\n\\npositional arguments:\\n  {fast,slow}  how\\n\\noptions:\\n  -h, --help   show this help message and exit\\n  --näme NÄME  a name\\n'
+    const { root, cacheDir, runs: runsOf } = pluginsFolder({
+      'odd/cli.sh': `${COUNT_RUN}printf 'usage: odd [-h] [--näme NÄME] {fast,slow}\\n\\npositional arguments:\\n  {fast,slow}  how\\n\\noptions:\\n  -h, --help   show this help message and exit\\n  --näme NÄME  a name\\n'
 `,
     });
-    const runs = () => readFileSync(join(root, 'odd/help-runs'), 'utf8').split('\n').filter(Boolean).length;
+    const runs = () => runsOf('odd');
     const first = await new PluginRegistry({ roots: [root], cacheDir }).find('odd');
     expect(first?.status === 'ok' && first.spec.args.map((a) => a.name)).toEqual(['{fast,slow}', 'näme']);
     expect(await new PluginRegistry({ roots: [root], cacheDir }).find('odd')).toEqual(first);
@@ -283,11 +289,8 @@ printf 'usage: odd [-h] [--näme NÄME] {fast,slow}\\n\\npositional arguments:\\
   });
 
   it('keeps a help that failed on disk too, and asks again 30 s after the failure', async () => {
-    const q = tempQueue();
-    const root = join(q.dir, 'plugins');
-    const cacheDir = join(root, '.cache');
-    plugins(root, { 'flaky/cli.sh': 'echo run >> "$(dirname "$0")/help-runs"\necho "Traceback: boom" >&2\nexit 1\n' });
-    const runs = () => readFileSync(join(root, 'flaky/help-runs'), 'utf8').split('\n').filter(Boolean).length;
+    const { root, cacheDir, runs: runsOf } = pluginsFolder({ 'flaky/cli.sh': `${COUNT_RUN}echo "Traceback: boom" >&2\nexit 1\n` });
+    const runs = () => runsOf('flaky');
     let now = 1_000_000;
     const registry = () => new PluginRegistry({ roots: [root], cacheDir, clock: () => now });
     const error = async (r: PluginRegistry) => {
@@ -342,17 +345,12 @@ printf 'usage: odd [-h] [--näme NÄME] {fast,slow}\\n\\npositional arguments:\\
   });
 
   it('knows which flags of a plugin hold secrets from its plugin.json or the help cache, never running its --help', async () => {
-    const q = tempQueue();
-    const root = join(q.dir, 'plugins');
-    const cacheDir = join(root, '.cache');
-    plugins(root, {
-      'vault/cli.sh': `echo run >> "$(dirname "$0")/help-runs"
-printf 'usage: vault [-h] -t TOKEN [-k API_KEY] [-u USER]\\n\\noptions:\\n  -h, --help            show this help message and exit\\n  -t TOKEN, --token TOKEN\\n                        the token\\n  -k API_KEY            by its dest\\n  -u USER               who\\n'
+    const { q, root, cacheDir, runs } = pluginsFolder({
+      'vault/cli.sh': `${COUNT_RUN}printf 'usage: vault [-h] -t TOKEN [-k API_KEY] [-u USER]\\n\\noptions:\\n  -h, --help            show this help message and exit\\n  -t TOKEN, --token TOKEN\\n                        the token\\n  -k API_KEY            by its dest\\n  -u USER               who\\n'
 `,
-      'keys/cli.sh': 'echo run >> "$(dirname "$0")/help-runs"\n',
+      'keys/cli.sh': COUNT_RUN,
       'keys/plugin.json': JSON.stringify({ args: { secret: { aliases: ['s'] }, n: {} } }),
     });
-    const runs = (name: string) => (existsSync(join(root, name, 'help-runs')) ? readFileSync(join(root, name, 'help-runs'), 'utf8').split('\n').filter(Boolean).length : 0);
     const secretKeys = async (registry: PluginRegistry, name: string) => [...(await registry.pluginSecrets([name]))(name, undefined)].sort();
 
     expect(await secretKeys(new PluginRegistry({ roots: [root], cacheDir }), 'vault')).toEqual([]); // not described yet
