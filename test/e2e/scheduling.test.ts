@@ -1,5 +1,5 @@
 // Priorities, retries, dependencies, pipelines, delays and groups, end to end.
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mcpq, startDaemon, tempQueue, waitFor, waitForRecord } from '../helpers/mcpq.js';
@@ -274,6 +274,23 @@ describe('pipelines', () => {
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toBe(`mcpq: ${named}: ${file} is a pipeline, whose stages each set their own; a pipeline takes only --wait, --json, --queue\n`);
     expect(q.files('pending')).toEqual([]);
+  });
+
+  it('takes a relative stage cwd as the submitter\'s, as for a job file, and refuses a first stage\'s missing folder', async () => {
+    const q = tempQueue();
+    mkdirSync(join(q.dir, 'work'));
+    const file = join(q.dir, 'p.json');
+    writeFileSync(file, JSON.stringify({ pipeline: 'p', stages: [{ name: 'a', command: 'true', cwd: 'work' }, { name: 'b', command: 'true', cwd: 'made-by-a' }] }));
+    const result = await mcpq(['submit', '-q', q.root, '--json', file], { cwd: q.dir });
+    expect(result.exitCode).toBe(0);
+    const jobs = (JSON.parse(result.stdout) as { jobs: string[] }).jobs.map((id) => JSON.parse(readFileSync(q.path('pending', `${id}.json`), 'utf8')));
+    expect(jobs.map((j) => j.cwd)).toEqual([join(q.dir, 'work'), join(q.dir, 'made-by-a')]); // b waits for a, which may make it
+
+    writeFileSync(file, JSON.stringify({ pipeline: 'p', stages: [{ name: 'a', command: 'true', cwd: 'nowhere' }] }));
+    const refused = await mcpq(['submit', '-q', q.root, file], { cwd: q.dir });
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toBe(`mcpq: ${file}: stage "a": cwd ${join(q.dir, 'nowhere')}: no such directory; create it, or make the job wait for the one that does (--after ID)\n`);
+    expect(q.files('pending')).toHaveLength(2);
   });
 
   it('runs the six-stage example pipeline, passing data from stage to stage', async () => {

@@ -1,11 +1,12 @@
 // `mcpq submit pipeline.json`: one job per stage, chained with `after`.
+import { resolve } from 'node:path';
 import { ExitCode, McpqError } from '../../core/errors.js';
 import { newJobId } from '../../core/ids.js';
 import { DEFAULT_TIMEOUT_SECONDS } from '../../core/job-rules.js';
 import { parseJobObject } from '../../core/job-schema.js';
 import { isSuccess } from '../../core/outcome.js';
 import type { QueueLayout } from '../../queue/layout.js';
-import { submitAll } from '../../queue/submit.js';
+import { refuseMissingCwd, submitAll } from '../../queue/submit.js';
 import { expandPipeline, isPipeline } from '../../pipelines/pipeline.js';
 import { readJobFile } from '../job-file-input.js';
 import { waitForRecord } from '../wait.js';
@@ -38,6 +39,10 @@ export async function submitPipeline(layout: QueueLayout, file: { path: string; 
   for (const { stage, job } of expanded.jobs) {
     const parsed = parseJobObject(job, { timeoutSeconds: DEFAULT_TIMEOUT_SECONDS, submittedAt: now });
     if (!parsed.ok) throw new McpqError(`${file.path}: stage "${stage}": ${parsed.error}`, ExitCode.usage);
+    // As in a job file: a relative cwd is the submitter's, and a stage that waits for
+    // nothing needs its folder now.
+    if (typeof job.cwd === 'string') job.cwd = resolve(job.cwd);
+    await refuseMissingCwd(job, `${file.path}: stage "${stage}": cwd`);
   }
   await submitAll(
     layout,
