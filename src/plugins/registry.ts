@@ -126,7 +126,7 @@ export class PluginRegistry {
 
   // One plugin, introspecting only that one.
   async find(name: string): Promise<Plugin | undefined> {
-    const found = (await this.#list()).find((f) => f.name === name);
+    const found = await this.#found(name);
     return found === undefined ? undefined : this.#describe(found);
   }
 
@@ -136,7 +136,7 @@ export class PluginRegistry {
   // hold up every other job.
   isParallel = async (name: string): Promise<boolean> => {
     try {
-      const found = (await this.#list()).find((f) => f.name === name);
+      const found = await this.#found(name);
       if (found?.manifest === undefined) return false;
       const plugin = await this.#describe(found);
       return plugin.status === 'ok' && plugin.spec.parallel;
@@ -149,7 +149,7 @@ export class PluginRegistry {
   // runs the help (`mcpq list` asks this of every plugin a pending job names).
   waitOf = async (name: string): Promise<PluginWait | undefined> => {
     try {
-      const found = (await this.#list()).find((f) => f.name === name);
+      const found = await this.#found(name);
       if (found === undefined || found.problem !== undefined || found.manifest !== undefined || this.#cacheDir === undefined) return undefined;
       const help = await readCachedHelp(this.#cacheDir, name, found.fingerprint);
       return help === undefined ? undefined : pluginWaitOf(name, help, this.#retryMs);
@@ -167,21 +167,17 @@ export class PluginRegistry {
   // The daemon's hook for a plugin its jobs wait for (daemon/plugin-waits.ts): asks it
   // again once its last failure is RETRY_BROKEN_MS old.
   stateOf: PluginCheck = async (name) => {
-    const plugin = await this.find(name);
-    if (plugin === undefined) return { kind: 'unusable', error: unknownPlugin(name, await this.names()) };
-    if (plugin.status === 'ok') return { kind: 'usable' };
-    return plugin.transient === undefined ? { kind: 'unusable', error: unusablePlugin(plugin.name, plugin.error) } : { kind: 'waits', wait: plugin.transient };
+    const usable = await this.#usable(name);
+    if (usable.ok) return { kind: 'usable' };
+    return usable.wait === undefined ? { kind: 'unusable', error: usable.error } : { kind: 'waits', wait: usable.wait };
   };
 
   // The daemon's hook (daemon/command.ts): a plugin job to the command line to run,
   // and which of its keys hold secrets (for daemon.log).
   resolve: PluginResolver = async (run: Extract<RunSpec, { kind: 'plugin' }>) => {
-    const plugin = await this.find(run.plugin);
-    if (plugin === undefined) return { ok: false, error: unknownPlugin(run.plugin, await this.names()) };
-    if (plugin.status === 'error') {
-      const error = unusablePlugin(plugin.name, plugin.error);
-      return plugin.transient === undefined ? { ok: false, error } : { ok: false, error, wait: plugin.transient };
-    }
+    const usable = await this.#usable(run.plugin);
+    if (!usable.ok) return usable;
+    const { plugin } = usable;
     const checked = checkPluginJob(plugin.name, plugin.spec, run.command, run.flags);
     if (!checked.ok) return checked;
     const command = { file: plugin.program.file, args: [...plugin.program.args, ...checked.argv] };
@@ -194,7 +190,7 @@ export class PluginRegistry {
   // see. For views of jobs, which hide secrets by it and must not run every --help.
   async known(name: string): Promise<PluginSpec | undefined> {
     try {
-      const found = (await this.#list()).find((f) => f.name === name);
+      const found = await this.#found(name);
       if (found?.manifest !== undefined) {
         const plugin = await this.#describe(found); // reads the plugin.json, runs nothing
         return plugin.status === 'ok' ? plugin.spec : undefined;
@@ -217,6 +213,19 @@ export class PluginRegistry {
     const specs = await Promise.all(names.map(async (name) => [name, await this.known(name)] as const));
     return secretFlagsOf(new Map(specs.filter((s): s is readonly [string, PluginSpec] => s[1] !== undefined)));
   };
+
+  // A plugin that can run, or why not; `wait` when the reason may pass.
+  async #usable(name: string): Promise<{ ok: true; plugin: Extract<Plugin, { status: 'ok' }> } | { ok: false; error: string; wait?: PluginWait }> {
+    const plugin = await this.find(name);
+    if (plugin === undefined) return { ok: false, error: unknownPlugin(name, await this.names()) };
+    if (plugin.status === 'ok') return { ok: true, plugin };
+    const error = unusablePlugin(plugin.name, plugin.error);
+    return plugin.transient === undefined ? { ok: false, error } : { ok: false, error, wait: plugin.transient };
+  }
+
+  async #found(name: string): Promise<Found | undefined> {
+    return (await this.#list()).find((f) => f.name === name);
+  }
 
   // The folders as they are now; callers that arrive during a listing share it.
   #list(): Promise<Found[]> {
