@@ -74,6 +74,18 @@ describe('mcpq retry', () => {
     expect(q.files('pending')).toEqual(['x-r2.json']);
   });
 
+  it('retries the others of several ids when one was already retried, and says which was not, exit 2', async () => {
+    const q = tempQueue();
+    mkdirSync(q.path('failed'), { recursive: true });
+    for (const id of ['a', 'b']) writeFileSync(q.path('failed', `${id}.json`), JSON.stringify({ command: 'false', result: { id, status: 'failed', returncode: 1 } }));
+    expect((await mcpq(['retry', '-q', q.root, 'a'])).stdout).toBe('a-r2\n');
+    expect(await mcpq(['retry', '-q', q.root, 'a', 'b'])).toMatchObject({ exitCode: 2, stdout: 'b-r2\n', stderr: 'mcpq: job a was already retried as a-r2 (pending); mcpq wait a-r2\n' });
+    expect(q.files('pending')).toEqual(['a-r2.json', 'b-r2.json']);
+    // An id that names no job: nothing is retried.
+    expect(await mcpq(['retry', '-q', q.root, 'b', 'nope'])).toMatchObject({ exitCode: 4, stdout: '' });
+    expect(q.files('pending')).toEqual(['a-r2.json', 'b-r2.json']);
+  });
+
   it.each([
     ['a completed job', 'done', /only failed jobs are retried/],
     ['a pending job', 'queued', /queued is pending; only a finished job can be retried/],
