@@ -5,8 +5,9 @@
 // matches at all. A job caught between two states counts in the later one; one on its
 // way from pending/ to its claim is in neither for an instant, and is looked for again.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { errnoCode, ExitCode, McpqError } from '../core/errors.js';
-import { listRunning, unclaimedFiles, type Claim, type RunningListing } from '../queue/claims.js';
+import { ExitCode, McpqError } from '../core/errors.js';
+import { unclaimedFiles, type Claim } from '../queue/claims.js';
+import { runningListing } from '../queue/inventory.js';
 import type { QueueLayout } from '../queue/layout.js';
 import { parsePendingName } from '../queue/names.js';
 import { recordIds } from './finished.js';
@@ -30,19 +31,10 @@ async function candidates(layout: QueueLayout): Promise<{ found: Map<string, Loc
     if (known === undefined || RANK[job.state] > RANK[known.state]) found.set(job.id, job);
   };
   for (const name of await pendingNames(layout)) add({ state: 'pending', id: parsePendingName(name).stem, name });
-  const running = await listRunningIfAny(layout);
+  const running = await runningListing(layout);
   for (const claim of running?.claims ?? []) add({ state: 'running', id: claim.id, claim });
   for (const state of ['completed', 'failed'] as const) for (const id of recordIds(layout, state)) add({ state, id });
   return { found, inFlight: running !== undefined && unclaimedFiles(running).length > 0 };
-}
-
-async function listRunningIfAny(layout: QueueLayout): Promise<RunningListing | undefined> {
-  try {
-    return await listRunning(layout);
-  } catch (error) {
-    if (errnoCode(error) === 'ENOENT') return undefined;
-    throw error;
-  }
 }
 
 // The job with exactly this id, or undefined.

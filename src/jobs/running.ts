@@ -19,11 +19,15 @@ export interface RunningFile {
 }
 
 export async function readClaimedJob(layout: QueueLayout, claim: Claim): Promise<RunningFile> {
+  return { claim, loaded: await readClaimedFile(layout, claim.file, claim.source, Date.parse(claim.claimed_at)) };
+}
+
+// A claimed job file in running/ (`source` its name in pending/), or undefined once gone.
+export async function readClaimedFile(layout: QueueLayout, file: string, source: string, claimedAt: number): Promise<LoadedJob | undefined> {
   try {
-    const bytes = await readFile(join(layout.running, claim.file));
-    return { claim, loaded: loadJobFile(claim.source, bytes, { timeoutSeconds: DEFAULT_TIMEOUT_SECONDS, submittedAt: Date.parse(claim.claimed_at) }) };
+    return loadJobFile(source, await readFile(join(layout.running, file)), { timeoutSeconds: DEFAULT_TIMEOUT_SECONDS, submittedAt: claimedAt });
   } catch {
-    return { claim, loaded: undefined };
+    return undefined;
   }
 }
 

@@ -104,7 +104,7 @@ export const cancelInput = z.strictObject({
     .describe("A running job is stopped by its daemon: wait up to this many seconds for its record. Default 10; 0: only ask (the job's state says when it is done)."),
 });
 
-export const retryInput = z.strictObject({ id: jobRef.describe('A failed job: its id or a unique prefix. It is submitted again as a new job, <id>-r2.') });
+export const retryInput = z.strictObject({ id: jobRef.describe('A failed job that was not retried yet: its id or a unique prefix. It is submitted again as a new job, <id>-r2.') });
 
 export const pluginsInput = z.strictObject({ name: z.string().min(1).optional().describe('Show only this plugin.') });
 

@@ -1,7 +1,7 @@
 // What is in the queue right now, read from the folders (for status and listings).
 import { readdir } from 'node:fs/promises';
 import { errnoCode } from '../core/errors.js';
-import { listRunning, type Claim } from './claims.js';
+import { listRunning, type Claim, type RunningListing } from './claims.js';
 import type { QueueLayout } from './layout.js';
 import { isIgnoredName } from './names.js';
 
@@ -35,10 +35,15 @@ export async function countStates(layout: QueueLayout): Promise<Counts> {
 }
 
 export async function runningClaims(layout: QueueLayout): Promise<Claim[]> {
+  return (await runningListing(layout))?.claims ?? [];
+}
+
+// What running/ holds, or undefined while there is no running/ yet.
+export async function runningListing(layout: QueueLayout): Promise<RunningListing | undefined> {
   try {
-    return (await listRunning(layout)).claims;
+    return await listRunning(layout);
   } catch (error) {
-    if (errnoCode(error) === 'ENOENT') return [];
+    if (errnoCode(error) === 'ENOENT') return undefined;
     throw error;
   }
 }

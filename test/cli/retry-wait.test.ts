@@ -1,5 +1,5 @@
 // mcpq retry and mcpq wait against a real daemon.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { BIN, mcpq, startDaemon, tempQueue, waitFor, waitForRecord } from '../helpers/mcpq.js';
@@ -24,11 +24,10 @@ describe('mcpq retry', () => {
     expect((await mcpq(['show', '-q', q.root, 'flaky'])).stdout).toMatch(/^retried as: +flaky-r2$/m);
     expect((await mcpq(['show', '-q', q.root, 'flaky-r2'])).stdout).toMatch(/^retry of: +flaky$/m);
 
-    // Retrying the first again takes the next free id.
-    const again = await mcpq(['retry', '-q', q.root, '--json', 'flaky']);
-    expect(JSON.parse(again.stdout)).toEqual([{ id: 'flaky-r3', retry_of: 'flaky', name: 'flaky-r3.json' }]);
-    await waitForRecord(q, 'flaky-r3');
-    expect((await mcpq(['show', '-q', q.root, 'flaky'])).stdout).toMatch(/^retried as: +flaky-r2, flaky-r3$/m);
+    // A job is retried once: asked again, mcpq names the retry and queues nothing.
+    expect(await mcpq(['retry', '-q', q.root, '--json', 'flaky'])).toMatchObject({ exitCode: 2, stdout: '[]\n', stderr: 'mcpq: job flaky was already retried as flaky-r2 (completed)\n' });
+    expect(q.files('pending')).toEqual([]);
+    expect((await mcpq(['show', '-q', q.root, 'flaky'])).stdout).toMatch(/^retried as: +flaky-r2$/m);
   });
 
   it('retries cancelled and timed-out jobs, and a shell script job', async () => {
@@ -46,6 +45,45 @@ describe('mcpq retry', () => {
     expect((await waitForRecord(q, 'dropped-r2')).result).toMatchObject({ status: 'completed', stdout: 'dropped\n', retry_of: 'dropped' });
     expect((await waitForRecord(q, 'slow-r2')).result).toMatchObject({ status: 'timeout', retry_of: 'slow' });
     expect((await waitForRecord(q, 'script-r2')).result).toMatchObject({ status: 'failed', returncode: 1, stdout: 'from script\n', retry_of: 'script' });
+  });
+
+  it('refuses a job whose retry is running or failed, saying what to do instead; the newest retry is retried', async () => {
+    const q = tempQueue();
+    const flag = `${q.dir}/second-time`;
+    await startDaemon(q.root, DAEMON_FLAGS);
+    q.drop('x.json', JSON.stringify({ command: `if [ -e ${flag} ]; then sleep 30; else touch ${flag}; exit 3; fi` }));
+    await waitForRecord(q, 'x');
+    expect(await mcpq(['retry', '-q', q.root, 'x'])).toMatchObject({ exitCode: 0, stdout: 'x-r2\n' });
+    await waitFor(() => q.files('running').includes('x-r2.claim'), { what: 'x-r2 to start' });
+    expect(await mcpq(['retry', '-q', q.root, 'x'])).toMatchObject({ exitCode: 2, stdout: '', stderr: 'mcpq: job x was already retried as x-r2 (running); mcpq wait x-r2\n' });
+    expect((await mcpq(['cancel', '-q', q.root, 'x-r2'])).exitCode).toBe(0);
+    expect(await mcpq(['retry', '-q', q.root, 'x'])).toMatchObject({ exitCode: 2, stderr: 'mcpq: job x was already retried as x-r2 (failed); mcpq retry x-r2 to run it again\n' });
+    rmSync(flag); // so that x-r3 fails at once
+    expect(await mcpq(['retry', '-q', q.root, 'x-r2'])).toMatchObject({ exitCode: 0, stdout: 'x-r3\n' });
+    expect((await waitForRecord(q, 'x-r3')).result).toMatchObject({ status: 'failed', retry_of: 'x-r2' });
+  });
+
+  it('makes one new job of two retries of a job at the same moment, refusing the other with exit 2', async () => {
+    const q = tempQueue();
+    mkdirSync(q.path('failed'), { recursive: true });
+    writeFileSync(q.path('failed', 'x.json'), JSON.stringify({ command: 'false', result: { id: 'x', status: 'failed', returncode: 1 } }));
+    const results = await Promise.all([1, 2].map(() => mcpq(['retry', '-q', q.root, 'x'])));
+    expect(results.map((r) => r.exitCode).sort()).toEqual([0, 2]);
+    expect(results.find((r) => r.exitCode === 0)).toMatchObject({ stdout: 'x-r2\n', stderr: '' });
+    expect(results.find((r) => r.exitCode === 2)).toMatchObject({ stdout: '', stderr: 'mcpq: job x was already retried as x-r2 (pending); mcpq wait x-r2\n' });
+    expect(q.files('pending')).toEqual(['x-r2.json']);
+  });
+
+  it('retries the others of several ids when one was already retried, and says which was not, exit 2', async () => {
+    const q = tempQueue();
+    mkdirSync(q.path('failed'), { recursive: true });
+    for (const id of ['a', 'b']) writeFileSync(q.path('failed', `${id}.json`), JSON.stringify({ command: 'false', result: { id, status: 'failed', returncode: 1 } }));
+    expect((await mcpq(['retry', '-q', q.root, 'a'])).stdout).toBe('a-r2\n');
+    expect(await mcpq(['retry', '-q', q.root, 'a', 'b'])).toMatchObject({ exitCode: 2, stdout: 'b-r2\n', stderr: 'mcpq: job a was already retried as a-r2 (pending); mcpq wait a-r2\n' });
+    expect(q.files('pending')).toEqual(['a-r2.json', 'b-r2.json']);
+    // An id that names no job: nothing is retried.
+    expect(await mcpq(['retry', '-q', q.root, 'b', 'nope'])).toMatchObject({ exitCode: 4, stdout: '' });
+    expect(q.files('pending')).toEqual(['a-r2.json', 'b-r2.json']);
   });
 
   it.each([

@@ -6,16 +6,40 @@ import { ensureQueue, layoutOf } from '../../src/queue/layout.js';
 import { tempQueue } from '../helpers/mcpq.js';
 
 describe('retryJob', () => {
-  it('gives retries of one job racing each other (two terminals, two agents) each a new id, refusing none', async () => {
+  it('makes one new job of retries of one job racing each other (two terminals, two agents), refusing the rest', async () => {
     const q = tempQueue();
     const layout = layoutOf(q.root);
     await ensureQueue(layout);
-    mkdirSync(q.path('failed'), { recursive: true });
     writeFileSync(q.path('failed', 'x.json'), JSON.stringify({ command: 'false', result: { status: 'failed', returncode: 1 } }));
-    const results = await Promise.all([1, 2, 3, 4].map(() => retryJob(layout, 'x')));
-    expect(results.map((r) => r.id).sort()).toEqual(['x-r2', 'x-r3', 'x-r4', 'x-r5']);
-    expect(results.every((r) => r.retry_of === 'x')).toBe(true);
-    expect(q.files('pending')).toEqual(['x-r2.json', 'x-r3.json', 'x-r4.json', 'x-r5.json']);
+    const results = await Promise.allSettled([1, 2, 3, 4].map(() => retryJob(layout, 'x')));
+    expect(results.filter((r) => r.status === 'fulfilled').map((r) => r.value)).toEqual([{ id: 'x-r2', retry_of: 'x', name: 'x-r2.json' }]);
+    const refusals = results.filter((r) => r.status === 'rejected').map((r) => r.reason);
+    expect(refusals).toHaveLength(3);
+    for (const error of refusals) expect(error).toMatchObject({ exitCode: 2, message: 'job x was already retried as x-r2 (pending); mcpq wait x-r2' });
+    expect(q.files('pending')).toEqual(['x-r2.json']);
+  });
+
+  // x failed; x-r2, its retry, failed too; x-r3 retried x-r2. Each line: where x-r3
+  // is, and what retrying x says then, at the CLI and to an agent.
+  it.each([
+    ['pending', 'job x was already retried as x-r3 (pending); mcpq wait x-r3', 'job x was already retried as x-r3 (pending); get_job x-r3 shows how it goes'],
+    ['failed', 'job x was already retried as x-r3 (failed); mcpq retry x-r3 to run it again', 'job x was already retried as x-r3 (failed); retry_job x-r3 to run it again'],
+    ['completed', 'job x was already retried as x-r3 (completed)', 'job x was already retried as x-r3 (completed)'],
+  ])('refuses a job already retried, naming the newest retry down the chain while it is %s', async (state, cli, mcp) => {
+    const q = tempQueue();
+    const layout = layoutOf(q.root);
+    await ensureQueue(layout);
+    const failed = (id: string, fields: object) => writeFileSync(q.path('failed', `${id}.json`), JSON.stringify({ command: 'false', result: { id, status: 'failed', ...fields } }));
+    failed('x', {});
+    failed('x-r2', { retry_of: 'x' });
+    if (state === 'pending') q.drop('x-r3.json', JSON.stringify({ command: 'false', _mcpq: { retry_of: 'x-r2' } }));
+    else writeFileSync(q.path(state, 'x-r3.json'), JSON.stringify({ command: 'false', result: { id: 'x-r3', status: state, retry_of: 'x-r2' } }));
+    for (const ref of ['x', 'x-r2']) {
+      const refusal = await retryJob(layout, ref).catch((error: unknown) => error);
+      expect(refusal).toMatchObject({ exitCode: 2, message: cli.replace('job x ', `job ${ref} `), forAgents: mcp.replace('job x ', `job ${ref} `) });
+    }
+    expect(q.files('pending')).toEqual(state === 'pending' ? ['x-r3.json'] : []);
+    if (state === 'failed') expect(await retryJob(layout, 'x-r3')).toMatchObject({ id: 'x-r4', retry_of: 'x-r3' });
   });
 
   it('makes pending/ when a queue has records but no pending/ yet (records copied in by hand)', async () => {

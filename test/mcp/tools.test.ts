@@ -195,16 +195,19 @@ describe('mcpq mcp: with a daemon', () => {
     expect(q.record(slow.id)!.result).toMatchObject({ status: 'cancelled' });
   });
 
-  it('retries a failed job as a new one and watches it too', async () => {
+  it('retries a failed job as a new one and watches it too, and once only', async () => {
     const q = tempQueue();
     await daemon(q);
-    const { call, logs } = await connect(q);
+    const { call, fail, logs } = await connect(q);
     const failed = await call('submit_job', { command: 'exit 7', id: 'flaky', wait_seconds: 20 });
     expect(failed.exit_code).toBe(7);
     expect(await call('retry_job', { id: 'flaky' })).toEqual({ id: 'flaky-r2', retry_of: 'flaky', name: 'flaky-r2.json' });
     await waitFor(() => logs.find((l) => l.data?.id === 'flaky-r2'), { what: 'the retried job to be reported' });
     expect(q.record('flaky-r2')!.result).toMatchObject({ status: 'failed', retry_of: 'flaky' });
     expect(logs.find((l) => l.data?.id === 'flaky')).toMatchObject({ level: 'warning', data: { status: 'failed', exit_code: 7 } });
+    // Called again (the answer lost, say): an error naming the retry; nothing is submitted.
+    expect(await fail('retry_job', { id: 'flaky' })).toBe('job flaky was already retried as flaky-r2 (failed); retry_job flaky-r2 to run it again');
+    expect(q.files('pending')).toEqual([]);
   });
 });
 

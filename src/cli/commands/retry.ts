@@ -6,7 +6,7 @@ export function registerRetry(program: Command): void {
   const command = queueOption(program
     .command('retry')
     .summary('run failed jobs again, as new jobs')
-    .description('put failed, timed-out or cancelled jobs back into pending/ as new jobs <id>-r2, -r3… (the old record stays; the new one says result.retry_of)'))
+    .description('put failed, timed-out or cancelled jobs back into pending/ as new jobs <id>-r2, -r3… (the old record stays; the new one says result.retry_of). A job is retried once: one already retried is refused (exit 2), naming its newest retry; retry that one to run it again'))
     .argument('<ids...>', 'job ids or unique prefixes')
     .option('--json', 'print [{"id", "retry_of", "name"}] as JSON')
     .action(async (ids: string[], flags: { json?: boolean }, cmd: Command) => {

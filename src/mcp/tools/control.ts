@@ -42,10 +42,10 @@ export function registerControlTools(server: McpServer, { layout, session, plugi
     'retry_job',
     {
       title: 'Retry a failed job',
-      description: 'Submit a failed job again as a new job (<id>-r2, -r3, …) with the same settings; its record links back to the old one (result.retry_of).',
+      description: 'Submit a failed job again as a new job (<id>-r2, -r3, …) with the same settings; its record links back to the old one (result.retry_of). A job is retried once: calling this again for it (say, after a lost answer) is an error naming its retry and that one\'s state, and submits nothing; to run it again, retry the newest retry.',
       inputSchema: retryInput,
       outputSchema: retryOutput,
-      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
     },
     guarded(async ({ id }: z.infer<typeof retryInput>) => {
       const result = await retryJob(layout, id);
