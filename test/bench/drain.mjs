@@ -16,7 +16,10 @@ export async function timeDaemon(queue, count, concurrency, profileName) {
   const daemon = startDaemon(queue.root, ['--concurrency', String(concurrency)], { profileName });
   try {
     const readyAt = await daemon.ready;
+    const cpuAtReady = daemon.cpuMs();
     const lastAt = await records.waitFor(count, 600_000, `${count} records`);
+    const cpuMsPerJob = (daemon.cpuMs() - cpuAtReady) / count;
+    const { rss } = daemon.memory();
     const failed = records.failed();
     if (failed.length > 0) throw new Error(`${failed.length} of ${count} jobs failed, e.g. ${failed[0]}`);
     const first = firstStarted(queue, records.seen.keys());
@@ -26,6 +29,10 @@ export async function timeDaemon(queue, count, concurrency, profileName) {
       steadyRate: count / ((lastAt - first) / 1000),
       readyMs: readyAt - daemon.spawnedAt,
       firstJobMs: first - daemon.spawnedAt,
+      // The daemon's own CPU per job once serving (fork's page-table copy included:
+      // what a deep queue's larger process pays), and its resident set at the end.
+      cpuMsPerJob,
+      rss,
     };
   } finally {
     records.close();

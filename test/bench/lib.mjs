@@ -96,6 +96,15 @@ export function memoryOf(pid) {
   return { rss: kb('VmRSS') / 1024, hwm: kb('VmHWM') / 1024 };
 }
 
+// CPU time a process has used so far (user + system, all its threads, not its
+// children's), in ms; /proc counts it in clock ticks (usually 10 ms).
+export function cpuMsOf(pid) {
+  const stat = readIfThere(`/proc/${pid}/stat`) ?? '';
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields from the 3rd on
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+}
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+
 // The job's own clock against ours: a job that prints `date +%s%N` right after we
 // read now() must print a later time, and not much later. Returns the spread seen.
 export function checkClock(samples = 20) {
@@ -290,6 +299,7 @@ export function startDaemon(root, args = [], { profileName } = {}) {
     ready,
     output: () => output,
     memory: () => memoryOf(child.pid),
+    cpuMs: () => cpuMsOf(child.pid),
     // SIGTERM, then SIGKILL (this daemon's pid only) if it has not exited in time.
     async stop(timeoutMs = 30_000) {
       if (child.exitCode !== null || child.signalCode !== null) return exited;

@@ -3,11 +3,17 @@
 // against the same rate with only 1,000 pending (drain section, "steady"). A rate that
 // falls as the queue grows means O(n) work per claim.
 //
-// The 100,000 files are written once and hard-linked into each run's queue.
+// The 100,000 files are written once and hard-linked into each run's queue. The floor
+// under the first job's time: a fresh Node process that only lists and reads them all,
+// in two threads (read-all.mjs).
+import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { TRUE_JOB, mcpqDrain, timeDaemon } from './drain.mjs';
 import { linkCopy, makeQueue, removeDir, repeat, scratchDir, writeJobs } from './lib.mjs';
+
+const READ_ALL = join(dirname(fileURLToPath(import.meta.url)), 'read-all.mjs');
 
 export async function run(ctx) {
   const pending = ctx.sizes.scalePending;
@@ -18,6 +24,10 @@ export async function run(ctx) {
   writeJobs(join(template, 'pending'), pending, TRUE_JOB);
   const result = { pending, first };
   try {
+    result.readAll = await repeat(ctx.runs.scale, (i) => {
+      ctx.progress(`scale: a bare Node process reads the ${pending} files, run ${i + 1}/${ctx.runs.scale}`);
+      return JSON.parse(execFileSync(process.execPath, [READ_ALL, join(template, 'pending')], { encoding: 'utf8' }));
+    });
     for (const concurrency of [1, 4]) {
       const deep = await repeat(ctx.runs.scale, async (i) => {
         ctx.progress(`scale: ${pending} pending, c=${concurrency}, run ${i + 1}/${ctx.runs.scale}`);
@@ -41,8 +51,8 @@ async function deepDrain(template, count, concurrency, profileName) {
   try {
     mkdirSync(join(dir, 'queue'));
     linkCopy(join(template, 'pending'), join(dir, 'queue', 'pending'));
-    const { readyMs, firstJobMs, steadyRate } = await timeDaemon(makeQueue(dir), count, concurrency, profileName);
-    return { readyMs, firstJobMs, steadyRate };
+    const { readyMs, firstJobMs, steadyRate, cpuMsPerJob, rss } = await timeDaemon(makeQueue(dir), count, concurrency, profileName);
+    return { readyMs, firstJobMs, steadyRate, cpuMsPerJob, rss };
   } finally {
     removeDir(dir);
   }
@@ -50,10 +60,12 @@ async function deepDrain(template, count, concurrency, profileName) {
 
 export function rows(r, { stat, ratio, target }) {
   const out = [];
+  if (r.readAll) out.push([`floor: a fresh Node lists and reads ${r.pending} files, 2 threads (ms)`, stat(r.readAll.ms, 0), '', '', '', '']);
   for (const c of [1, 4]) {
     const row = r[`c${c}`];
     out.push([`${r.pending} pending, c=${c}: spawn → serving / first job (ms)`, `${stat(row.deep.readyMs, 0)} / ${stat(row.deep.firstJobMs, 0)}`, '', '', '', target(row.deep.firstJobMs.median <= 2000, 'first job ≤ 2 s')]);
     out.push([`  first ${r.first} jobs (jobs/s) vs ${r.first} pending`, `${stat(row.deep.steadyRate, 0)} vs ${stat(row.shallow.steadyRate, 0)}`, '', '', ratio(row.ratio), target(row.ratio >= 0.9, 'within 10%')]);
+    if (row.deep.cpuMsPerJob !== undefined) out.push([`  daemon CPU ms per job; RSS MB at the end`, `${stat(row.deep.cpuMsPerJob, 2)}; ${stat(row.deep.rss, 0)} vs ${stat(row.shallow.cpuMsPerJob, 2)}; ${stat(row.shallow.rss, 0)}`, '', '', '', '']);
   }
   return out;
 }
