@@ -1,9 +1,7 @@
 // pending/ as the daemon sees it: every job file read once, loaded, and sorted in run
 // order (core/order.ts), each with the index entry the scheduler would build for it.
 // Files that vanish while we read (claimed meanwhile) are simply left out.
-import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { errnoCode } from '../core/errors.js';
 import { DEFAULT_TIMEOUT_SECONDS } from '../core/job-rules.js';
 import { loadJobFile, unreadableJob, type LoadedJob } from '../core/job-file.js';
 import { compareOrder } from '../core/order.js';
@@ -11,7 +9,7 @@ import { indexEntry, readPendingBytes } from '../daemon/indexer.js';
 import { noParallelPlugins, type PluginParallel } from '../core/schedule-hints.js';
 import type { PendingEntry } from '../daemon/pending-index.js';
 import type { QueueLayout } from '../queue/layout.js';
-import { isIgnoredName } from '../queue/names.js';
+import { visibleNames } from '../queue/files.js';
 
 export interface PendingFile {
   readonly entry: PendingEntry;
@@ -20,12 +18,7 @@ export interface PendingFile {
 }
 
 export async function pendingNames(layout: QueueLayout): Promise<string[]> {
-  try {
-    return (await readdir(layout.pending)).filter((n) => !isIgnoredName(n));
-  } catch (error) {
-    if (errnoCode(error) === 'ENOENT') return [];
-    throw error;
-  }
+  return visibleNames(layout.pending);
 }
 
 export async function readPendingFile(layout: QueueLayout, name: string, pluginParallel: PluginParallel = noParallelPlugins): Promise<PendingFile | undefined> {

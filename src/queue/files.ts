@@ -1,10 +1,22 @@
 // Small filesystem moves with the guarantees the queue relies on: nothing is ever
 // overwritten, and a file appears in its folder complete or not at all.
 import { linkSync, readFileSync, renameSync, unlinkSync } from 'node:fs';
-import { link, lstat, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { link, lstat, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { describeIoError, errnoCode } from '../core/errors.js';
 import { randomHex } from '../core/random.js';
+import { isIgnoredName } from './names.js';
+
+// The names in a queue folder, without hidden and temporary ones (isIgnoredName); none
+// while the folder is not there.
+export async function visibleNames(dir: string): Promise<string[]> {
+  try {
+    return (await readdir(dir)).filter((name) => !isIgnoredName(name));
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return [];
+    throw error;
+  }
+}
 
 // Moves `from` into `dir` under `name`, or under `name` with a `-2`, `-3`… before its
 // extension if that is taken. link(2) fails rather than replace, which rename(2)

@@ -1,9 +1,8 @@
 // What is in the queue right now, read from the folders (for status and listings).
-import { readdir } from 'node:fs/promises';
 import { errnoCode } from '../core/errors.js';
 import { listRunning, type Claim, type RunningListing } from './claims.js';
+import { visibleNames } from './files.js';
 import type { QueueLayout } from './layout.js';
-import { isIgnoredName } from './names.js';
 
 export interface Counts {
   readonly pending: number;
@@ -13,21 +12,12 @@ export interface Counts {
   readonly failed: number;
 }
 
-async function names(dir: string): Promise<string[]> {
-  try {
-    return (await readdir(dir)).filter((n) => !isIgnoredName(n));
-  } catch (error) {
-    if (errnoCode(error) === 'ENOENT') return [];
-    throw error;
-  }
-}
-
 export async function countStates(layout: QueueLayout): Promise<Counts> {
   const [pending, running, completed, failed] = await Promise.all([
-    names(layout.pending),
+    visibleNames(layout.pending),
     runningClaims(layout),
-    names(layout.completed),
-    names(layout.failed),
+    visibleNames(layout.completed),
+    visibleNames(layout.failed),
   ]);
   const records = (list: string[]) => list.filter((n) => n.endsWith('.json')).length;
   const unrecorded = running.filter((c) => c.record !== undefined).length;

@@ -1,20 +1,22 @@
 // How jobs enter the queue from mcpq itself: written complete under a hidden name,
 // fsynced, then renamed into pending/ (files.ts stageFile, moveNoClobber). The daemon
 // never sees a half-written job from us.
-import { readdir } from 'node:fs/promises';
 import { McpqError, ExitCode, describeIoError, errnoCode } from '../core/errors.js';
 import { MAX_JOB_FILE_BYTES } from '../core/job-rules.js';
-import { directoryProblem, exists, moveNoClobber, stageFile, unlinkIfExists } from './files.js';
-import { claimPath, recordPath, type QueueLayout } from './layout.js';
-import { isIgnoredName, parsePendingName } from './names.js';
+import { directoryProblem, exists, moveNoClobber, stageFile, unlinkIfExists, visibleNames } from './files.js';
+import { recordPath, type QueueLayout } from './layout.js';
+import { CLAIM_SUFFIX, parseClaimedName, parsePendingName } from './names.js';
 
-// Where an id is already in use, or undefined when it is free.
+// Where an id is already in use, or undefined when it is free. Looked for in the order
+// jobs move (pending/, running/, then the records), so that a job moving on meanwhile
+// is seen in its next place: a claimed job file is in running/ an instant before its
+// claim is, and a record is written before the claim goes.
 export async function whereIsId(layout: QueueLayout, id: string): Promise<string | undefined> {
+  const named = (pendingName: string | undefined) => pendingName !== undefined && parsePendingName(pendingName).stem === id;
+  if ((await visibleNames(layout.pending)).some(named)) return 'pending';
+  if ((await visibleNames(layout.running)).some((name) => name === `${id}${CLAIM_SUFFIX}` || named(parseClaimedName(name)?.name))) return 'running';
   if (await exists(recordPath(layout, 'completed', id))) return 'completed';
   if (await exists(recordPath(layout, 'failed', id))) return 'failed';
-  if (await exists(claimPath(layout, id))) return 'running';
-  const pending = await readdir(layout.pending);
-  if (pending.some((name) => !isIgnoredName(name) && parsePendingName(name).stem === id)) return 'pending';
   return undefined;
 }
 

@@ -1,6 +1,6 @@
 // The submit and status commands against a real daemon.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, realpathSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mcpq, startDaemon, tempQueue, waitFor, waitForRecord } from '../helpers/mcpq.js';
@@ -202,6 +202,18 @@ describe('mcpq submit', () => {
     const again = await mcpq(['submit', '-q', q.root, '--id', 'dup', '--', 'true']);
     expect(again.exitCode).toBe(2);
     expect(again.stderr).toMatch(/job id "dup" is already used \(pending\)/);
+  });
+
+  // A daemon claims a job by renaming it into running/, and reserves its id (the
+  // .claim file) an instant later: an id is in use in between too, or two jobs would
+  // answer to it (the second one run as dup-2, while its submitter was told dup).
+  it('refuses an id whose job a daemon has just claimed, before its claim is written', async () => {
+    const q = tempQueue();
+    expect((await mcpq(['submit', '-q', q.root, '--id', 'dup', '--', 'true'])).exitCode).toBe(0);
+    renameSync(q.path('pending', 'dup.json'), q.path('running', 'dup.json@d1a2b3-1'));
+    const again = await mcpq(['submit', '-q', q.root, '--id', 'dup', '--', 'true']);
+    expect(again).toMatchObject({ exitCode: 2, stderr: expect.stringMatching(/^mcpq: job id "dup" is already used \(running\)/) });
+    expect(q.files('pending')).toEqual([]);
   });
 });
 
