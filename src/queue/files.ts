@@ -1,5 +1,6 @@
 // Small filesystem moves with the guarantees the queue relies on: nothing is ever
-// overwritten, and a file appears in its folder complete or not at all.
+// overwritten, and a file appears in its folder complete or not at all. Also what a
+// queue folder holds, as every reader of it sees it (visibleNames).
 import { linkSync, readFileSync, renameSync, unlinkSync } from 'node:fs';
 import { link, lstat, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { extname, join } from 'node:path';
