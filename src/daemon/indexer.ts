@@ -88,9 +88,9 @@ async function readHere(pendingDir: string, names: readonly string[], pluginPara
   return entries;
 }
 
-// The worker is the build's dist/index-reader.js. Undefined when it is missing (the
+// The worker is the build's dist/index-reader.cjs. Undefined when it is missing (the
 // sources run as they are) or fails: the daemon's thread then reads those files too.
-const WORKER = join(PACKAGE_ROOT, 'dist', 'index-reader.js');
+const WORKER = join(PACKAGE_ROOT, 'dist', 'index-reader.cjs');
 
 export function readInWorker(dir: string, names: readonly string[]): Promise<FileBatch | undefined> {
   if (!existsSync(WORKER)) return Promise.resolve(undefined);

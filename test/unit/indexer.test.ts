@@ -62,7 +62,7 @@ describe('indexing pending files', () => {
 });
 
 // From 20,000 files on (here, with the threshold lowered, 2,000), a worker thread (the
-// build's dist/index-reader.js) reads half of them: the entries must be the same as
+// build's dist/index-reader.cjs) reads half of them: the entries must be the same as
 // those read one by one.
 describe('indexing a deep pending/', () => {
   let dir: string;
