@@ -11,7 +11,8 @@
 // "type"). Node 20 loads a CommonJS file synchronously, while each ES module goes
 // through its loader's asynchronous resolve, load, link and evaluate steps, about
 // 1.5 ms a module here: `mcpq submit -- true` took 100 → 81 ms, `mcpq list` 158 → 120,
-// the daemon 270 → 235 ms to serve an empty queue. bin/mcpq.js requires dist/mcpq.cjs.
+// the daemon 270 → 235 ms to serve an empty queue. bin/mcpq.js is CommonJS too
+// (bin/package.json), a further 6-10 ms: an ES module entry starts the loader anyway.
 import { defineConfig } from 'rolldown';
 
 // commander requires node:child_process as it loads, for subcommands that are programs
