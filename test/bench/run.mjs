@@ -30,7 +30,7 @@ const QUICK = {
 };
 
 const USAGE = `usage: node test/bench/run.mjs [options]   (npm run bench -- [options])
-  --quick          fewer runs and smaller queues (about 3 minutes instead of 25)
+  --quick          fewer runs and smaller queues (about 3 minutes instead of 15–25)
   --only NAMES     run only these sections, comma-separated: ${Object.keys(SECTIONS).join(', ')}
   --runs N         repeat each measurement N times (default: 5 for drain, 3 elsewhere)
   --profile DIR    every daemon started writes a CPU profile (--cpu-prof) into DIR;
