@@ -35,9 +35,9 @@ describe('mcpq plugins', () => {
       name: 'click-button',
       description: 'click a button under a message',
       args: [
-        { name: 'button-text', aliases: [], type: 'string', required: true, repeatable: false, positional: false, choices: null, metavar: 'BUTTON_TEXT', help: "the button's label", usage: '--button-text BUTTON_TEXT' },
-        { name: 'msg-id', aliases: [], type: 'integer', required: true, repeatable: false, positional: false, choices: null, metavar: 'N', help: 'the message id', usage: '--msg-id N' },
-        { name: 'dry-run', aliases: [], type: 'boolean', required: false, repeatable: false, positional: false, choices: null, metavar: null, help: 'only say what would be clicked', usage: '--dry-run' },
+        { name: 'button-text', aliases: [], type: 'string', required: true, repeatable: false, list: false, positional: false, choices: null, metavar: 'BUTTON_TEXT', help: "the button's label", usage: '--button-text BUTTON_TEXT' },
+        { name: 'msg-id', aliases: [], type: 'integer', required: true, repeatable: false, list: false, positional: false, choices: null, metavar: 'N', help: 'the message id', usage: '--msg-id N' },
+        { name: 'dry-run', aliases: [], type: 'boolean', required: false, repeatable: false, list: false, positional: false, choices: null, metavar: null, help: 'only say what would be clicked', usage: '--dry-run' },
       ],
       example: {
         job: { plugin: 'tg', command: 'click-button', args: { 'button-text': 'BUTTON_TEXT', 'msg-id': 1 } },
