@@ -46,6 +46,23 @@ describe('mcpq plugins', () => {
     });
   });
 
+  it('shows an argument that takes several values after one flag as argparse writes it', async () => {
+    const q = setUp();
+    cpSync(join(FIXTURES, 'tag'), q.path('plugins', 'tag'), { recursive: true });
+    const text = await mcpq(['plugins', '-q', q.root, 'tag'], { env: q.env });
+    expect(text.stdout).toMatch(/^ +files \[files \.\.\.\] +required; the files to tag$/m);
+    expect(text.stdout).toMatch(/^ +--tags TAG \[TAG \.\.\.\] +required; tags to add$/m);
+    const { plugins } = JSON.parse((await mcpq(['plugins', '-q', q.root, 'tag', '--json'], { env: q.env })).stdout);
+    expect(plugins[0].args.map((a: { name: string; list: boolean; repeatable: boolean; usage: string }) => [a.name, a.list, a.repeatable, a.usage])).toEqual([
+      ['files', true, false, 'files [files ...]'],
+      ['tags', true, false, '--tags TAG [TAG ...]'],
+      ['skip', true, false, '--skip SKIP [SKIP ...]'],
+      ['sizes', true, false, '--sizes N [N ...]'],
+      ['color', true, false, '--color {red,green} [{red,green} ...]'],
+      ['attach', false, true, '--attach FILE …'],
+    ]);
+  });
+
   it('shows one plugin by name, and suggests a name it does not know', async () => {
     const q = setUp();
     const one = await mcpq(['plugins', '-q', q.root, 'tg'], { env: q.env });
