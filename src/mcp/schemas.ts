@@ -186,6 +186,7 @@ const argView = z.looseObject({
   type: z.enum(['string', 'integer', 'number', 'boolean']),
   required: z.boolean(),
   repeatable: z.boolean().describe('A list value repeats the flag.'),
+  list: z.boolean().describe('A list value follows one flag (--name a b).'),
   choices: z.array(z.string()).nullable(),
   help: z.string().nullable(),
   usage: z.string(),

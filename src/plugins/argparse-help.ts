@@ -13,10 +13,14 @@
 //     -n N, --limit N     at most N notes                       ← 2-space items, help
 //     --priority {low,normal,high}                                 at the help column
 //                         default: normal
+//     --tags TAG [TAG ...]                                      ← several values:
+//                                                                 nargs='+' ('*': [TAG ...])
 //
 // Argparse says "required" only through the usage line (no brackets), and says
 // nothing of `action="append"`: an option whose help mentions repeating counts as
 // repeatable. The type is not printed either; a metavar N/INT/NUMBER means an integer.
+// A positional that takes several values is listed by its bare name: only the usage
+// line ("files [files ...]") says so.
 import type { ArgSpec } from './spec.js';
 
 export interface ParsedHelp {
@@ -30,6 +34,14 @@ export type HelpParse = { readonly ok: true; readonly help: ParsedHelp } | { rea
 
 const INTEGER_METAVARS = new Set(['N', 'INT', 'INTEGER', 'NUM', 'NUMBER']);
 const REPEATABLE_HINT = /\brepeat(able|ed)?\b|more than once|multiple times|several times/i;
+
+// How argparse writes a metavar X that takes several values: "X [X ...]" (nargs='+'),
+// "[X ...]" (nargs='*', Python ≥ 3.9) or "[X [X ...]]" (nargs='*' before).
+const LIST_FORMS = [/^(.+) \[\1 \.\.\.\]$/, /^\[(.+) \[\1 \.\.\.\]\]$/, /^\[([^[\]]+) \.\.\.\]$/];
+
+// The same three shapes where they stand in a usage line, as whole words.
+const WORD = String.raw`[^\s[\]()|]+`;
+const LISTED_IN_USAGE = new RegExp(String.raw`(?<=^|[\s[(|])(?:(${WORD}) \[\1 \.\.\.\]|\[(${WORD}) \[\2 \.\.\.\]\]|\[(${WORD}) \.\.\.\])`, 'g');
 
 interface Item {
   invocation: string;
@@ -47,7 +59,9 @@ export function parseArgparseHelp(text: string, command?: string): HelpParse {
   let i = start + 1;
   const usageParts = [lines[start]!.replace(/^usage:\s*/i, '')];
   while (i < lines.length && /^\s+\S/.test(lines[i]!)) usageParts.push(lines[i++]!.trim());
-  const usage = usageTokens(usageParts.join(' '), command);
+  const usageLine = usageParts.join(' ');
+  const usage = usageTokens(usageLine, command);
+  const listed = listedPositionals(usageLine);
 
   const description: string[] = [];
   while (i < lines.length && !isSectionTitle(lines, i)) {
@@ -86,7 +100,7 @@ export function parseArgparseHelp(text: string, command?: string): HelpParse {
       subcommands = subcommandsOf(item);
       continue;
     }
-    const arg = item.invocation.startsWith('-') ? optionOf(item, usage.required) : positionalOf(item, usage.required);
+    const arg = item.invocation.startsWith('-') ? optionOf(item, usage.required) : positionalOf(item, usage.required, listed);
     if (arg !== undefined) args.push(arg);
   }
   return { ok: true, help: { description: joined(description), subcommands, args } };
@@ -166,6 +180,29 @@ function usageTokens(usage: string, command: string | undefined): Usage {
   return { required, subparser: dots === -1 ? undefined : rest[dots - 1]!.text };
 }
 
+// The words a usage line writes as taking several values, but not after a flag: there
+// they are an option's metavar ("--tags TAG [TAG ...]"), which optionOf reads from its
+// own line. What is left are positionals, which their own line shows bare.
+function listedPositionals(usage: string): ReadonlySet<string> {
+  const words = new Set<string>();
+  for (const match of usage.matchAll(LISTED_IN_USAGE)) {
+    const before = /\S*$/.exec(usage.slice(0, match.index).trimEnd())![0];
+    if (/^[[(]*-[^\])]*$/.test(before)) continue; // "--tags", "[--tags" (not "[-h]", a whole option)
+    words.add(match[1] ?? match[2] ?? match[3]!);
+  }
+  return words;
+}
+
+// "TAG [TAG ...]" → "TAG"; undefined for a metavar of one value.
+function listedMetavar(metavar: string | undefined): string | undefined {
+  if (metavar === undefined) return undefined;
+  for (const form of LIST_FORMS) {
+    const match = form.exec(metavar);
+    if (match) return match[1]!;
+  }
+  return undefined;
+}
+
 // "-n N, --limit N" (or "-n, --limit N" since Python 3.13) → the argument "limit".
 function optionOf(item: Item, required: ReadonlySet<string>): ArgSpec | undefined {
   const forms = item.invocation.split(', ').map((form) => {
@@ -175,7 +212,9 @@ function optionOf(item: Item, required: ReadonlySet<string>): ArgSpec | undefine
   const flags = forms.map((f) => f.flag);
   if (flags.includes('-h') || flags.includes('--help')) return undefined;
   const names = [...flags.filter((f) => f.startsWith('--')), ...flags.filter((f) => !f.startsWith('--'))].map((f) => f.replace(/^-+/, ''));
-  const metavar = forms.find((f) => f.metavar !== undefined)?.metavar;
+  const printed = forms.find((f) => f.metavar !== undefined)?.metavar;
+  const bare = listedMetavar(printed);
+  const metavar = bare ?? printed;
   const help = joined(item.help);
   const choices = bracedChoices(metavar);
   // "--x": a long option of one letter, which a job's key "x" would otherwise give as -x.
@@ -186,7 +225,11 @@ function optionOf(item: Item, required: ReadonlySet<string>): ArgSpec | undefine
     aliases: names.slice(1),
     type: metavar === undefined ? 'boolean' : choices === undefined && INTEGER_METAVARS.has(metavar) ? 'integer' : 'string',
     required: flags.some((f) => required.has(f)),
-    repeatable: metavar !== undefined && help !== undefined && REPEATABLE_HINT.test(help),
+    // A list whose help says "repeatable" is action="append" with nargs: an argument
+    // is one or the other (manifest.ts), and one flag with all the values is a group
+    // the plugin accepts.
+    repeatable: bare === undefined && metavar !== undefined && help !== undefined && REPEATABLE_HINT.test(help),
+    list: bare !== undefined,
     positional: false,
     choices,
     metavar,
@@ -195,7 +238,7 @@ function optionOf(item: Item, required: ReadonlySet<string>): ArgSpec | undefine
 }
 
 // A positional is one word (its metavar); a line with spaces is an epilog's example.
-function positionalOf(item: Item, required: ReadonlySet<string>): ArgSpec | undefined {
+function positionalOf(item: Item, required: ReadonlySet<string>, listed: ReadonlySet<string>): ArgSpec | undefined {
   if (/\s/.test(item.invocation)) return undefined;
   const choices = bracedChoices(item.invocation);
   const help = joined(item.help);
@@ -205,6 +248,7 @@ function positionalOf(item: Item, required: ReadonlySet<string>): ArgSpec | unde
     type: choices === undefined && INTEGER_METAVARS.has(item.invocation) ? 'integer' : 'string',
     required: required.has(item.invocation),
     repeatable: false,
+    list: listed.has(item.invocation),
     positional: true,
     choices,
     metavar: item.invocation,

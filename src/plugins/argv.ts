@@ -3,7 +3,8 @@
 //   {"button-text": "Payments", "msg-id": 12345678}  →  --button-text Payments --msg-id 12345678
 //
 // string/number → `--key value`; true → `--key`; false/null → omitted; an array
-// repeats the flag; a one-letter key is a short flag (`-k value`). Keys are used as
+// repeats the flag, or for a key in `lists` (argparse's nargs='+'/'*') follows one
+// flag: `--key a b`; a one-letter key is a short flag (`-k value`). Keys are used as
 // given. A value that starts with "-" is attached (`--key=-3`, `-k-3`) so that the
 // plugin's parser cannot take it for a flag. Positional arguments come first, right
 // after the command, in the order the plugin declares them. `flags` gives the flag
@@ -21,11 +22,19 @@ function option(flag: string, value: string | number): string[] {
   return [flag.startsWith('--') ? `${flag}=${text}` : `${flag}${text}`];
 }
 
+// Several values after one flag. One alone goes as option() writes it: attached, it
+// may start with "-" (`--tags=-x`), which among several it may not (validate.ts).
+function listOption(flag: string, values: readonly (string | number)[]): string[] {
+  if (values.length === 0) return [];
+  return values.length === 1 ? option(flag, values[0]!) : [flag, ...values.map(String)];
+}
+
 export function argvFor(
   command: string | undefined,
   args: Readonly<Record<string, ArgValue>>,
   positional: readonly string[] = [],
   flags: ReadonlyMap<string, string> = new Map(),
+  lists: ReadonlySet<string> = new Set(),
 ): string[] {
   const flag = (key: string): string => flags.get(key) ?? flagOf(key);
   const argv = command === undefined ? [] : [command];
@@ -37,6 +46,7 @@ export function argvFor(
   for (const [key, value] of Object.entries(args)) {
     if (positional.includes(key) || value === null || value === false) continue;
     if (value === true) argv.push(flag(key));
+    else if (Array.isArray(value) && lists.has(key)) argv.push(...listOption(flag(key), value));
     else if (Array.isArray(value)) for (const v of value as readonly (string | number)[]) argv.push(...option(flag(key), v));
     else argv.push(...option(flag(key), value as string | number));
   }

@@ -19,8 +19,9 @@ import { makeDirs } from '../queue/make-dirs.js';
 
 // How help is read: raised when mcpq reads the same --help differently (subcommand
 // aliases, "--x" options), so that what an older mcpq cached is read again once
-// rather than kept until the plugin changes (3: failures that may pass are told apart).
-const HELP_READER = 3;
+// rather than kept until the plugin changes (3: failures that may pass are told apart;
+// 4: options and positionals that take several values, `--tags TAG [TAG ...]`).
+const HELP_READER = 4;
 
 const streakSchema = z.object({ since: z.number(), tries: z.number().int().positive() });
 

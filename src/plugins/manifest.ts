@@ -5,6 +5,9 @@
 //   {"description": "…", "parallel": true,
 //    "commands": {"disk": {"description": "…", "args": {"path": {"type": "string", "repeatable": true}}}}}
 //
+// "repeatable": a job's array repeats the flag (--path a --path b); "list": it
+// follows one flag (--paths a b, argparse's nargs='+' or '*').
+//
 // A plugin without subcommands gives "args" at the top instead of "commands".
 import { z } from 'zod';
 import { describeIssues } from '../core/job-schema.js';
@@ -23,6 +26,7 @@ function schemasWith(name: z.ZodString) {
     type: z.enum(['string', 'integer', 'number', 'boolean']).default('string'),
     required: z.boolean().default(false),
     repeatable: z.boolean().default(false),
+    list: z.boolean().default(false),
     positional: z.boolean().default(false),
     choices: z.array(z.union([z.string(), z.number()])).min(1).optional(),
     description: z.string().optional(),
@@ -33,6 +37,13 @@ function schemasWith(name: z.ZodString) {
     // a job's true would be passed as nothing at all
     path: ['positional'],
     message: 'a boolean is a flag (--name), it cannot be positional',
+  }).refine((a) => !(a.list && a.type === 'boolean'), {
+    path: ['list'],
+    message: 'a boolean is a flag (--name), it takes no values',
+  }).refine((a) => !(a.list && a.repeatable), {
+    // a job's array would have two meanings
+    path: ['list'],
+    message: 'an argument takes its values either after one flag (list: --name a b) or one per flag (repeatable: --name a --name b), not both',
   });
 
   // Each key names one argument: an alias that is another's name (or alias) would
@@ -114,6 +125,7 @@ function argList(args: z.infer<ArgsSchema>): ArgSpec[] {
       type: a.type,
       required: a.required,
       repeatable: a.repeatable,
+      list: a.list,
       positional: a.positional,
       choices: a.choices?.map(String),
       metavar: a.metavar,
@@ -133,6 +145,7 @@ export function manifestOf(spec: PluginSpec): Manifest {
           type: a.type,
           required: a.required,
           repeatable: a.repeatable,
+          list: a.list,
           positional: a.positional,
           ...(a.choices === undefined ? {} : { choices: [...a.choices] }),
           ...(a.help === undefined ? {} : { description: a.help }),

@@ -17,7 +17,8 @@ export interface ArgSpec {
   readonly aliases: readonly string[]; // other keys for the same argument (`n` for `-n, --limit`)
   readonly type: ArgType;
   readonly required: boolean;
-  readonly repeatable: boolean; // an array value repeats the flag
+  readonly repeatable: boolean; // an array value repeats the flag: `--tag a --tag b`
+  readonly list: boolean; // an array value goes after one flag: `--tags a b` (argparse nargs='+' or '*')
   readonly positional: boolean; // given as a bare value right after the command
   readonly choices: readonly string[] | undefined;
   readonly metavar: string | undefined;

@@ -40,7 +40,8 @@ export function checkPluginJob(plugin: string, spec: PluginSpec, command: string
   const errors = checkArgs(label, accepted, args);
   if (errors.length > 0) return { ok: false, error: errors.join('; ') };
   const flags = new Map(accepted.flatMap((a) => (a.flag === undefined ? [] : [[a.name, a.flag] as const])));
-  return { ok: true, argv: argvFor(command, args, accepted.filter((a) => a.positional).flatMap((a) => argKeys(a)), flags) };
+  const lists = new Set(accepted.filter((a) => a.list).flatMap((a) => argKeys(a)));
+  return { ok: true, argv: argvFor(command, args, accepted.filter((a) => a.positional).flatMap((a) => argKeys(a)), flags, lists) };
 }
 
 function checkArgs(label: string, accepted: readonly ArgSpec[], given: Readonly<Record<string, ArgValue>>): string[] {
@@ -81,14 +82,21 @@ function valueProblem(arg: ArgSpec, value: ArgValue): string | undefined {
   if (arg.type === 'boolean') return value === true ? undefined : `is a flag: give true or false, got ${shownValue(arg, value)}`;
   if (value === true) return `needs a value (${usageOf(arg)})`;
   if (Array.isArray(value)) {
-    if (!arg.repeatable) return `takes one value, got a list (${usageOf(arg)})`;
+    if (!arg.repeatable && !arg.list) return `takes one value, got a list (${usageOf(arg)})`;
     for (const v of value as readonly (string | number)[]) {
-      const problem = scalarProblem(arg, v);
+      const problem = scalarProblem(arg, v) ?? amongSeveralProblem(arg, v, value.length);
       if (problem !== undefined) return problem;
     }
     return undefined;
   }
   return scalarProblem(arg, value as string | number);
+}
+
+// Several values after one flag are bare words, and the plugin would read one that
+// starts with "-" as an option: only a value alone can be attached (`--tags=-x`).
+function amongSeveralProblem(arg: ArgSpec, value: string | number, count: number): string | undefined {
+  if (!arg.list || arg.positional || count < 2 || !String(value).startsWith('-')) return undefined;
+  return `one of several values cannot start with "-" (after ${writtenFlag(arg)} it would be read as an option; a value alone can), got ${shownValue(arg, value)}`;
 }
 
 function scalarProblem(arg: ArgSpec, value: string | number): string | undefined {
@@ -104,11 +112,17 @@ function scalarProblem(arg: ArgSpec, value: string | number): string | undefined
   return undefined;
 }
 
-// How an argument is written on the plugin's command line: "--title TITLE", "[-n N]"…
+function writtenFlag(arg: ArgSpec): string {
+  return arg.flag ?? flagOf(arg.name);
+}
+
+// How an argument is written on the plugin's command line: "--title TITLE", "[-n N]",
+// "--tags TAG [TAG ...]" (as argparse writes several values)…
 export function usageOf(arg: ArgSpec): string {
   const metavar = arg.choices !== undefined ? `{${arg.choices.join(',')}}` : (arg.metavar ?? arg.name.toUpperCase());
-  const flag = arg.flag ?? flagOf(arg.name);
-  const core = arg.positional ? metavar : arg.type === 'boolean' ? flag : `${flag} ${metavar}`;
+  const values = arg.list ? `${metavar} [${metavar} ...]` : metavar;
+  const flag = writtenFlag(arg);
+  const core = arg.positional ? values : arg.type === 'boolean' ? flag : `${flag} ${values}`;
   return arg.repeatable ? `${core} …` : core;
 }
 

@@ -228,6 +228,17 @@ describe('mcpq mcp: plugins', () => {
     expect(done).toMatchObject({ state: 'completed', record: { plugin: 'notes', result: { status: 'completed', output: expect.objectContaining({ ok: true }) } } });
   });
 
+  it('describes an argument that takes several values after one flag, and refuses one of them that starts with "-"', async () => {
+    const q = tempQueue();
+    cpSync(join(ROOT, 'test', 'plugins', 'fixtures', 'tag'), q.path('plugins', 'tag'), { recursive: true });
+    const { call, fail } = await connect(q);
+    const { plugins } = await call('list_plugins', { name: 'tag' });
+    expect(plugins[0].args.find((a: any) => a.name === 'tags')).toMatchObject({ list: true, repeatable: false, required: true, usage: '--tags TAG [TAG ...]' });
+    expect(await fail('submit_job', { plugin: 'tag', args: { files: ['a.txt'], tags: ['x', '-y'] } })).toMatch(/^invalid plugin job: args\.tags: one of several values cannot start with "-" \(after --tags it would be read as an option; a value alone can\), got "-y"/);
+    await call('submit_job', { plugin: 'tag', args: { files: ['a.txt', 'b.txt'], tags: ['x', 'y'] } });
+    expect(q.files('pending')).toHaveLength(1);
+  });
+
   it('refuses an invalid plugin job and names what exists', async () => {
     const q = tempQueue();
     addNotesPlugin(q);

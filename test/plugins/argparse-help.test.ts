@@ -4,8 +4,10 @@ import { execa } from 'execa';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseArgparseHelp, type ParsedHelp } from '../../src/plugins/argparse-help.js';
+import type { ArgSpec } from '../../src/plugins/spec.js';
 
 const FIXTURE = join(import.meta.dirname, 'fixtures/tg/cli.py');
+const TAG_FIXTURE = join(import.meta.dirname, 'fixtures/tag/cli.py');
 
 function parsed(text: string, command?: string): ParsedHelp {
   const result = parseArgparseHelp(text, command);
@@ -172,6 +174,145 @@ Examples are below this line:
   });
 });
 
+// What python3.8 and python3.11 print for the same program (nargs='+' and '*'); 3.9
+// changed how '*' is written, 3.13 prints "-n, --sizes N [N ...]" (read above).
+const SEVERAL = {
+  '3.8': `usage: tag [-h] --tags TAG [TAG ...] [--skip [SKIP [SKIP ...]]] [-n N [N ...]]
+           [--color [{red,green} [{red,green} ...]]] [--attach FILE]
+           files [files ...]
+
+positional arguments:
+  files                 files to tag
+
+optional arguments:
+  -h, --help            show this help message and exit
+  --tags TAG [TAG ...]  tags to add
+  --skip [SKIP [SKIP ...]]
+                        tags to skip
+  -n N [N ...], --sizes N [N ...]
+                        sizes
+  --color [{red,green} [{red,green} ...]]
+                        colors
+  --attach FILE         a file (repeatable)
+`,
+  '3.11': `usage: tag [-h] --tags TAG [TAG ...] [--skip [SKIP ...]] [-n N [N ...]]
+           [--color [{red,green} ...]] [--attach FILE]
+           files [files ...]
+
+positional arguments:
+  files                 files to tag
+
+options:
+  -h, --help            show this help message and exit
+  --tags TAG [TAG ...]  tags to add
+  --skip [SKIP ...]     tags to skip
+  -n N [N ...], --sizes N [N ...]
+                        sizes
+  --color [{red,green} ...]
+                        colors
+  --attach FILE         a file (repeatable)
+`,
+};
+
+// The same for a required option and an optional positional with nargs='*'.
+const SEVERAL_STAR = {
+  '3.8': `usage: tag [-h] --tags [TAGS [TAGS ...]] [names [names ...]]
+
+positional arguments:
+  names                 names
+
+optional arguments:
+  -h, --help            show this help message and exit
+  --tags [TAGS [TAGS ...]]
+                        tags
+`,
+  '3.11': `usage: tag [-h] --tags [TAGS ...] [names ...]
+
+positional arguments:
+  names              names
+
+options:
+  -h, --help         show this help message and exit
+  --tags [TAGS ...]  tags
+`,
+};
+
+const shape = (a: ArgSpec) => ({ name: a.name, type: a.type, required: a.required, list: a.list, repeatable: a.repeatable, metavar: a.metavar, choices: a.choices ?? null });
+
+describe('arguments that take several values (nargs="+" or "*")', () => {
+  it.each(['3.8', '3.11'] as const)('reads options and positionals as lists, with their bare metavar (python %s)', (version) => {
+    const help = parsed(SEVERAL[version]);
+    expect(help.args.map(shape)).toEqual([
+      { name: 'files', type: 'string', required: true, list: true, repeatable: false, metavar: 'files', choices: null },
+      { name: 'tags', type: 'string', required: true, list: true, repeatable: false, metavar: 'TAG', choices: null },
+      { name: 'skip', type: 'string', required: false, list: true, repeatable: false, metavar: 'SKIP', choices: null },
+      { name: 'sizes', type: 'integer', required: false, list: true, repeatable: false, metavar: 'N', choices: null },
+      { name: 'color', type: 'string', required: false, list: true, repeatable: false, metavar: '{red,green}', choices: ['red', 'green'] },
+      { name: 'attach', type: 'string', required: false, list: false, repeatable: true, metavar: 'FILE', choices: null },
+    ]);
+    expect(arg(help, 'sizes').aliases).toEqual(['n']);
+  });
+
+  it.each(['3.8', '3.11'] as const)('reads a required option and an optional positional with nargs="*" (python %s)', (version) => {
+    const help = parsed(SEVERAL_STAR[version]);
+    expect(help.args.map(shape)).toEqual([
+      { name: 'names', type: 'string', required: false, list: true, repeatable: false, metavar: 'names', choices: null },
+      { name: 'tags', type: 'string', required: true, list: true, repeatable: false, metavar: 'TAGS', choices: null },
+    ]);
+  });
+
+  it('keeps finding subcommands, and reads a subcommand\'s list positional (python 3.11)', () => {
+    const top = parsed(`usage: notes [-h] {add,rm} ...
+
+positional arguments:
+  {add,rm}
+    add       add notes
+    rm        remove notes
+
+options:
+  -h, --help  show this help message and exit
+`);
+    expect(top.subcommands?.map((s) => s.name)).toEqual(['add', 'rm']);
+    const add = parsed(
+      `usage: notes add [-h] [--tags [TAGS ...]] titles [titles ...]
+
+positional arguments:
+  titles             one note per title
+
+options:
+  -h, --help         show this help message and exit
+  --tags [TAGS ...]  tags for each
+`,
+      'add',
+    );
+    expect(add.subcommands).toBeUndefined();
+    expect(add.args.map((a) => [a.name, a.positional, a.list, a.required])).toEqual([
+      ['titles', true, true, true],
+      ['tags', false, true, false],
+    ]);
+    const rm = parsed(`usage: notes rm [-h] [N ...]\n\npositional arguments:\n  N           which\n\noptions:\n  -h, --help  show this help message and exit\n`, 'rm');
+    expect(rm.args.map(shape)).toEqual([{ name: 'N', type: 'integer', required: false, list: true, repeatable: false, metavar: 'N', choices: null }]);
+  });
+
+  it('does not take an option\'s metavar for a positional of the same name (python 3.11)', () => {
+    const help = parsed(`usage: x [-h] [--exclude [file ...]] --only file [file ...] file
+
+positional arguments:
+  file
+
+options:
+  -h, --help            show this help message and exit
+  --exclude [file ...]
+  --only file [file ...]
+`);
+    expect(help.args.map((a) => [a.name, a.list, a.required])).toEqual([
+      ['file', false, true],
+      ['exclude', true, false],
+      ['only', true, true],
+    ]);
+  });
+});
+
 describe('the help of a real argparse program', () => {
   const help = async (...words: string[]) => parsed(String((await execa('python3', [FIXTURE, ...words, '--help'])).stdout), words[0]);
 
@@ -192,6 +333,18 @@ describe('the help of a real argparse program', () => {
       ['button-text', 'string', true],
       ['msg-id', 'integer', true],
       ['dry-run', 'boolean', false],
+    ]);
+  });
+
+  it('reads options and a positional that take several values', async () => {
+    const tag = parsed(String((await execa('python3', [TAG_FIXTURE, '--help'])).stdout));
+    expect(tag.args.map((a) => [a.name, a.positional, a.list, a.required, a.metavar])).toEqual([
+      ['files', true, true, true, 'files'],
+      ['tags', false, true, true, 'TAG'],
+      ['skip', false, true, false, 'SKIP'],
+      ['sizes', false, true, false, 'N'],
+      ['color', false, true, false, '{red,green}'],
+      ['attach', false, false, false, 'FILE'],
     ]);
   });
 });

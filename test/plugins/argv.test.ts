@@ -20,6 +20,15 @@ describe('argvFor', () => {
     expect(argvFor(command, args)).toEqual(argv);
   });
 
+  it('writes the values of a list key after one flag, attaching a value alone', () => {
+    const lists = new Set(['tags', 'n', 'files']);
+    const argv = (args: Record<string, ArgValue>) => argvFor('tag', args, ['files'], new Map(), lists);
+    expect(argv({ tags: ['a', 'b'], n: [1, 2], attach: ['x', 'y'] })).toEqual(['tag', '--tags', 'a', 'b', '-n', '1', '2', '--attach', 'x', '--attach', 'y']);
+    expect(argv({ tags: 'a', files: ['p', 'q'] })).toEqual(['tag', 'p', 'q', '--tags', 'a']);
+    expect(argv({ tags: ['-x'] })).toEqual(['tag', '--tags=-x']);
+    expect(argv({ tags: [], n: null })).toEqual(['tag']);
+  });
+
   it('puts positional arguments right after the command, in declared order', () => {
     expect(argvFor('copy', { force: true, dest: '/b', src: '/a' }, ['src', 'dest'])).toEqual(['copy', '/a', '/b', '--force']);
   });

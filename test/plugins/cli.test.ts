@@ -35,15 +35,32 @@ describe('mcpq plugins', () => {
       name: 'click-button',
       description: 'click a button under a message',
       args: [
-        { name: 'button-text', aliases: [], type: 'string', required: true, repeatable: false, positional: false, choices: null, metavar: 'BUTTON_TEXT', help: "the button's label", usage: '--button-text BUTTON_TEXT' },
-        { name: 'msg-id', aliases: [], type: 'integer', required: true, repeatable: false, positional: false, choices: null, metavar: 'N', help: 'the message id', usage: '--msg-id N' },
-        { name: 'dry-run', aliases: [], type: 'boolean', required: false, repeatable: false, positional: false, choices: null, metavar: null, help: 'only say what would be clicked', usage: '--dry-run' },
+        { name: 'button-text', aliases: [], type: 'string', required: true, repeatable: false, list: false, positional: false, choices: null, metavar: 'BUTTON_TEXT', help: "the button's label", usage: '--button-text BUTTON_TEXT' },
+        { name: 'msg-id', aliases: [], type: 'integer', required: true, repeatable: false, list: false, positional: false, choices: null, metavar: 'N', help: 'the message id', usage: '--msg-id N' },
+        { name: 'dry-run', aliases: [], type: 'boolean', required: false, repeatable: false, list: false, positional: false, choices: null, metavar: null, help: 'only say what would be clicked', usage: '--dry-run' },
       ],
       example: {
         job: { plugin: 'tg', command: 'click-button', args: { 'button-text': 'BUTTON_TEXT', 'msg-id': 1 } },
         submit: 'mcpq submit --plugin tg click-button --arg button-text=BUTTON_TEXT --arg msg-id=1',
       },
     });
+  });
+
+  it('shows an argument that takes several values after one flag as argparse writes it', async () => {
+    const q = setUp();
+    cpSync(join(FIXTURES, 'tag'), q.path('plugins', 'tag'), { recursive: true });
+    const text = await mcpq(['plugins', '-q', q.root, 'tag'], { env: q.env });
+    expect(text.stdout).toMatch(/^ +files \[files \.\.\.\] +required; the files to tag$/m);
+    expect(text.stdout).toMatch(/^ +--tags TAG \[TAG \.\.\.\] +required; tags to add$/m);
+    const { plugins } = JSON.parse((await mcpq(['plugins', '-q', q.root, 'tag', '--json'], { env: q.env })).stdout);
+    expect(plugins[0].args.map((a: { name: string; list: boolean; repeatable: boolean; usage: string }) => [a.name, a.list, a.repeatable, a.usage])).toEqual([
+      ['files', true, false, 'files [files ...]'],
+      ['tags', true, false, '--tags TAG [TAG ...]'],
+      ['skip', true, false, '--skip SKIP [SKIP ...]'],
+      ['sizes', true, false, '--sizes N [N ...]'],
+      ['color', true, false, '--color {red,green} [{red,green} ...]'],
+      ['attach', false, true, '--attach FILE …'],
+    ]);
   });
 
   it('shows one plugin by name, and suggests a name it does not know', async () => {

@@ -38,6 +38,25 @@ describe('plugin jobs', () => {
     expect(record.args).toEqual({ 'button-text': 'Payments', 'msg-id': 12345678 }); // the job as submitted
   });
 
+  it('gives a list after one flag, as argparse nargs="+" and "*" take it, from a job file and from mcpq submit --arg', async () => {
+    const q = tempQueue();
+    cpSync(join(FIXTURES, 'tag'), q.path('plugins', 'tag'), { recursive: true });
+    await daemon(q);
+    q.drop('many.json', job('many', 'tag', undefined, { files: ['a.txt', 'b.txt'], tags: ['x', 'y'], skip: [], n: [1, '2'], color: ['red', 'green'], attach: ['p', 'q'] }));
+    // A key given twice is a list; a value alone may start with "-".
+    const words = ['files=c.txt', 'tags=x', 'tags=y', 'skip=-z'].flatMap((pair) => ['--arg', pair]);
+    expect(await mcpq(['submit', '-q', q.root, '--id', 'typed', '--plugin', 'tag', ...words], { env: { XDG_CONFIG_HOME: q.dir } })).toMatchObject({ exitCode: 0 });
+    // What argparse parsed (the fixture prints vars(args)).
+    expect((await waitForRecord(q, 'many')).result).toMatchObject({
+      status: 'completed',
+      output: { files: ['a.txt', 'b.txt'], tags: ['x', 'y'], skip: null, sizes: [1, 2], color: ['red', 'green'], attach: ['p', 'q'] },
+    });
+    expect((await waitForRecord(q, 'typed')).result).toMatchObject({
+      status: 'completed',
+      output: { files: ['c.txt'], tags: ['x', 'y'], skip: ['-z'], sizes: null, color: null, attach: null },
+    });
+  });
+
   it('keeps the JSON error a failing plugin prints, with its exit code and stderr', async () => {
     const q = tempQueue();
     addPlugin(q, 'tg');

@@ -32,6 +32,15 @@ describe('specFromManifest', () => {
     });
   });
 
+  it('reads an argument that takes several values after one flag ("list"), and says so for no other', () => {
+    const parsed = specFromManifest({ args: { tags: { list: true }, files: { list: true, positional: true }, tag: { repeatable: true } } }, 'x');
+    expect(parsed.ok ? parsed.spec.args.map((a) => [a.name, a.list, a.repeatable, a.positional]) : parsed.error).toEqual([
+      ['tags', true, false, false],
+      ['files', true, false, true],
+      ['tag', false, true, false],
+    ]);
+  });
+
   it('defaults to one job at a time', () => {
     expect(specFromManifest({ commands: {} }, 'x')).toMatchObject({ ok: true, spec: { parallel: false } });
   });
@@ -51,6 +60,8 @@ describe('specFromManifest', () => {
     ['a string', 'sysinfo', /^plugin\.json: must be a JSON object .*, got a string$/],
     ['a flag that is not one', { args: { x: { flag: 'x' } } }, /args\.x\.flag: must be a flag, e\.g\. "--x"/],
     ['a positional flag', { commands: { a: { args: { force: { type: 'boolean', positional: true } } } } }, /commands\.a\.args\.force\.positional: a boolean is a flag/],
+    ['a list that is also repeatable', { args: { tags: { list: true, repeatable: true } } }, /^plugin\.json: args\.tags\.list: an argument takes its values either after one flag \(list: --name a b\) or one per flag \(repeatable: --name a --name b\), not both$/],
+    ['a boolean list', { args: { all: { type: 'boolean', list: true } } }, /^plugin\.json: args\.all\.list: a boolean is a flag \(--name\), it takes no values$/],
   ])('rejects %s', (_, manifest, error) => {
     const parsed = specFromManifest(manifest, 'x');
     expect(parsed.ok).toBe(false);
@@ -59,7 +70,7 @@ describe('specFromManifest', () => {
 
   it('describes an introspected plugin exactly (the help cache format)', () => {
     const original = specFromManifest(
-      { description: 'd', commands: { add: { description: 'a', args: { title: { required: true, metavar: 'T' }, n: { type: 'integer', aliases: ['limit'] }, x: { flag: '--x' } } } } },
+      { description: 'd', commands: { add: { description: 'a', args: { title: { required: true, metavar: 'T' }, n: { type: 'integer', aliases: ['limit'] }, x: { flag: '--x' }, tags: { list: true } } } } },
       'x',
     );
     if (!original.ok) throw new Error(original.error);

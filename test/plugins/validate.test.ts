@@ -102,6 +102,49 @@ describe('checkPluginJob', () => {
   });
 });
 
+describe('checkPluginJob: arguments that take several values after one flag', () => {
+  const TAG = spec({
+    args: {
+      files: { positional: true, required: true, list: true },
+      tags: { list: true, metavar: 'TAG' },
+      sizes: { type: 'integer', list: true, aliases: ['n'], metavar: 'N' },
+      color: { list: true, choices: ['red', 'green'] },
+      attach: { repeatable: true },
+    },
+  });
+
+  it.each<[string, Record<string, ArgValue>, string[]]>([
+    ['a list after one flag, a list positional right at the start', { tags: ['a', 'b'], files: ['x.txt', 'y.txt'] }, ['x.txt', 'y.txt', '--tags', 'a', 'b']],
+    ['one value as a string or as a list of one', { files: 'x.txt', tags: 'a', color: ['red'] }, ['x.txt', '--tags', 'a', '--color', 'red']],
+    ['an empty list or null as nothing', { files: ['x.txt'], tags: [], sizes: null }, ['x.txt']],
+    ['numbers, by an alias', { files: ['x.txt'], n: [1, '2'] }, ['x.txt', '-n', '1', '2']],
+    ['choices beside a repeated flag', { files: ['x.txt'], color: ['red', 'green'], attach: ['a', 'b'] }, ['x.txt', '--color', 'red', 'green', '--attach', 'a', '--attach', 'b']],
+    ['a value alone that starts with "-", attached', { files: ['x.txt'], tags: ['-x'], sizes: -3 }, ['x.txt', '--tags=-x', '--sizes=-3']],
+  ])('accepts %s', (_, args, argv) => {
+    expect(checkPluginJob('tag', TAG, undefined, args)).toEqual({ ok: true, argv });
+  });
+
+  it.each<[string, Record<string, ArgValue>, string]>([
+    ['a value that starts with "-" among several', { files: ['x.txt'], tags: ['a', '-x'] }, 'args.tags: one of several values cannot start with "-" (after --tags it would be read as an option; a value alone can), got "-x"'],
+    ['the same, by an alias', { files: ['x.txt'], n: [1, -2] }, 'args.n: one of several values cannot start with "-" (after --sizes it would be read as an option; a value alone can), got -2'],
+    ['a positional value that starts with "-"', { files: ['x.txt', '-y.txt'] }, 'args.files: a positional value cannot start with "-", got "-y.txt"'],
+    ['a value that is not a whole number', { files: ['x.txt'], sizes: [1, 'two'] }, 'args.sizes: expected a whole number, got "two"'],
+    ['a value outside the choices', { files: ['x.txt'], color: ['red', 'blue'] }, 'args.color: "blue" is not one of red, green'],
+    ['an empty list for a required one', { files: [] }, 'args: tag needs "files" (FILES [FILES ...])'],
+    ['a misspelt key, listing how each is written', { files: ['x.txt'], tag: ['a'] }, 'args.tag: tag has no argument "tag" (did you mean "tags"?); arguments: FILES [FILES ...], --tags TAG [TAG ...], --sizes N [N ...], --color {red,green} [{red,green} ...], --attach ATTACH …'],
+  ])('rejects %s', (_, args, error) => {
+    expect(checkPluginJob('tag', TAG, undefined, args)).toEqual({ ok: false, error });
+  });
+
+  it('does not repeat a secret value that starts with "-" among several', () => {
+    const vault = spec({ args: { 'api-keys': { list: true } } });
+    expect(checkPluginJob('vault', vault, undefined, { 'api-keys': ['live', '-S3CRET'] })).toEqual({
+      ok: false,
+      error: 'args.api-keys: one of several values cannot start with "-" (after --api-keys it would be read as an option; a value alone can), got [redacted]',
+    });
+  });
+});
+
 describe('unknownPlugin', () => {
   it('names what exists, and the near miss', () => {
     expect(unknownPlugin('notez', ['notes', 'sysinfo'])).toBe('plugin: no plugin named "notez" (did you mean "notes"?); plugins: notes, sysinfo');
