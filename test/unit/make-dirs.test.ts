@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ensureQueue, layoutOf } from '../../src/queue/layout.js';
 import { makeDirs } from '../../src/queue/make-dirs.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'mcpq-dirs-'));
@@ -32,5 +33,19 @@ describe('makeDirs', () => {
     writeFileSync(join(scratch, 'file'), '');
     await makeDirs(join(scratch, 'file'), 0o700);
     await expect(makeDirs(join(scratch, 'file', 'sub'), 0o700)).rejects.toMatchObject({ code: 'ENOTDIR' });
+  });
+});
+
+describe('ensureQueue', () => {
+  it('makes a new queue whole, and a folder removed from a made one again, leaving what is there', async () => {
+    const layout = layoutOf(join(scratch, 'queue'));
+    await ensureQueue(layout);
+    const folders = [layout.pending, layout.running, layout.completed, layout.failed, layout.logs, layout.results, layout.plugins, layout.daemons, layout.control];
+    for (const dir of folders) expect(statSync(dir).mode & 0o777, dir).toBe(0o700);
+    writeFileSync(join(layout.pending, 'a.json'), '{}');
+    rmSync(layout.control, { recursive: true });
+    await ensureQueue(layout);
+    expect(statSync(layout.control).isDirectory()).toBe(true);
+    expect(existsSync(join(layout.pending, 'a.json'))).toBe(true);
   });
 });

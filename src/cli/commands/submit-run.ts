@@ -5,7 +5,6 @@ import { extname, resolve } from 'node:path';
 import { ExitCode, McpqError, errnoCode } from '../../core/errors.js';
 import { newJobId } from '../../core/ids.js';
 import { DEFAULT_TIMEOUT_SECONDS } from '../../core/job-rules.js';
-import { exitCodeOf } from '../../core/outcome.js';
 import { ensureQueue, layoutOf, logPath, type QueueLayout } from '../../queue/layout.js';
 import { JOB_FILE_KINDS, formatOf } from '../../queue/names.js';
 import type { JobRecord } from '../../queue/records.js';
@@ -13,7 +12,6 @@ import { refuseMissingCwd, submit, whereIsId } from '../../queue/submit.js';
 import { readJobFile } from '../job-file-input.js';
 import { fieldsFromFlags, hasJobFields } from '../job-flags.js';
 import type { FindPlugin } from '../plugin-job.js';
-import { registryOptions } from '../plugin-roots.js';
 import { resolveQueueRoot } from '../queue-root.js';
 import type { SubmitFlags } from './submit.js';
 
@@ -154,7 +152,7 @@ function jobJson(job: Record<string, unknown>): string {
 // daemon's (its --plugins DIR), so the job is queued with a note rather than refused.
 function findPluginNoting(layout: QueueLayout): FindPlugin {
   return async (name) => {
-    const { PluginRegistry } = await import('../../plugins/registry.js');
+    const [{ PluginRegistry }, { registryOptions }] = await Promise.all([import('../../plugins/registry.js'), import('../plugin-roots.js')]);
     const registry = new PluginRegistry(registryOptions(layout, undefined, process.env));
     const plugin = await registry.find(name);
     if (plugin === undefined) {
@@ -180,7 +178,7 @@ export async function report(layout: QueueLayout, record: JobRecord): Promise<nu
     const detail = result.error ?? (typeof result.returncode === 'number' ? `exit code ${result.returncode}` : result.signal ?? '');
     process.stderr.write(`mcpq: job ${result.id} ${result.status}${detail ? `: ${detail}` : ''}\n`);
   }
-  return exitCodeOf(result);
+  return (await import('../../core/outcome.js')).exitCodeOf(result);
 }
 
 // Loaded here, not at the top: only --wait prints output. Returns the bytes copied from
