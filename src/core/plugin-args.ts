@@ -1,4 +1,4 @@
-// What views of jobs (list, show, status, cancel, MCP results) know of a plugin job's
+// What views of jobs (list, show, cancel, MCP results) know of a plugin job's
 // args, from its plugin's description and without running the plugin: which keys hold
 // secrets (core/redact.ts hides their values) and how the args become the plugin's
 // argv, so that the command line shown is the one the daemon runs. Of a plugin whose
@@ -26,4 +26,3 @@ export const noKnownPlugins: KnownPlugins = () => UNKNOWN;
 // name, from the descriptions at hand (a listing never runs a plugin to learn more).
 export type PluginArgsLookup = (plugins: readonly string[]) => Promise<KnownPlugins>;
 export const noPluginArgs: PluginArgsLookup = async () => noKnownPlugins;
-

@@ -9,9 +9,9 @@ import { shownArgv } from './validate.js';
 function knownArgsOf(plugin: string, spec: PluginSpec, command: string | undefined): KnownArgs {
   return {
     secretKeys: secretKeysOf(spec, command),
-    // A view reads job files as they are: args that are not even of the job's schema
-    // are checked all the same, and fail the check, or reach the argv as the generic
-    // mapping would write them.
+    // Views read job files as they are, not always valid jobs (the daemon runs none of
+    // those): their args are checked as if they were, and written no worse than by
+    // the generic mapping.
     argv: (args, shown) => shownArgv(plugin, spec, command, args as Record<string, ArgValue>, shown as Record<string, ArgValue>),
   };
 }

@@ -71,4 +71,3 @@ export function secretKeysOf(spec: PluginSpec, command: string | undefined): Rea
   const secret = args.filter(isSecretArg).flatMap(argKeys);
   return secret.length === 0 ? NO_KEYS : new Set(secret);
 }
-
