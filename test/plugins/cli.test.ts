@@ -159,18 +159,14 @@ describe('mcpq list and show of plugin jobs', () => {
     const env = { XDG_CONFIG_HOME: q.dir };
     cpSync(join(FIXTURES, 'tag'), q.path('plugins', 'tag'), { recursive: true });
     q.drop('t1.json', JSON.stringify({ task_id: 't1', plugin: 'tag', args: { files: ['a.txt', 'b.txt'], tags: ['x', 'y'], sizes: [1, 2], attach: ['p', 'q'] } }));
-    const views = async (): Promise<string[]> => {
-      const runs = await Promise.all([['list'], ['show', 't1']].map((args) => mcpq([...args, '-q', q.root], { env })));
-      for (const r of runs) expect(r.exitCode, r.stderr).toBe(0);
-      return runs.map((r) => r.stdout);
-    };
 
     // Views never run a plugin's --help: not described yet, it reads as mcpq maps args.
-    for (const view of await views()) expect(view).toContain('tag --files a.txt --files b.txt --tags x --tags y --sizes 1 --sizes 2 --attach p --attach q');
+    expect((await mcpq(['list', '-q', q.root], { env })).stdout).toContain('tag --files a.txt --files b.txt --tags x --tags y --sizes 1 --sizes 2 --attach p --attach q');
     expect((await mcpq(['plugins', '-q', q.root], { env })).exitCode).toBe(0);
-    const [list, show] = await views();
-    expect(list).toMatch(/ t1 .* tag a\.txt b\.txt --tags x y --sizes 1 2 --attach p --attach q\n/);
-    expect(show).toContain('command:  tag a.txt b.txt --tags x y --sizes 1 2 --attach p --attach q\n');
+    const [list, show] = await Promise.all([mcpq(['list', '-q', q.root], { env }), mcpq(['show', 't1', '-q', q.root], { env })]);
+    expect([list.exitCode, show.exitCode]).toEqual([0, 0]);
+    expect(list.stdout).toMatch(/ t1 .* tag a\.txt b\.txt --tags x y --sizes 1 2 --attach p --attach q\n/);
+    expect(show.stdout).toContain('command:  tag a.txt b.txt --tags x y --sizes 1 2 --attach p --attach q\n');
   });
 });
 
