@@ -4,7 +4,7 @@
 import { statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { ExitCode, McpqError, errnoCode, errorMessage } from '../core/errors.js';
-import { noSecretFlags } from '../core/redact.js';
+import { noKnownPlugins } from '../core/plugin-args.js';
 import type { ListOptions } from '../jobs/list.js';
 import type { PluginRegistry, RegistryOptions } from '../plugins/registry.js';
 import type { QueueLayout } from '../queue/layout.js';
@@ -51,15 +51,16 @@ export function helpTimeoutMs(env: NodeJS.ProcessEnv): number | undefined {
 
 // What commands that show jobs (list, show, cancel) ask of plugins: whether a plugin's
 // jobs may run at the same time and whether they wait for it (why a job waits), and
-// which keys of their args hold secrets. None runs a plugin's --help; the registry is
-// made only if a job names a plugin.
-export function pluginLookups(layout: QueueLayout, env: NodeJS.ProcessEnv): Required<Pick<ListOptions, 'pluginParallel' | 'pluginWait' | 'pluginSecrets'>> {
+// what is known of their args (which hold secrets, how they become the plugin's
+// command line). None runs a plugin's --help; the registry is made only if a job
+// names a plugin.
+export function pluginLookups(layout: QueueLayout, env: NodeJS.ProcessEnv): Required<Pick<ListOptions, 'pluginParallel' | 'pluginWait' | 'pluginArgs'>> {
   let registry: Promise<PluginRegistry> | undefined;
   const made = (): Promise<PluginRegistry> =>
     (registry ??= import('../plugins/registry.js').then(({ PluginRegistry }) => new PluginRegistry(registryOptions(layout, undefined, env))));
   return {
     pluginParallel: async (name) => (await made()).isParallel(name),
     pluginWait: async (name) => (await made()).waitOf(name),
-    pluginSecrets: async (names) => (names.length === 0 ? noSecretFlags : (await made()).pluginSecrets(names)),
+    pluginArgs: async (names) => (names.length === 0 ? noKnownPlugins : (await made()).pluginArgs(names)),
   };
 }

@@ -7,7 +7,8 @@
 //
 // A plugin flag may be given under a name that does not look secret though another
 // name of the same option does ("t" for "-t, --token"): only the plugin's description
-// knows, so whoever shows plugin jobs passes what it knows of them (SecretFlags).
+// knows, so whoever shows plugin jobs passes what it knows of them (core/plugin-args.ts).
+import { noKnownPlugins, type KnownPlugins } from './plugin-args.js';
 
 export const REDACTED = '[redacted]';
 const SECRET_NAME = /(token|secret|passw|pwd|api[-_]?key|private[-_]?key|access[-_]?key|(^|[-_])key$|auth|credential|cookie|session)/i;
@@ -16,17 +17,7 @@ export function looksSecret(name: string): boolean {
   return SECRET_NAME.test(name);
 }
 
-// The keys of a plugin job's args that hold a secret, whatever they look like: those
-// that give an option any of whose names looks secret (plugins/spec.ts secretKeysOf).
-// Empty for a plugin whose description is not at hand.
-export type SecretFlags = (plugin: string, command: string | undefined) => ReadonlySet<string>;
 const NONE: ReadonlySet<string> = Object.freeze(new Set<string>());
-export const noSecretFlags: SecretFlags = () => NONE;
-
-// How a view of jobs learns their SecretFlags: asked once with the plugins its jobs
-// name, from the descriptions at hand (a listing never runs a plugin to learn more).
-export type PluginSecrets = (plugins: readonly string[]) => Promise<SecretFlags>;
-export const noPluginSecrets: PluginSecrets = async () => noSecretFlags;
 
 // A URL's password, up to the "@" that ends its user info.
 const URL_PASSWORD = /\b([a-z][a-z\d+.-]*:\/\/[^\s/@:"']*):[^\s/@"']+@/gi;
@@ -62,7 +53,7 @@ export function redactEnv(env: Readonly<Record<string, unknown>> | undefined): R
 }
 
 // Plugin flags are an object of name → value; `secretKeys` are those that give a
-// secret option under another name (SecretFlags).
+// secret option under another name (KnownArgs).
 export function redactFlags(flags: Readonly<Record<string, unknown>>, secretKeys: ReadonlySet<string> = NONE): Record<string, unknown> {
   return redactNamed(flags, secretKeys);
 }
@@ -106,20 +97,20 @@ export function redactShellLine(line: string): string {
 // may be shown: env, arguments (exec form) or plugin flags, and a shell line (a
 // script's text is one too) redacted as daemon.log has them. Not a valid job
 // perhaps: only fields of the expected types are read.
-export function redactJob<T extends Readonly<Record<string, unknown>>>(job: T, secretFlags: SecretFlags = noSecretFlags): T {
+export function redactJob<T extends Readonly<Record<string, unknown>>>(job: T, known: KnownPlugins = noKnownPlugins): T {
   const shown: Record<string, unknown> = { ...job };
   if (isMap(job.env)) shown.env = redactNamed(job.env);
   if (Array.isArray(job.args)) shown.args = redactArgList(job.args);
-  else if (isMap(job.args)) shown.args = redactFlags(job.args, secretKeysOf(job, secretFlags));
+  else if (isMap(job.args)) shown.args = redactFlags(job.args, secretKeysOf(job, known));
   const shellLine = job.plugin === undefined && (job.shell === true || !Array.isArray(job.args));
   if (typeof job.command === 'string' && shellLine) shown.command = redactShellLine(job.command);
   return shown as T;
 }
 
-// A plugin job's keys that give secret options, as far as `secretFlags` knows.
-function secretKeysOf(job: Readonly<Record<string, unknown>>, secretFlags: SecretFlags): ReadonlySet<string> {
+// A plugin job's keys that give secret options, as far as `known` says.
+function secretKeysOf(job: Readonly<Record<string, unknown>>, known: KnownPlugins): ReadonlySet<string> {
   if (typeof job.plugin !== 'string') return NONE;
-  return secretFlags(job.plugin, typeof job.command === 'string' ? job.command : undefined);
+  return known(job.plugin, typeof job.command === 'string' ? job.command : undefined).secretKeys;
 }
 
 // Arguments that may not all be strings: those left as they were keep their type.
@@ -132,7 +123,8 @@ function isMap(value: unknown): value is Readonly<Record<string, unknown>> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-// The plugins that jobs (objects as read, perhaps invalid) name: what to ask PluginSecrets.
+// The plugins that jobs (objects as read, perhaps invalid) name: what to ask a
+// PluginArgsLookup (core/plugin-args.ts).
 export function pluginsNamed(jobs: Iterable<Readonly<Record<string, unknown>> | null | undefined>): string[] {
   const names = new Set<string>();
   for (const job of jobs) if (typeof job?.plugin === 'string' && isMap(job.args)) names.add(job.plugin);

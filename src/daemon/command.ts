@@ -17,7 +17,7 @@ export interface PluginWait {
 }
 
 // What to spawn; for a plugin job also the keys of its args that hold secrets under
-// a name that may not look like one (core/redact.ts SecretFlags), for daemon.log.
+// a name that may not look like one (core/plugin-args.ts KnownArgs), for daemon.log.
 // `wait`: the job is not wrong, its plugin cannot be asked now: it goes back to pending/.
 export type Resolved =
   | { readonly ok: true; readonly command: Command; readonly secretKeys?: ReadonlySet<string> }

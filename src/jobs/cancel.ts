@@ -23,7 +23,8 @@ import { ExitCode, McpqError } from '../core/errors.js';
 import { randomHex } from '../core/random.js';
 import { DEFAULT_TIMEOUT_SECONDS } from '../core/job-rules.js';
 import { recordLinks } from '../core/job-file.js';
-import { noPluginSecrets, pluginsNamed, redactJob, type PluginSecrets } from '../core/redact.js';
+import { noPluginArgs, type PluginArgsLookup } from '../core/plugin-args.js';
+import { pluginsNamed, redactJob } from '../core/redact.js';
 import { takePending } from '../daemon/take-pending.js';
 import { putBack, readClaim, releaseClaim, type Claim } from '../queue/claims.js';
 import { requestCancel, removeRequest } from '../queue/control.js';
@@ -42,8 +43,8 @@ const LOOKS = 5; // a job may change state while we act; look again this many ti
 
 export interface CancelOptions {
   readonly by: string; // who cancels, e.g. "alice@laptop"
-  // Which keys of a plugin job's args hold secrets, for the record shown (see ListOptions).
-  readonly pluginSecrets?: PluginSecrets;
+  // What is known of a plugin job's args, for the record shown (see ListOptions).
+  readonly pluginArgs?: PluginArgsLookup;
 }
 
 // Cancels a pending job at once; asks the daemon of a running job to stop it.
@@ -59,7 +60,7 @@ export async function cancelJob(layout: QueueLayout, ref: string, options: Cance
   throw new McpqError(`job ${job.id} kept changing state while it was cancelled; try again`, ExitCode.failure);
 }
 
-async function cancelLocated(layout: QueueLayout, job: Located, { by, pluginSecrets }: CancelOptions): Promise<CancelResult | undefined> {
+async function cancelLocated(layout: QueueLayout, job: Located, { by, pluginArgs }: CancelOptions): Promise<CancelResult | undefined> {
   switch (job.state) {
     case 'completed':
     case 'failed': {
@@ -71,7 +72,7 @@ async function cancelLocated(layout: QueueLayout, job: Located, { by, pluginSecr
       return { id: job.id, outcome: 'requested', request: await requestCancel(layout, job.id, by) };
     case 'pending': {
       const record = await cancelPending(layout, job.name, by);
-      return record === undefined ? undefined : finished(String(record.result.id), record, 'pending', pluginSecrets);
+      return record === undefined ? undefined : finished(String(record.result.id), record, 'pending', pluginArgs);
     }
   }
 }
@@ -95,7 +96,7 @@ export async function awaitCancelled(layout: QueueLayout, id: string, request: s
     for (;;) {
       const slice = Math.max(0, Math.min(1_000, deadline - Date.now()));
       const record = await waitForRecord(layout, id, { timeoutMs: slice, ...(options.pollMs ? { pollMs: options.pollMs } : {}), ...(options.signal ? { signal: options.signal } : {}) });
-      if (record !== undefined) return finished(id, record, 'running', options.pluginSecrets);
+      if (record !== undefined) return finished(id, record, 'running', options.pluginArgs);
       if (options.signal?.aborted) {
         withdraw = false;
         return { id, outcome: 'requested', request };
@@ -103,13 +104,13 @@ export async function awaitCancelled(layout: QueueLayout, id: string, request: s
       const now = await locateExact(layout, id);
       if (now?.state === 'pending') {
         const cancelled = await cancelPending(layout, now.name, options.by);
-        if (cancelled !== undefined) return finished(id, cancelled, 'pending', options.pluginSecrets);
+        if (cancelled !== undefined) return finished(id, cancelled, 'pending', options.pluginArgs);
       }
       const orphan = now?.state === 'running' ? await deadOwnersClaim(layout, id) : undefined;
       if (orphan !== undefined) {
         options.onOrphan?.(orphan);
         const cancelled = await cancelOrphan(layout, id);
-        if (cancelled !== undefined) return finished(id, cancelled, 'running', options.pluginSecrets);
+        if (cancelled !== undefined) return finished(id, cancelled, 'running', options.pluginArgs);
       }
       if (Date.now() >= deadline) {
         throw new McpqError(`job ${id} was not stopped within ${Math.round(options.timeoutMs / 1_000)}s`, ExitCode.failure, undefined, {
@@ -124,10 +125,10 @@ export async function awaitCancelled(layout: QueueLayout, id: string, request: s
 }
 
 // The result of a cancel that has its record; the record shown is redacted.
-async function finished(id: string, record: JobRecord, was: 'pending' | 'running', pluginSecrets = noPluginSecrets): Promise<CancelResult> {
+async function finished(id: string, record: JobRecord, was: 'pending' | 'running', pluginArgs = noPluginArgs): Promise<CancelResult> {
   const status = String(record.result.status);
   if (status !== 'cancelled') return { id, outcome: 'already_finished', status };
-  return { id, outcome: 'cancelled', was, record: redactJob(record, await pluginSecrets(pluginsNamed([record]))) };
+  return { id, outcome: 'cancelled', was, record: redactJob(record, await pluginArgs(pluginsNamed([record]))) };
 }
 
 // Job `id`'s claim, when the daemon holding it is dead (a first look; recovery looks

@@ -7,7 +7,7 @@ import { errnoCode } from '../core/errors.js';
 import { exitCodeOf } from '../core/outcome.js';
 import { recordPath, type QueueLayout } from '../queue/layout.js';
 import { readRecord, type JobRecord } from '../queue/records.js';
-import type { SecretFlags } from '../core/redact.js';
+import type { KnownPlugins } from '../core/plugin-args.js';
 import { summaryOf } from './describe.js';
 import type { FinishedJob, FinishedState } from './types.js';
 
@@ -63,7 +63,7 @@ export async function readRecordSafely(layout: QueueLayout, id: string): Promise
   }
 }
 
-export function finishedJobOf(file: Pick<RecordFile, 'id' | 'state' | 'mtimeMs'>, record: JobRecord | undefined, now: number, secretFlags?: SecretFlags): FinishedJob {
+export function finishedJobOf(file: Pick<RecordFile, 'id' | 'state' | 'mtimeMs'>, record: JobRecord | undefined, now: number, known?: KnownPlugins): FinishedJob {
   const { result, ...job } = record ?? { result: { status: 'unreadable', error: 'the record is not valid JSON' } };
   const r = result as Record<string, unknown>;
   const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
@@ -82,6 +82,6 @@ export function finishedJobOf(file: Pick<RecordFile, 'id' | 'state' | 'mtimeMs'>
     duration_ms: num(r.duration_ms),
     age_ms: Math.max(0, Math.round(now - file.mtimeMs)), // mtimes have fractions of a millisecond
     retry_of: str(r.retry_of),
-    ...summaryOf(job, secretFlags),
+    ...summaryOf(job, known),
   };
 }

@@ -16,7 +16,8 @@ import { JOB_STATES, type JobState, type Listing, type PendingJob } from './type
 import { waitingOf, type WaitingView } from './waiting.js';
 import { pauseState } from '../queue/pause.js';
 import { noParallelPlugins, type PluginParallel } from '../core/schedule-hints.js';
-import { noPluginSecrets, pluginsNamed, type PluginSecrets, type SecretFlags } from '../core/redact.js';
+import { noPluginArgs, type KnownPlugins, type PluginArgsLookup } from '../core/plugin-args.js';
+import { pluginsNamed } from '../core/redact.js';
 import type { PluginWait } from '../daemon/command.js';
 
 export const DEFAULT_LIST_LIMIT = 20;
@@ -27,8 +28,9 @@ export interface ListOptions {
   readonly now?: number;
   // Whether a plugin's jobs may run at the same time: they then wait for no group.
   readonly pluginParallel?: PluginParallel;
-  // Which keys of plugin jobs' args hold secrets (core/redact.ts): hidden when shown.
-  readonly pluginSecrets?: PluginSecrets;
+  // What is known of plugin jobs' args (core/plugin-args.ts): which keys hold secrets,
+  // hidden when shown, and how the args become the plugin's command line.
+  readonly pluginArgs?: PluginArgsLookup;
   // Whether a plugin's jobs wait for it (registry waitOf); it must not run any --help.
   readonly pluginWait?: (plugin: string) => Promise<PluginWait | undefined>;
 }
@@ -47,8 +49,8 @@ export async function listJobs(layout: QueueLayout, options: ListOptions = {}): 
   const shown = limit === 0 ? newest : newest.slice(0, limit);
   const records = await Promise.all(shown.map((f) => readRecordSafely(layout, f.id)));
   const jobs = [...(pending ?? []).map((f) => f.loaded.object), ...running.map((f) => f.loaded?.object), ...records];
-  const secretFlags = await (options.pluginSecrets ?? noPluginSecrets)(pluginsNamed(jobs));
-  const finished = shown.map((f, i) => finishedJobOf(f, records[i], now, secretFlags));
+  const known = await (options.pluginArgs ?? noPluginArgs)(pluginsNamed(jobs));
+  const finished = shown.map((f, i) => finishedJobOf(f, records[i], now, known));
 
   const completed = new Set(ids.completed);
   const failed = new Set(ids.failed);
@@ -64,8 +66,8 @@ export async function listJobs(layout: QueueLayout, options: ListOptions = {}): 
   const cycles = pending === undefined ? new Map<string, string>() : dependencyCycles(pending.map((f) => f.entry));
   return {
     queue: layout.root,
-    pending: (pending ?? []).map((file, i) => pendingJobOf(file, i + 1, view, cycles.get(file.entry.name), secretFlags)),
-    running: states.has('running') ? running.map((f) => runningJobOf(f, now, secretFlags)) : [],
+    pending: (pending ?? []).map((file, i) => pendingJobOf(file, i + 1, view, cycles.get(file.entry.name), known)),
+    running: states.has('running') ? running.map((f) => runningJobOf(f, now, known)) : [],
     finished,
     totals: {
       pending: pending?.length ?? (await pendingNames(layout)).length,
@@ -99,7 +101,7 @@ async function pluginWaits(pending: readonly PendingFile[], waitOf: ListOptions[
 }
 
 // `problem`: why the daemon will fail the job as invalid though its file is valid.
-export function pendingJobOf(file: PendingFile, position: number, view: WaitingView, problem?: string, secretFlags?: SecretFlags): PendingJob {
+export function pendingJobOf(file: PendingFile, position: number, view: WaitingView, problem?: string, known?: KnownPlugins): PendingJob {
   const { entry, loaded } = file;
   return {
     state: 'pending',
@@ -111,6 +113,6 @@ export function pendingJobOf(file: PendingFile, position: number, view: WaitingV
     attempt: loaded.ok ? loaded.attempt : 1,
     retry_of: (loaded.ok ? loaded.meta.retry_of : undefined) ?? null,
     waiting: waitingOf(entry, loaded.ok ? problem : loaded.error, view),
-    ...summaryOf(loaded.object, secretFlags),
+    ...summaryOf(loaded.object, known),
   };
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { DEFAULT_TIMEOUT_SECONDS } from '../core/job-rules.js';
 import { heldGroup, type PluginParallel } from '../core/schedule-hints.js';
 import { loadJobFile, type LoadedJob } from '../core/job-file.js';
-import type { SecretFlags } from '../core/redact.js';
+import type { KnownPlugins } from '../core/plugin-args.js';
 import type { Claim } from '../queue/claims.js';
 import { runningClaims } from '../queue/inventory.js';
 import type { QueueLayout } from '../queue/layout.js';
@@ -39,7 +39,7 @@ export async function readRunning(layout: QueueLayout): Promise<RunningFile[]> {
   return files.sort((a, b) => started(a) - started(b));
 }
 
-export function runningJobOf(file: RunningFile, now: number, secretFlags?: SecretFlags): RunningJob {
+export function runningJobOf(file: RunningFile, now: number, known?: KnownPlugins): RunningJob {
   const { claim, loaded } = file;
   return {
     state: 'running',
@@ -53,7 +53,7 @@ export function runningJobOf(file: RunningFile, now: number, secretFlags?: Secre
     started_at: claim.started_at ?? null,
     elapsed_ms: claim.started_at ? Math.max(0, now - Date.parse(claim.started_at)) : null,
     retry_of: (loaded?.ok ? loaded.meta.retry_of : undefined) ?? null,
-    ...summaryOf(loaded?.object, secretFlags),
+    ...summaryOf(loaded?.object, known),
   };
 }
 

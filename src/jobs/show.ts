@@ -3,7 +3,8 @@
 // or record shown is redacted (core/redact.ts): the files keep what was submitted.
 import { stat } from 'node:fs/promises';
 import { ExitCode, McpqError } from '../core/errors.js';
-import { noPluginSecrets, pluginsNamed, redactJob, type SecretFlags } from '../core/redact.js';
+import { noPluginArgs, type KnownPlugins } from '../core/plugin-args.js';
+import { pluginsNamed, redactJob } from '../core/redact.js';
 import { recordPath, type QueueLayout } from '../queue/layout.js';
 import { listDaemons } from '../queue/owner.js';
 import { finishedJobOf, readRecordSafely } from './finished.js';
@@ -16,9 +17,9 @@ import type { JobDetail } from './types.js';
 
 const LOOKS = 3;
 
-type ShowOptions = Pick<ListOptions, 'pluginParallel' | 'pluginWait' | 'pluginSecrets'>;
+type ShowOptions = Pick<ListOptions, 'pluginParallel' | 'pluginWait' | 'pluginArgs'>;
 
-// `pluginParallel`, `pluginWait`, `pluginSecrets`: see ListOptions.
+// `pluginParallel`, `pluginWait`, `pluginArgs`: see ListOptions.
 export async function getJob(layout: QueueLayout, ref: string, options: ShowOptions = {}): Promise<JobDetail> {
   const now = Date.now();
   let located = await locate(layout, ref);
@@ -32,21 +33,21 @@ export async function getJob(layout: QueueLayout, ref: string, options: ShowOpti
 }
 
 async function detailOf(layout: QueueLayout, job: Located, now: number, options: ShowOptions): Promise<JobDetail | undefined> {
-  const secretsOf = async (object: Readonly<Record<string, unknown>> | undefined): Promise<SecretFlags> =>
-    (options.pluginSecrets ?? noPluginSecrets)(pluginsNamed([object]));
+  const knownOf = async (object: Readonly<Record<string, unknown>> | undefined): Promise<KnownPlugins> =>
+    (options.pluginArgs ?? noPluginArgs)(pluginsNamed([object]));
   switch (job.state) {
     case 'pending': {
       const [listing, file] = await Promise.all([listJobs(layout, { states: ['pending'], now, ...options }), readPendingFile(layout, job.name)]);
       const item = listing.pending.find((p) => p.name === job.name);
       if (item === undefined || file === undefined) return undefined;
-      const object = shown(file.loaded.object, await secretsOf(file.loaded.object));
+      const object = shown(file.loaded.object, await knownOf(file.loaded.object));
       return { ...item, of: listing.pending.length, job: object, error: file.loaded.ok ? null : file.loaded.error };
     }
     case 'running': {
       const [file, daemons] = await Promise.all([readClaimedJob(layout, job.claim), listDaemons(layout)]);
       const alive = daemons.some((d) => d.alive && d.info.tag === job.claim.tag);
-      const secretFlags = await secretsOf(file.loaded?.object);
-      return { ...runningJobOf(file, now, secretFlags), claim: job.claim, daemon_alive: alive, job: shown(file.loaded?.object, secretFlags) };
+      const known = await knownOf(file.loaded?.object);
+      return { ...runningJobOf(file, now, known), claim: job.claim, daemon_alive: alive, job: shown(file.loaded?.object, known) };
     }
     case 'completed':
     case 'failed': {
@@ -54,13 +55,13 @@ async function detailOf(layout: QueueLayout, job: Located, now: number, options:
       const [record, st] = await Promise.all([readRecordSafely(layout, job.id), stat(path).catch(() => undefined)]);
       if (st === undefined) return undefined;
       if (record === undefined) throw new McpqError(`${path} is not a valid record (JSON with a "result" object)`, ExitCode.failure);
-      const secretFlags = await secretsOf(record);
-      const finished = finishedJobOf({ id: job.id, state: job.state, mtimeMs: st.mtimeMs }, record, now, secretFlags);
-      return { ...finished, record: redactJob(record, secretFlags), retried_as: await retriesOf(layout, job.id) };
+      const known = await knownOf(record);
+      const finished = finishedJobOf({ id: job.id, state: job.state, mtimeMs: st.mtimeMs }, record, now, known);
+      return { ...finished, record: redactJob(record, known), retried_as: await retriesOf(layout, job.id) };
     }
   }
 }
 
-function shown(job: Readonly<Record<string, unknown>> | undefined, secretFlags: SecretFlags): Readonly<Record<string, unknown>> | null {
-  return job === undefined ? null : redactJob(job, secretFlags);
+function shown(job: Readonly<Record<string, unknown>> | undefined, known: KnownPlugins): Readonly<Record<string, unknown>> | null {
+  return job === undefined ? null : redactJob(job, known);
 }

@@ -13,7 +13,7 @@ const LISTED = 50;
 export function registerJobResources(server: McpServer, { layout, plugins }: McpContext): void {
   const template = new ResourceTemplate('mcpq://jobs/{id}', {
     list: async () => {
-      const listing = await listJobs(layout, { limit: LISTED, pluginParallel: plugins.isParallel, pluginWait: plugins.waitOf, pluginSecrets: plugins.pluginSecrets });
+      const listing = await listJobs(layout, { limit: LISTED, pluginParallel: plugins.isParallel, pluginWait: plugins.waitOf, pluginArgs: plugins.pluginArgs });
       const jobs = [...listing.running, ...listing.pending, ...listing.finished].slice(0, LISTED);
       return { resources: jobs.map((job) => ({ uri: `mcpq://jobs/${job.id}`, name: job.id, description: jobLine(job), mimeType: 'application/json' })) };
     },
@@ -25,7 +25,7 @@ export function registerJobResources(server: McpServer, { layout, plugins }: Mcp
     async (uri, variables) => {
       const id = String(variables.id);
       try {
-        const found = await getJob(layout, decodeURIComponent(id), { pluginParallel: plugins.isParallel, pluginWait: plugins.waitOf, pluginSecrets: plugins.pluginSecrets });
+        const found = await getJob(layout, decodeURIComponent(id), { pluginParallel: plugins.isParallel, pluginWait: plugins.waitOf, pluginArgs: plugins.pluginArgs });
         const detail = 'record' in found ? { ...found, record: shownRecord(found.record).record } : found;
         return { contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(detail, null, 2) }] };
       } catch (error) {

@@ -4,7 +4,8 @@
 // job has finished when its record exists, so it looks whenever completed/ or failed/
 // change (and every second, for what events miss), and only while it has jobs to watch.
 import type { McpServer } from '@modelcontextprotocol/server';
-import { noPluginSecrets, pluginsNamed, type PluginSecrets } from '../core/redact.js';
+import { noPluginArgs, type PluginArgsLookup } from '../core/plugin-args.js';
+import { pluginsNamed } from '../core/redact.js';
 import { summaryOf } from '../jobs/describe.js';
 import { readRecordSafely } from '../jobs/finished.js';
 import { waitResultOf } from '../jobs/wait.js';
@@ -18,17 +19,17 @@ const LOOK_EVERY_MS = 1_000;
 
 export class Session {
   readonly #layout: QueueLayout;
-  readonly #pluginSecrets: PluginSecrets;
+  readonly #pluginArgs: PluginArgsLookup;
   readonly #watched = new Set<string>();
   readonly #closed = new AbortController();
   #watching: Promise<void> | undefined;
   // The instance serving the connection (the SDK may build one to probe, then another).
   #server: McpServer | undefined;
 
-  // `pluginSecrets`: which keys of plugin jobs' args hold secrets (core/redact.ts).
-  constructor(layout: QueueLayout, pluginSecrets: PluginSecrets = noPluginSecrets) {
+  // `pluginArgs`: what is known of plugin jobs' args (core/plugin-args.ts).
+  constructor(layout: QueueLayout, pluginArgs: PluginArgsLookup = noPluginArgs) {
     this.#layout = layout;
-    this.#pluginSecrets = pluginSecrets;
+    this.#pluginArgs = pluginArgs;
   }
 
   // Aborted when the connection ends: long waits in tool calls stop with it.
@@ -82,11 +83,11 @@ export class Session {
     const { result, ...job } = record;
     const outcome = waitResultOf(id, record);
     try {
-      const secretFlags = await this.#pluginSecrets(pluginsNamed([job]));
+      const known = await this.#pluginArgs(pluginsNamed([job]));
       await this.#server?.sendLoggingMessage({
         level: outcome.status === 'completed' ? 'info' : 'warning',
         logger: 'mcpq',
-        data: { event: 'job_finished', message: outcomeLine(id, result), ...outcome, ...summaryOf(job, secretFlags) },
+        data: { event: 'job_finished', message: outcomeLine(id, result), ...outcome, ...summaryOf(job, known) },
       });
     } catch (error) {
       logError(`telling the client that job ${id} finished`, error);

@@ -22,7 +22,7 @@ const CLOSE_GRACE_MS = 1_000;
 export function serveOnStdio(options: StdioOptions): Promise<string> {
   guardStdout();
   const plugins = new PluginRegistry(options.plugins);
-  const session = new Session(options.layout, plugins.pluginSecrets);
+  const session = new Session(options.layout, plugins.pluginArgs);
   const context = { layout: options.layout, plugins, cwd: options.cwd, session };
   const handle = serveStdio(() => createServer(context), { onerror: (error) => logError('protocol', error) });
   return new Promise((resolve) => {

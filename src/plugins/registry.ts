@@ -8,13 +8,14 @@
 // memory) makes the plugin wait, not broken: its jobs wait for it (PluginWait), for
 // up to MAX_TRANSIENT_TRIES failures in a row; then it counts as broken, saying so.
 import type { RunSpec } from '../core/job-schema.js';
-import type { PluginSecrets } from '../core/redact.js';
+import type { PluginArgsLookup } from '../core/plugin-args.js';
 import type { PluginCheck, PluginResolver, PluginWait } from '../daemon/command.js';
 import type { Command } from '../daemon/runner.js';
 import { discover, type Found } from './discovery.js';
 import { readCachedHelp, writeCachedHelp, type HelpResult, type Streak } from './help-cache.js';
 import { DEFAULT_HELP_TIMEOUT_MS, introspect, type Introspectable, type Introspection } from './introspect.js';
-import { secretFlagsOf, secretKeysOf, type PluginSpec } from './spec.js';
+import { knownPluginsOf } from './known.js';
+import { secretKeysOf, type PluginSpec } from './spec.js';
 import { checkPluginJob, unknownPlugin, unusablePlugin } from './validate.js';
 
 export type Plugin =
@@ -187,7 +188,7 @@ export class PluginRegistry {
   // A plugin's description if it can be had without running the plugin: its
   // plugin.json, what this process learned, or the help cache, even one written for
   // an older version of its entry or by a daemon whose --plugins this process does not
-  // see. For views of jobs, which hide secrets by it and must not run every --help.
+  // see. For views of jobs, which show plugin jobs by it and must not run every --help.
   async known(name: string): Promise<PluginSpec | undefined> {
     try {
       const found = await this.#found(name);
@@ -208,10 +209,11 @@ export class PluginRegistry {
     }
   }
 
-  // Views of jobs hide secret plugin flags (core/redact.ts) by what `known` gives.
-  pluginSecrets: PluginSecrets = async (names) => {
+  // Views of jobs hide secret plugin flags and write plugin jobs' command lines
+  // (core/plugin-args.ts) by what `known` gives.
+  pluginArgs: PluginArgsLookup = async (names) => {
     const specs = await Promise.all(names.map(async (name) => [name, await this.known(name)] as const));
-    return secretFlagsOf(new Map(specs.filter((s): s is readonly [string, PluginSpec] => s[1] !== undefined)));
+    return knownPluginsOf(new Map(specs.filter((s): s is readonly [string, PluginSpec] => s[1] !== undefined)));
   };
 
   // A plugin that can run, or why not; `wait` when the reason may pass.

@@ -2,7 +2,7 @@
 // plugin.json manifest or from the plugin's own argparse --help. Both sources end up
 // in these frozen shapes, so validation, argument mapping, redaction and `mcpq
 // plugins` never care where the description came from.
-import { looksSecret, type SecretFlags } from '../core/redact.js';
+import { looksSecret } from '../core/redact.js';
 
 export const ArgType = Object.freeze({
   string: 'string',
@@ -70,18 +70,4 @@ export function secretKeysOf(spec: PluginSpec, command: string | undefined): Rea
   const args = argsOf(spec, command) ?? [...spec.args, ...spec.commands.flatMap((c) => c.args)];
   const secret = args.filter(isSecretArg).flatMap(argKeys);
   return secret.length === 0 ? NO_KEYS : new Set(secret);
-}
-
-// The secret keys of the plugins described in `specs`, by plugin and command (worked
-// out once for each: a listing asks for every job it shows).
-export function secretFlagsOf(specs: ReadonlyMap<string, PluginSpec>): SecretFlags {
-  const known = new Map<string, ReadonlySet<string>>();
-  return (plugin, command) => {
-    const spec = specs.get(plugin);
-    if (spec === undefined) return NO_KEYS;
-    const key = JSON.stringify([plugin, command]);
-    let keys = known.get(key);
-    if (keys === undefined) known.set(key, (keys = secretKeysOf(spec, command)));
-    return keys;
-  };
 }

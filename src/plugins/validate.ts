@@ -22,6 +22,32 @@ export function unusablePlugin(name: string, error: string): string {
 
 // The command line to run for `command` with `args`, or why there is none.
 export function checkPluginJob(plugin: string, spec: PluginSpec, command: string | undefined, args: Readonly<Record<string, ArgValue>>): Checked {
+  const accepted = acceptedArgs(plugin, spec, command, args);
+  return accepted.ok ? { ok: true, argv: argvOf(command, accepted.args, args) } : accepted;
+}
+
+// The command line checkPluginJob gives, written with the values of `shown` (the same
+// args as a view shows them, secrets redacted) so that a view shows where each value
+// lands; undefined when it gives none. Checked against `args` as given: a redacted
+// value would not pass for a number or a choice.
+export function shownArgv(
+  plugin: string,
+  spec: PluginSpec,
+  command: string | undefined,
+  args: Readonly<Record<string, ArgValue>>,
+  shown: Readonly<Record<string, ArgValue>>,
+): string[] | undefined {
+  const accepted = acceptedArgs(plugin, spec, command, args);
+  return accepted.ok ? argvOf(command, accepted.args, shown) : undefined;
+}
+
+// The arguments `command` takes, if `args` are right for them; else why not.
+function acceptedArgs(
+  plugin: string,
+  spec: PluginSpec,
+  command: string | undefined,
+  args: Readonly<Record<string, ArgValue>>,
+): { readonly ok: true; readonly args: readonly ArgSpec[] } | { readonly ok: false; readonly error: string } {
   const names = spec.commands.map((c) => c.name);
   let accepted: readonly ArgSpec[];
   let label = plugin;
@@ -38,10 +64,14 @@ export function checkPluginJob(plugin: string, spec: PluginSpec, command: string
     label = `${plugin} ${command}`;
   }
   const errors = checkArgs(label, accepted, args);
-  if (errors.length > 0) return { ok: false, error: errors.join('; ') };
+  return errors.length > 0 ? { ok: false, error: errors.join('; ') } : { ok: true, args: accepted };
+}
+
+// `args` as the plugin's command line, each written as the argument it gives says.
+function argvOf(command: string | undefined, accepted: readonly ArgSpec[], args: Readonly<Record<string, ArgValue>>): string[] {
   const flags = new Map(accepted.flatMap((a) => (a.flag === undefined ? [] : [[a.name, a.flag] as const])));
   const lists = new Set(accepted.filter((a) => a.list).flatMap((a) => argKeys(a)));
-  return { ok: true, argv: argvFor(command, args, accepted.filter((a) => a.positional).flatMap((a) => argKeys(a)), flags, lists) };
+  return argvFor(command, args, accepted.filter((a) => a.positional).flatMap((a) => argKeys(a)), flags, lists);
 }
 
 function checkArgs(label: string, accepted: readonly ArgSpec[], given: Readonly<Record<string, ArgValue>>): string[] {

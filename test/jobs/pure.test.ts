@@ -2,10 +2,12 @@
 // which states --state means, and cutting output at character boundaries.
 import { describe, expect, it } from 'vitest';
 import type { PendingEntry } from '../../src/daemon/pending-index.js';
-import { commandLine } from '../../src/jobs/describe.js';
+import { commandLine, summaryOf } from '../../src/jobs/describe.js';
 import { parseStates } from '../../src/jobs/types.js';
 import { characterSlice, lastLines, sliceAtCharacters, startOfLastLines } from '../../src/jobs/output.js';
 import { waitingOf, type WaitingView } from '../../src/jobs/waiting.js';
+import { knownPluginsOf } from '../../src/plugins/known.js';
+import { specFromManifest } from '../../src/plugins/manifest.js';
 
 const NOW = Date.parse('2026-07-26T12:00:00Z');
 
@@ -59,6 +61,42 @@ describe('commandLine', () => {
     [{}, ''],
   ])('%j reads as %s', (job, line) => {
     expect(commandLine(job)).toBe(line);
+  });
+});
+
+// What two plugins say of themselves. tag add: several files in place, tags after one
+// flag, "x" written --x (argparse's one-letter long option), --attach once per value.
+// vault login: a secret positional and a secret list, by their metavars alone.
+const described = knownPluginsOf(
+  new Map(
+    Object.entries({
+      tag: { commands: { add: { args: { files: { positional: true, list: true, required: true }, tags: { list: true }, x: { flag: '--x' }, attach: { repeatable: true }, n: { type: 'integer' } } } } },
+      vault: { commands: { login: { args: { pin: { positional: true, type: 'integer', metavar: 'PASSWORD' }, user: {}, k: { list: true, metavar: 'API_KEY' } } } } },
+    }).map(([name, manifest]) => {
+      const parsed = specFromManifest(manifest, name);
+      if (!parsed.ok) throw new Error(parsed.error);
+      return [name, parsed.spec] as const;
+    }),
+  ),
+);
+const tagJob = { plugin: 'tag', command: 'add', args: { tags: ['x', 'y'], files: ['a.txt', 'b.txt'], x: 'v', attach: ['p', 'q'], n: 3 } };
+const vaultJob = { plugin: 'vault', command: 'login', args: { user: 'bob', pin: 1234, k: ['SEKRET1', 'SEKRET2'] } };
+
+describe('the command line of a plugin job', () => {
+  it.each([
+    ['positionals in place, a list after one flag, --x, a repeated flag', tagJob, 'tag add a.txt b.txt --tags x y --x v --attach p --attach q -n 3'],
+    ['a secret positional and a secret list redacted where they land', vaultJob, "vault login '[redacted]' --user bob -k '[redacted]'"],
+  ])('is the argv the daemon runs when its plugin is described: %s', (_, job, line) => {
+    expect(summaryOf(job, described).command).toBe(line);
+  });
+
+  it.each([
+    ['its plugin is not described', { ...tagJob, plugin: 'other' }, 'other add --tags x --tags y --files a.txt --files b.txt -x v --attach p --attach q -n 3'],
+    ['its command is not in the description', { ...tagJob, command: 'drop' }, 'tag drop --tags x --tags y --files a.txt --files b.txt -x v --attach p --attach q -n 3'],
+    ['an arg is not valid', { ...tagJob, args: { ...tagJob.args, n: 'many' } }, 'tag add --tags x --tags y --files a.txt --files b.txt -x v --attach p --attach q -n many'],
+    ['an arg is not in the description', { ...vaultJob, args: { ...vaultJob.args, extra: 1 } }, "vault login --user bob --pin '[redacted]' -k '[redacted]' --extra 1"],
+  ])('is mcpq\'s generic mapping, secrets still redacted, when %s', (_, job, line) => {
+    expect(summaryOf(job, described).command).toBe(line);
   });
 });
 

@@ -239,6 +239,16 @@ describe('mcpq mcp: plugins', () => {
     expect(q.files('pending')).toHaveLength(1);
   });
 
+  it("shows a plugin job's command line as the daemon will run it in list_jobs and get_job", async () => {
+    const q = tempQueue();
+    cpSync(join(ROOT, 'test', 'plugins', 'fixtures', 'tag'), q.path('plugins', 'tag'), { recursive: true });
+    const { call } = await connect(q);
+    const { id } = await call('submit_job', { plugin: 'tag', args: { files: ['a.txt', 'b.txt'], tags: ['x', 'y'], sizes: [1, 2] } }); // described to check it
+    const line = 'tag a.txt b.txt --tags x y --sizes 1 2';
+    expect((await call('list_jobs', { state: ['pending'] })).pending).toEqual([expect.objectContaining({ id, command: line })]);
+    expect(await call('get_job', { id })).toMatchObject({ id, command: line });
+  });
+
   it('refuses an invalid plugin job and names what exists', async () => {
     const q = tempQueue();
     addNotesPlugin(q);

@@ -1,5 +1,5 @@
-// `mcpq plugins` and `mcpq submit --plugin` as a user runs them: the built CLI against
-// a temp queue, with its own config folder.
+// `mcpq plugins`, `mcpq submit --plugin` and the views of plugin jobs as a user runs
+// them: the built CLI against a temp queue, with its own config folder.
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -150,6 +150,23 @@ describe('mcpq plugins', () => {
     expect(d.p50_ms).toBeGreaterThan(0);
     const text = await mcpq(['plugins', '-q', q.root, '--stats'], { env: q.env });
     expect(text.stdout).toMatch(/^plugin \/ command\s+jobs\s+ok\s+failed\s+mean\s+p50\s+max\ntg\s+4\s+2\s+2\s/);
+  });
+});
+
+describe('mcpq list and show of plugin jobs', () => {
+  it("show a job's command line as the daemon will run it once its plugin is described, mcpq's generic mapping before", async () => {
+    const q = tempQueue();
+    const env = { XDG_CONFIG_HOME: q.dir };
+    cpSync(join(FIXTURES, 'tag'), q.path('plugins', 'tag'), { recursive: true });
+    q.drop('t1.json', JSON.stringify({ task_id: 't1', plugin: 'tag', args: { files: ['a.txt', 'b.txt'], tags: ['x', 'y'], sizes: [1, 2], attach: ['p', 'q'] } }));
+
+    // Views never run a plugin's --help: not described yet, it reads as mcpq maps args.
+    expect((await mcpq(['list', '-q', q.root], { env })).stdout).toContain('tag --files a.txt --files b.txt --tags x --tags y --sizes 1 --sizes 2 --attach p --attach q');
+    expect((await mcpq(['plugins', '-q', q.root], { env })).exitCode).toBe(0);
+    const [list, show] = await Promise.all([mcpq(['list', '-q', q.root], { env }), mcpq(['show', 't1', '-q', q.root], { env })]);
+    expect([list.exitCode, show.exitCode]).toEqual([0, 0]);
+    expect(list.stdout).toMatch(/ t1 .* tag a\.txt b\.txt --tags x y --sizes 1 2 --attach p --attach q\n/);
+    expect(show.stdout).toContain('command:  tag a.txt b.txt --tags x y --sizes 1 2 --attach p --attach q\n');
   });
 });
 

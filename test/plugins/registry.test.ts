@@ -351,7 +351,7 @@ if [ "$1" = "--help" ]; then printf 'usage: p [-h] {a,b,c} ...\\n\\npositional a
       'keys/cli.sh': COUNT_RUN,
       'keys/plugin.json': JSON.stringify({ args: { secret: { aliases: ['s'] }, n: {} } }),
     });
-    const secretKeys = async (registry: PluginRegistry, name: string) => [...(await registry.pluginSecrets([name]))(name, undefined)].sort();
+    const secretKeys = async (registry: PluginRegistry, name: string) => [...(await registry.pluginArgs([name]))(name, undefined).secretKeys].sort();
 
     expect(await secretKeys(new PluginRegistry({ roots: [root], cacheDir }), 'vault')).toEqual([]); // not described yet
     expect(await secretKeys(new PluginRegistry({ roots: [root], cacheDir }), 'keys')).toEqual(['s', 'secret']);

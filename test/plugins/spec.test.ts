@@ -1,7 +1,8 @@
 // Which arguments of a plugin hold secrets, by every name they go by. Pure.
 import { describe, expect, it } from 'vitest';
+import { knownPluginsOf } from '../../src/plugins/known.js';
 import { specFromManifest } from '../../src/plugins/manifest.js';
-import { isSecretArg, secretFlagsOf, secretKeysOf, type ArgSpec, type PluginSpec } from '../../src/plugins/spec.js';
+import { isSecretArg, secretKeysOf, type ArgSpec, type PluginSpec } from '../../src/plugins/spec.js';
 
 function spec(manifest: unknown): PluginSpec {
   const parsed = specFromManifest(manifest, 'vault');
@@ -38,8 +39,8 @@ describe('secretKeysOf', () => {
   ])('gives every key of a secret argument of command %s', (command, keys) => expect([...secretKeysOf(vault, command)]).toEqual(keys));
 
   it('gives the keys of a plugin without commands, and none for a plugin it does not know', () => {
-    const flags = secretFlagsOf(new Map([['solo', spec({ args: { secret: { aliases: ['s'] }, n: {} } })]]));
-    expect([...flags('solo', undefined)]).toEqual(['secret', 's']);
-    expect([...flags('other', undefined)]).toEqual([]);
+    const known = knownPluginsOf(new Map([['solo', spec({ args: { secret: { aliases: ['s'] }, n: {} } })]]));
+    expect([...known('solo', undefined).secretKeys]).toEqual(['secret', 's']);
+    expect([...known('other', undefined).secretKeys]).toEqual([]);
   });
 });

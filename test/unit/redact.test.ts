@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { pluginsNamed, redactArgs, redactEnv, redactFlags, redactJob, redactShellLine, REDACTED, type SecretFlags } from '../../src/core/redact.js';
+import type { KnownPlugins } from '../../src/core/plugin-args.js';
+import { pluginsNamed, redactArgs, redactEnv, redactFlags, redactJob, redactShellLine, REDACTED } from '../../src/core/redact.js';
 
 const R = REDACTED;
 
@@ -95,7 +96,7 @@ describe('redactJob', () => {
   ])('redacts %s', (_, job, expected) => expect(redactJob(job)).toEqual(expected));
 
   // What a plugin's description says: vault's "get" has "-t, --token" and "-k API_KEY".
-  const vault: SecretFlags = (plugin, command) => new Set(plugin === 'vault' && command === 'get' ? ['t', 'token', 'k'] : []);
+  const vault: KnownPlugins = (plugin, command) => ({ secretKeys: new Set(plugin === 'vault' && command === 'get' ? ['t', 'token', 'k'] : []) });
 
   it.each([
     ['given by an alias or a dest', { plugin: 'vault', command: 'get', args: { t: 't1', k: 't2', u: 'bob' } }, { plugin: 'vault', command: 'get', args: { t: R, k: R, u: 'bob' } }],

@@ -15,10 +15,10 @@ export async function runCancel(queue: string | undefined, refs: readonly string
   // Every id must name a job before any is touched.
   const ids = await locateIds(layout, refs);
   const by = `${safeUser()}@${hostname()}`;
-  const { pluginSecrets } = pluginLookups(layout, process.env);
+  const { pluginArgs } = pluginLookups(layout, process.env);
   const results = await Promise.all(
     ids.map(async (id): Promise<CancelResult> => {
-      const result = await cancelJob(layout, id, { by, pluginSecrets });
+      const result = await cancelJob(layout, id, { by, pluginArgs });
       if (result.outcome !== 'requested' || !flags.wait) return result;
       process.stderr.write(`mcpq: ${id} is running; asked its daemon to stop it, waiting up to ${flags.timeout}s\n`);
       let told = false;
@@ -26,7 +26,7 @@ export async function runCancel(queue: string | undefined, refs: readonly string
         if (!told) process.stderr.write(`mcpq: ${id}'s daemon (${claim.host}/${claim.pid}) is gone; stopping what is left of the job here\n`);
         told = true;
       };
-      return awaitCancelled(layout, id, result.request, { timeoutMs: flags.timeout * 1_000, by, pluginSecrets, onOrphan });
+      return awaitCancelled(layout, id, result.request, { timeoutMs: flags.timeout * 1_000, by, pluginArgs, onOrphan });
     }),
   );
   if (flags.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);

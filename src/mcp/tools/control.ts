@@ -27,10 +27,10 @@ export function registerControlTools(server: McpServer, { layout, session, plugi
     },
     guarded(async ({ id, wait_seconds: waitSeconds = DEFAULT_CANCEL_WAIT_SECONDS }: z.infer<typeof cancelInput>, request) => {
       const by = `${clientName(server, request)} (MCP) on ${hostname()}`;
-      let result: CancelResult = await cancelJob(layout, id, { by, pluginSecrets: plugins.pluginSecrets });
+      let result: CancelResult = await cancelJob(layout, id, { by, pluginArgs: plugins.pluginArgs });
       if (result.outcome === 'requested' && waitSeconds > 0) {
         const signal = AbortSignal.any([request.mcpReq.signal, session.signal]); // the call cancelled, or the client gone
-        result = await awaitCancelled(layout, result.id, result.request, { timeoutMs: waitSeconds * 1_000, by, pluginSecrets: plugins.pluginSecrets, signal });
+        result = await awaitCancelled(layout, result.id, result.request, { timeoutMs: waitSeconds * 1_000, by, pluginArgs: plugins.pluginArgs, signal });
       }
       const shown = result.outcome === 'cancelled' ? shownRecord(result.record) : undefined;
       const data: Described<z.infer<typeof cancelOutput>> = shown === undefined ? result : { ...result, record: shown.record };

@@ -50,7 +50,7 @@ export function registerJobTools(server: McpServer, { layout, plugins }: McpCont
       annotations: READ_ONLY,
     },
     guarded(async ({ id }: z.infer<typeof getJobInput>) => {
-      const found = await getJob(layout, id, { pluginParallel: plugins.isParallel, pluginWait: plugins.waitOf, pluginSecrets: plugins.pluginSecrets });
+      const found = await getJob(layout, id, { pluginParallel: plugins.isParallel, pluginWait: plugins.waitOf, pluginArgs: plugins.pluginArgs });
       const shown = 'record' in found ? shownRecord(found.record) : undefined;
       const detail = shown === undefined ? found : { ...found, record: shown.record };
       const data: Described<z.infer<typeof jobOutput>> = detail;
@@ -69,7 +69,7 @@ export function registerJobTools(server: McpServer, { layout, plugins }: McpCont
       annotations: READ_ONLY,
     },
     guarded(async ({ state, limit = DEFAULT_LIST_LIMIT }: z.infer<typeof listJobsInput>) => {
-      const listing = await listJobs(layout, { ...(state === undefined ? {} : { states: parseStates(state) }), limit, pluginParallel: plugins.isParallel, pluginWait: plugins.waitOf, pluginSecrets: plugins.pluginSecrets });
+      const listing = await listJobs(layout, { ...(state === undefined ? {} : { states: parseStates(state) }), limit, pluginParallel: plugins.isParallel, pluginWait: plugins.waitOf, pluginArgs: plugins.pluginArgs });
       const data: Described<z.infer<typeof listOutput>> = {
         ...listing,
         pending: listing.pending.slice(0, limit),

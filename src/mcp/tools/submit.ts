@@ -62,7 +62,7 @@ export function registerSubmit(server: McpServer, context: McpContext): void {
       const record = waitSeconds > 0 ? await waitWithProgress(layout, id, waitSeconds, request, session.signal) : undefined;
       const state: JobState = record !== undefined ? waitResultOf(id, record).state : ((await locateExact(layout, id))?.state ?? 'pending');
       const daemonAlive = (await listDaemons(layout)).some((d) => d.alive);
-      const shown = record === undefined ? undefined : shownRecord(redactJob(record, await context.plugins.pluginSecrets(pluginsNamed([record]))));
+      const shown = record === undefined ? undefined : shownRecord(redactJob(record, await context.plugins.pluginArgs(pluginsNamed([record]))));
       const data: Described<z.infer<typeof submitOutput>> = {
         id,
         queue: layout.root,
