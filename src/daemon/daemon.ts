@@ -251,9 +251,12 @@ class Daemon implements StartingDaemon {
     this.#lastRescan = Date.now();
     this.#groups.forgetHints();
     const names = (await readdir(this.#options.layout.pending)).filter((n) => !isIgnoredName(n));
-    const present = new Set(names);
-    for (const name of [...this.#index.names()]) if (!present.has(name)) this.#index.remove(name);
-    const fresh = names.filter((n) => !this.#index.has(n) && !this.#claiming.has(n));
+    if (this.#index.size > 0) {
+      const present = new Set(names);
+      for (const name of [...this.#index.names()]) if (!present.has(name)) this.#index.remove(name);
+    }
+    // At the start (or once all is claimed), every name is fresh: no need to look each up.
+    const fresh = this.#index.size === 0 && this.#claiming.size === 0 ? names : names.filter((n) => !this.#index.has(n) && !this.#claiming.has(n));
     if (fresh.length > 0) {
       const entries = await readEntries(this.#options.layout.pending, fresh, this.#options.pluginParallel).catch((error: unknown) => {
         this.#log.error({ event: 'index_error', error: errorMessage(error) }, 'could not read pending/');

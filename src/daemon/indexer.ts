@@ -2,17 +2,17 @@
 // whether it may run yet. Reads the file once; returns undefined when it is gone.
 //
 // Many files at once (a start with a deep queue, a rescan after a burst) are read with
-// synchronous calls in slices, yielding to the event loop between slices: for small
+// synchronous calls in chunks, yielding to the event loop between chunks: for small
 // local files that is several times cheaper than one promise chain per file (measured:
 // 100,000 jobs indexed in about 1 s instead of 6 s of event-loop time). From
-// PARALLEL_FROM files on, a worker thread (index-reader.ts) reads half of them
-// meanwhile.
+// PARALLEL_FROM files on, a worker thread (index-reader.ts) takes chunks too.
 import { existsSync, lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import { heldGroup, noParallelPlugins, scheduleHints, type PluginParallel } from '../core/schedule-hints.js';
 import { PACKAGE_ROOT } from '../package-root.js';
+import type { ReaderData } from './index-reader.js';
 import type { PendingEntry } from './pending-index.js';
 import { READ, RETRY, isFileProblem, readError, readSmallFileSync, type FileBatch } from './small-file.js';
 
@@ -44,60 +44,114 @@ export function readPendingBytes(path: string, reuse = true): { bytes: Uint8Arra
 
 // The index entry of a pending file already read (also used by `mcpq list`).
 export async function indexEntry(name: string, mtimeMs: number, bytes: Uint8Array, pluginParallel: PluginParallel): Promise<PendingEntry> {
-  // `bytes` may be the reused buffer: everything is taken from it before the await.
-  const hints = scheduleHints(name, bytes, mtimeMs);
-  const { wantedId, waitStable, priority, after, notBefore, plugin } = hints;
-  const size = bytes.length;
-  return { name, mtimeMs, size, wantedId, waitStable, priority, after, notBefore, plugin, group: await heldGroup(hints, pluginParallel) };
+  const entries = new Entries();
+  entries.add(name, mtimeMs, bytes);
+  return (await entries.resolved(pluginParallel))[0]!;
 }
 
-const SLICE = 2_000; // files read between two yields to the event loop
+// Index entries as files are read. All is taken from a file's bytes at once (they may
+// be the reused buffer, see small-file.ts); only a plugin job's group waits, for the
+// plugin's word on whether its jobs may overlap (heldGroup), once all are read.
+class Entries {
+  readonly #entries: PendingEntry[] = [];
+  readonly #pluginGroups: number[] = []; // where the entries holding their plugin's group are
+
+  add(name: string, mtimeMs: number, bytes: Uint8Array): void {
+    const hints = scheduleHints(name, bytes, mtimeMs);
+    const { wantedId, waitStable, priority, after, notBefore, plugin, group } = hints;
+    if (plugin !== undefined && !hints.explicitGroup) this.#pluginGroups.push(this.#entries.length);
+    this.#entries.push({ name, mtimeMs, size: bytes.length, wantedId, waitStable, priority, after, notBefore, plugin, group });
+  }
+
+  async resolved(pluginParallel: PluginParallel): Promise<PendingEntry[]> {
+    for (const i of this.#pluginGroups) {
+      const entry = this.#entries[i]!;
+      this.#entries[i] = { ...entry, group: await heldGroup({ group: entry.group, plugin: entry.plugin, explicitGroup: false }, pluginParallel) };
+    }
+    return this.#entries;
+  }
+}
+
+const CHUNK = 1_000; // files read between two yields to the event loop, and shared out
 
 // Below this many files, starting a worker (about 40 ms) costs more than it saves.
 const PARALLEL_FROM = 20_000;
 
-// The entries of many pending files (those that vanished meanwhile are left out).
-// `parallelFrom`: how many files make a worker worth its start (tests lower it).
-export async function readEntries(pendingDir: string, names: readonly string[], pluginParallel: PluginParallel = noParallelPlugins, parallelFrom = PARALLEL_FROM): Promise<PendingEntry[]> {
-  const split = names.length >= parallelFrom ? Math.ceil(names.length / 2) : names.length;
-  const theirs = names.slice(split);
-  const helped = theirs.length > 0 ? readInWorker(pendingDir, theirs) : undefined;
-  const entries = await readHere(pendingDir, names.slice(0, split), pluginParallel);
-  const batch = await helped;
-  if (batch === undefined) return entries.concat(await readHere(pendingDir, theirs, pluginParallel));
-  for (let i = 0; i < theirs.length; i += 1) {
-    const name = theirs[i]!;
-    if (batch.state[i] === READ) {
-      entries.push(await indexEntry(name, batch.mtimes[i]!, batch.data.subarray(batch.offsets[i], batch.offsets[i + 1]), pluginParallel));
-    } else if (batch.state[i] === RETRY) {
-      entries.push(...(await readHere(pendingDir, [name], pluginParallel)));
-    }
-  }
-  return entries;
+export interface ReadTuning {
+  readonly parallelFrom?: number; // how many files make a worker worth its start
+  readonly chunk?: number;
 }
 
-async function readHere(pendingDir: string, names: readonly string[], pluginParallel: PluginParallel): Promise<PendingEntry[]> {
-  const entries: PendingEntry[] = [];
-  for (let start = 0; start < names.length; start += SLICE) {
-    if (start > 0) await yieldToEventLoop();
-    for (const name of names.slice(start, start + SLICE)) {
-      const file = readPendingBytes(join(pendingDir, name));
-      if (file !== undefined) entries.push(await indexEntry(name, file.mtimeMs, file.bytes, pluginParallel));
+// The entries of many pending files, in no particular order (those that vanished
+// meanwhile are left out). Tests tune the sharing out.
+export async function readEntries(pendingDir: string, names: readonly string[], pluginParallel: PluginParallel = noParallelPlugins, tuning: ReadTuning = {}): Promise<PendingEntry[]> {
+  const { parallelFrom = PARALLEL_FROM, chunk = CHUNK } = tuning;
+  const entries = new Entries();
+  const chunks = Math.ceil(names.length / chunk);
+  const namesOf = (c: number) => names.slice(c * chunk, (c + 1) * chunk);
+  const next = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
+  const added = new Uint8Array(chunks); // 1 once a chunk's entries are in
+  let fault: unknown; // a fault of the system (readPendingBytes), met in a worker's chunk
+  const helped =
+    names.length >= parallelFrom
+      ? readInWorker({ dir: pendingDir, names: names.join('\0'), next, chunk }, (c, batch) => {
+          if (fault !== undefined) return;
+          try {
+            addBatch(entries, pendingDir, namesOf(c), batch);
+            added[c] = 1;
+          } catch (error) {
+            fault = error;
+          }
+        })
+      : undefined;
+  try {
+    for (let c = Atomics.add(next, 0, 1); c < chunks && fault === undefined; c = Atomics.add(next, 0, 1)) {
+      readHere(entries, pendingDir, namesOf(c));
+      added[c] = 1;
+      await yieldToEventLoop(); // and take in what the worker has read
     }
+  } finally {
+    Atomics.store(next, 0, chunks); // the worker takes no more
   }
-  return entries;
+  await helped;
+  if (fault !== undefined) throw fault;
+  // Chunks the worker took and never sent (it failed): read here.
+  for (let c = 0; c < chunks; c += 1) if (added[c] === 0) readHere(entries, pendingDir, namesOf(c));
+  return entries.resolved(pluginParallel);
 }
 
-// The worker is the build's dist/index-reader.cjs. Undefined when it is missing (the
-// sources run as they are) or fails: the daemon's thread then reads those files too.
+function readHere(entries: Entries, pendingDir: string, names: readonly string[]): void {
+  for (const name of names) {
+    const file = readPendingBytes(join(pendingDir, name));
+    if (file !== undefined) entries.add(name, file.mtimeMs, file.bytes);
+  }
+}
+
+// A file the worker could not read is read again here, to tell why as usual.
+function addBatch(entries: Entries, pendingDir: string, names: readonly string[], batch: FileBatch): void {
+  for (let i = 0; i < names.length; i += 1) {
+    if (batch.state[i] === READ) entries.add(names[i]!, batch.mtimes[i]!, batch.data.subarray(batch.offsets[i], batch.offsets[i + 1]));
+    else if (batch.state[i] === RETRY) readHere(entries, pendingDir, [names[i]!]);
+  }
+}
+
+// The worker is the build's dist/index-reader.cjs. When it is missing (the sources run
+// as they are) or cannot start, this resolves at once and the daemon's thread takes
+// every chunk. It resolves when the worker has ended: what it sent has been taken in
+// (Node delivers a worker's messages before its exit), and nothing more comes.
 const WORKER = join(PACKAGE_ROOT, 'dist', 'index-reader.cjs');
 
-export function readInWorker(dir: string, names: readonly string[]): Promise<FileBatch | undefined> {
-  if (!existsSync(WORKER)) return Promise.resolve(undefined);
+export function readInWorker(data: ReaderData, onBatch: (chunk: number, batch: FileBatch) => void): Promise<void> {
+  if (!existsSync(WORKER)) return Promise.resolve();
   return new Promise((resolve) => {
-    const worker = new Worker(WORKER, { workerData: { dir, names }, resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 8 } });
-    worker.once('message', (batch: FileBatch) => resolve(batch));
-    worker.once('error', () => resolve(undefined));
-    worker.once('exit', () => resolve(undefined)); // after a message, this changes nothing
+    const worker = new Worker(WORKER, { workerData: data, resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 8 } });
+    const onMessage = ({ chunk, batch }: { chunk: number; batch: FileBatch }) => onBatch(chunk, batch);
+    const end = () => {
+      worker.off('message', onMessage);
+      resolve();
+    };
+    worker.on('message', onMessage);
+    worker.once('error', end);
+    worker.once('exit', end);
   });
 }

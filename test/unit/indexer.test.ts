@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readEntries, readEntry, readInWorker } from '../../src/daemon/indexer.js';
-import { GONE, READ, isFileProblem } from '../../src/daemon/small-file.js';
+import { GONE, READ, isFileProblem, type FileBatch } from '../../src/daemon/small-file.js';
 
 // The indexer reads every file into one reused buffer: each entry must come from its
 // own file's bytes, whatever was read before it, and a file larger than the buffer
@@ -39,6 +39,18 @@ describe('indexing pending files', () => {
     ]);
   });
 
+  it("holds a plugin job's group unless its plugin's jobs may overlap, or the job names its own", async () => {
+    write('p.json', '{"plugin":"parallel"}', 1_000);
+    write('s.json', '{"plugin":"serial"}', 2_000);
+    write('g.json', '{"plugin":"parallel","group":"mine"}', 3_000);
+    const entries = await readEntries(dir, ['p.json', 's.json', 'g.json'], async (plugin) => plugin === 'parallel');
+    expect(entries.map((e) => [e.name, e.group])).toEqual([
+      ['p.json', undefined],
+      ['s.json', 'serial'],
+      ['g.json', 'mine'],
+    ]);
+  });
+
   it('marks a file cut short mid-write as not readable yet, after a valid one was read', async () => {
     write('whole.json', JSON.stringify({ command: 'true', group: 'g', padding: 'y'.repeat(1_000) }), 1_000);
     write('half.json', '{"command": "tr', 2_000);
@@ -62,14 +74,16 @@ describe('indexing pending files', () => {
 });
 
 // From 20,000 files on (here, with the threshold lowered, 2,000), a worker thread (the
-// build's dist/index-reader.cjs) reads half of them: the entries must be the same as
-// those read one by one.
+// build's dist/index-reader.cjs) takes chunks of the files too: the entries must be the
+// same as those read one by one, whoever read which.
 describe('indexing a deep pending/', () => {
   let dir: string;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'mcpq-indexer-deep-'));
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : 1);
 
   it('reads 2,000 files in two threads into the same entries as one by one, leaving out what is gone or not a file', async () => {
     const names: string[] = [];
@@ -79,26 +93,33 @@ describe('indexing a deep pending/', () => {
       writeFileSync(join(dir, name), JSON.stringify(job));
       names.push(name);
     }
-    mkdirSync(join(dir, 'folder.json')); // in the worker's half: not a file
+    mkdirSync(join(dir, 'folder.json')); // not a file
     writeFileSync(join(dir, 'cut.json'), '{"command": "tr'); // not readable as a job yet
     const all = [...names.slice(0, 1_000), 'gone-1.json', ...names.slice(1_000), 'folder.json', 'cut.json', 'gone-2.json'];
 
-    const entries = await readEntries(dir, all, undefined, 2_000);
+    const entries = await readEntries(dir, all, undefined, { parallelFrom: 2_000, chunk: 20 });
 
-    expect(entries.map((e) => e.name)).toEqual([...names, 'cut.json']);
-    const oneByOne = await Promise.all([...names, 'cut.json'].map((n) => readEntry(dir, n)));
-    expect(entries).toEqual(oneByOne);
+    const oneByOne = await Promise.all([...names, 'cut.json'].sort().map((n) => readEntry(dir, n)));
+    expect(entries.sort(byName)).toEqual(oneByOne);
   });
 
-  it('has a worker that reads a batch (the build is there) and says which files it read', async () => {
+  it('has a worker that takes the chunks left from the shared counter and says which files it read', async () => {
+    writeFileSync(join(dir, 'skipped.json'), '{"command":"s"}');
     writeFileSync(join(dir, 'a.json'), '{"command":"a"}');
     mkdirSync(join(dir, 'b.json'));
     writeFileSync(join(dir, 'c.json'), '{"command":"ccc"}');
-    const batch = await readInWorker(dir, ['a.json', 'b.json', 'gone.json', 'c.json']);
-    expect(batch).toBeDefined();
-    expect([...batch!.state]).toEqual([READ, GONE, GONE, READ]);
-    expect(Buffer.from(batch!.data).toString()).toBe('{"command":"a"}{"command":"ccc"}');
-    expect([...batch!.offsets]).toEqual([0, 15, 15, 15, 32]);
+    const next = new Int32Array(new SharedArrayBuffer(4));
+    next[0] = 1; // chunk 0 is taken (by the daemon's thread)
+    const batches: [number, FileBatch][] = [];
+    await readInWorker({ dir, names: ['skipped.json', 'a.json', 'b.json', 'gone.json', 'c.json'].join('\0'), next, chunk: 1 }, (chunk, batch) => batches.push([chunk, batch]));
+
+    expect(batches.map(([chunk, batch]) => [chunk, [...batch.state], Buffer.from(batch.data).toString(), [...batch.offsets]])).toEqual([
+      [1, [READ], '{"command":"a"}', [0, 15]],
+      [2, [GONE], '', [0, 0]],
+      [3, [GONE], '', [0, 0]],
+      [4, [READ], '{"command":"ccc"}', [0, 17]],
+    ]);
+    expect(next[0]).toBeGreaterThanOrEqual(5); // it looked for more and found none
   });
 });
 
