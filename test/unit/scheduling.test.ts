@@ -65,6 +65,19 @@ describe('PendingIndex', () => {
     expect(names).not.toContain('j2750');
     expect(index.hasDependencies()).toBe(false);
   });
+
+  it('knows the ids pending jobs ask for, whether first asked before or after changes', () => {
+    const index = new PendingIndex();
+    index.load([entry('a'), entry('b', { wantedId: 'x' }), entry('c', { wantedId: 'x' })]);
+    expect(index.hasId('x')).toBe(true);
+    index.remove('b');
+    expect(index.hasId('x')).toBe(true); // c still asks for it
+    index.remove('c');
+    expect(index.hasId('x')).toBe(false);
+    index.upsert(entry('d', { wantedId: 'y' }));
+    index.upsert(entry('a', { wantedId: 'z' })); // changed: asks for another id
+    expect([index.hasId('y'), index.hasId('z'), index.hasId('a')]).toEqual([true, true, false]);
+  });
 });
 
 describe('pickNext', () => {
