@@ -136,8 +136,8 @@ function addBatch(entries: Entries, pendingDir: string, names: readonly string[]
 }
 
 // The worker is the build's dist/index-reader.cjs. When it is missing (the sources run
-// as they are) or cannot start, this resolves at once and the daemon's thread takes
-// every chunk. It resolves when the worker has ended: what it sent has been taken in
+// as they are), this resolves at once and the daemon's thread takes every chunk. Else
+// it resolves when the worker has ended, or failed: what it sent has been taken in
 // (Node delivers a worker's messages before its exit), and nothing more comes.
 const WORKER = join(PACKAGE_ROOT, 'dist', 'index-reader.cjs');
 
