@@ -11,7 +11,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TRUE_JOB, mcpqDrain, timeDaemon } from './drain.mjs';
-import { linkCopy, makeQueue, removeDir, repeat, scratchDir, writeJobs } from './lib.mjs';
+import { linkCopy, makeQueue, removeDir, repeat, scratchDir, summarize, writeJobs } from './lib.mjs';
 
 const READ_ALL = join(dirname(fileURLToPath(import.meta.url)), 'read-all.mjs');
 
@@ -29,16 +29,18 @@ export async function run(ctx) {
       return JSON.parse(execFileSync(process.execPath, [READ_ALL, join(template, 'pending')], { encoding: 'utf8' }));
     });
     for (const concurrency of [1, 4]) {
-      const deep = await repeat(ctx.runs.scale, async (i) => {
+      // Each deep run is followed by its baseline, `first` jobs with nothing else
+      // pending: taking turns, a burst of load elsewhere hits both sides of the ratio.
+      const deep = [];
+      const shallow = [];
+      for (let i = 0; i < ctx.runs.scale; i += 1) {
         ctx.progress(`scale: ${pending} pending, c=${concurrency}, run ${i + 1}/${ctx.runs.scale}`);
-        return deepDrain(template, first, concurrency, `scale-c${concurrency}-${i + 1}`);
-      });
-      // The baseline in the same conditions, right after: `first` jobs, nothing else pending.
-      const shallow = await repeat(ctx.runs.scale, (i) => {
+        deep.push(await deepDrain(template, first, concurrency, `scale-c${concurrency}-${i + 1}`));
         ctx.progress(`scale: ${first} pending, c=${concurrency}, run ${i + 1}/${ctx.runs.scale}`);
-        return mcpqDrain(first, concurrency);
-      });
-      result[`c${concurrency}`] = { deep, shallow, ratio: deep.steadyRate.median / shallow.steadyRate.median };
+        shallow.push(await mcpqDrain(first, concurrency));
+      }
+      const [d, s] = [summarize(deep), summarize(shallow)];
+      result[`c${concurrency}`] = { deep: d, shallow: s, ratio: d.steadyRate.median / s.steadyRate.median };
     }
   } finally {
     removeDir(template);
