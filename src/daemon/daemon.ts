@@ -16,6 +16,7 @@ import { noPlugins, type PluginCheck, type PluginResolver } from './command.js';
 import type { DaemonContext, DaemonSettings } from './context.js';
 import { openControl, type ControlDesk } from './control.js';
 import { readEntries, readEntry } from './indexer.js';
+import type { PendingReader } from './pending-reader.js';
 import { claimAndFail, claimAndRun, type Settled, type Started } from './job-lifecycle.js';
 import { openDaemonLog, type DaemonLogger } from './log.js';
 import { PendingIndex, type PendingEntry } from './pending-index.js';
@@ -41,6 +42,9 @@ export interface DaemonOptions {
   // Where a plugin its jobs wait for stands now (plugin-waits.ts).
   readonly pluginState?: PluginCheck;
   readonly echoLog?: NodeJS.WritableStream;
+  // pending/ being listed and read since before the daemon's modules loaded (the daemon
+  // command starts it): the first index is built from it.
+  readonly earlyRead?: PendingReader | undefined;
 }
 
 export interface DaemonHandle {
@@ -148,8 +152,12 @@ class Daemon implements StartingDaemon {
     await registerDaemon(layout, this.#info);
     this.#renewLease();
     this.#log.info({ event: 'daemon_start', tag: this.tag, queue: layout.root, concurrency: this.#settings.concurrency, version: this.#options.version }, 'daemon started');
-    await recover(this.#ctx);
+    const recovered = await recover(this.#ctx);
     if (this.#stopping) return;
+    // Jobs recovery put back into pending/ were not there when the early listing was
+    // taken, and may have to run first: then pending/ is listed afresh instead.
+    const early = recovered.requeued === 0 ? this.#options.earlyRead : undefined;
+    if (early === undefined) this.#options.earlyRead?.cancel();
     if (this.#settings.pollMs === undefined) {
       const onError = (error: unknown) => this.#log.error({ event: 'watch_error', error: errorMessage(error) }, 'cannot watch a queue folder; relying on rescans');
       this.#watchers.push(watchNames(layout.pending, (name) => this.#onName(name), () => void this.#rescan(), onError));
@@ -161,8 +169,9 @@ class Daemon implements StartingDaemon {
     this.#control = openControl(this.#ctx, (id, by) => this.#cancel(id, by), (paused) => this.#setPaused(paused), this.#settings.pollMs === undefined);
     await this.#control.scan(); // a paused queue claims nothing, from the start
     const indexing = Date.now();
-    await this.#rescan();
+    await this.#rescan(early);
     if (this.#stopping) return;
+    if (early !== undefined) void this.#catchUp();
     const memory = process.memoryUsage();
     this.#log.info({ event: 'indexed', pending: this.#index.size, ms: Date.now() - indexing, rss_mb: Math.round(memory.rss / 2 ** 20), heap_mb: Math.round(memory.heapUsed / 2 ** 20) }, 'pending/ indexed');
     this.#every(this.#settings.heartbeatMs, () => this.#recoverDead());
@@ -246,19 +255,23 @@ class Daemon implements StartingDaemon {
     await this.#rescan();
   }
 
-  // The directory is the truth: bring the index in line with pending/.
-  async #rescan(): Promise<void> {
+  // The directory is the truth: bring the index in line with pending/. `early`: as
+  // the daemon starts, the listing and reading begun before its modules loaded.
+  async #rescan(early?: PendingReader): Promise<void> {
     this.#lastRescan = Date.now();
     this.#groups.forgetHints();
-    const names = (await readdir(this.#options.layout.pending)).filter((n) => !isIgnoredName(n));
-    if (this.#index.size > 0) {
+    const listed = await early?.listing;
+    const names = listed ?? (await readdir(this.#options.layout.pending)).filter((n) => !isIgnoredName(n));
+    // An early listing is older than what events have indexed since: it removes nothing.
+    if (this.#index.size > 0 && listed === undefined) {
       const present = new Set(names);
       for (const name of [...this.#index.names()]) if (!present.has(name)) this.#index.remove(name);
     }
-    // At the start (or once all is claimed), every name is fresh: no need to look each up.
-    const fresh = this.#index.size === 0 && this.#claiming.size === 0 ? names : names.filter((n) => !this.#index.has(n) && !this.#claiming.has(n));
+    // At the start (or once all is claimed), every name is fresh: no need to look each
+    // up. The early reader shares out its own listing, so that is read whole.
+    const fresh = listed !== undefined || (this.#index.size === 0 && this.#claiming.size === 0) ? names : names.filter((n) => !this.#index.has(n) && !this.#claiming.has(n));
     if (fresh.length > 0) {
-      const entries = await readEntries(this.#options.layout.pending, fresh, this.#options.pluginParallel).catch((error: unknown) => {
+      const entries = await readEntries(this.#options.layout.pending, fresh, this.#options.pluginParallel, {}, listed === undefined ? undefined : early).catch((error: unknown) => {
         this.#log.error({ event: 'index_error', error: errorMessage(error) }, 'could not read pending/');
         return [];
       });
@@ -269,6 +282,14 @@ class Daemon implements StartingDaemon {
     }
     await this.#dependencies.refreshAll(() => this.#index.entries(), this.#index.hasDependencies(), this.#here);
     this.#pump();
+  }
+
+  // The early listing was taken before the watchers started: a file dropped in between
+  // got no event. pending/ is listed again once the first jobs have started, and what it
+  // holds that the daemon does not know is taken as if an event had told.
+  async #catchUp(): Promise<void> {
+    const names = await readdir(this.#options.layout.pending).catch(() => []); // else the periodic rescan finds them
+    for (const name of names) if (!isIgnoredName(name) && !this.#index.has(name) && !this.#claiming.has(name)) this.#onName(name);
   }
 
   #read(name: string) {

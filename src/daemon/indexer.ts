@@ -4,16 +4,15 @@
 // Many files at once (a start with a deep queue, a rescan after a burst) are read with
 // synchronous calls in chunks, yielding to the event loop between chunks: for small
 // local files that is several times cheaper than one promise chain per file (measured:
-// 100,000 jobs indexed in about 1 s instead of 6 s of event-loop time). From
-// PARALLEL_FROM files on, a worker thread (index-reader.ts) takes chunks too.
-import { existsSync, lstatSync } from 'node:fs';
+// 100,000 jobs indexed in about 1 s instead of 6 s of event-loop time). A worker
+// thread (pending-reader.ts) takes chunks too: from PARALLEL_FROM files on, and at the
+// daemon's start whatever their number.
+import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { Worker } from 'node:worker_threads';
 import { heldGroup, noParallelPlugins, scheduleHints, type PluginParallel } from '../core/schedule-hints.js';
-import { PACKAGE_ROOT } from '../package-root.js';
-import type { ReaderData } from './index-reader.js';
 import type { PendingEntry } from './pending-index.js';
+import { CHUNK, PendingReader } from './pending-reader.js';
 import { READ, RETRY, isFileProblem, readError, readSmallFileSync, type FileBatch } from './small-file.js';
 
 // One file, on a watch event. Most events are for files that just left pending/ (our
@@ -72,8 +71,6 @@ class Entries {
   }
 }
 
-const CHUNK = 1_000; // files read between two yields to the event loop, and shared out
-
 // Below this many files, starting a worker (about 40 ms) costs more than it saves.
 const PARALLEL_FROM = 20_000;
 
@@ -83,27 +80,28 @@ export interface ReadTuning {
 }
 
 // The entries of many pending files, in no particular order (those that vanished
-// meanwhile are left out). Tests tune the sharing out.
-export async function readEntries(pendingDir: string, names: readonly string[], pluginParallel: PluginParallel = noParallelPlugins, tuning: ReadTuning = {}): Promise<PendingEntry[]> {
-  const { parallelFrom = PARALLEL_FROM, chunk = CHUNK } = tuning;
+// meanwhile are left out). `reader`: a worker already reading these names (the ones it
+// listed as the daemon started); else one is started for a deep pending/. Tests tune
+// the sharing out.
+export async function readEntries(pendingDir: string, names: readonly string[], pluginParallel: PluginParallel = noParallelPlugins, tuning: ReadTuning = {}, reader?: PendingReader): Promise<PendingEntry[]> {
+  const { parallelFrom = PARALLEL_FROM } = tuning;
+  const helper = reader ?? (names.length >= parallelFrom ? PendingReader.start(pendingDir, names, tuning.chunk) : undefined);
+  const chunk = helper?.chunk ?? tuning.chunk ?? CHUNK;
+  const next = helper?.next ?? new Int32Array(1);
   const entries = new Entries();
   const chunks = Math.ceil(names.length / chunk);
   const namesOf = (c: number) => names.slice(c * chunk, (c + 1) * chunk);
-  const next = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
   const added = new Uint8Array(chunks); // 1 once a chunk's entries are in
   let fault: unknown; // a fault of the system (readPendingBytes), met in a worker's chunk
-  const helped =
-    names.length >= parallelFrom
-      ? readInWorker({ dir: pendingDir, names: names.join('\0'), next, chunk }, (c, batch) => {
-          if (fault !== undefined) return;
-          try {
-            addBatch(entries, pendingDir, namesOf(c), batch);
-            added[c] = 1;
-          } catch (error) {
-            fault = error;
-          }
-        })
-      : undefined;
+  helper?.take((c, batch) => {
+    if (fault !== undefined) return;
+    try {
+      addBatch(entries, pendingDir, namesOf(c), batch);
+      added[c] = 1;
+    } catch (error) {
+      fault = error;
+    }
+  });
   try {
     for (let c = Atomics.add(next, 0, 1); c < chunks && fault === undefined; c = Atomics.add(next, 0, 1)) {
       readHere(entries, pendingDir, namesOf(c));
@@ -113,7 +111,7 @@ export async function readEntries(pendingDir: string, names: readonly string[], 
   } finally {
     Atomics.store(next, 0, chunks); // the worker takes no more
   }
-  await helped;
+  await helper?.ended;
   if (fault !== undefined) throw fault;
   // Chunks the worker took and never sent (it failed): read here.
   for (let c = 0; c < chunks; c += 1) if (added[c] === 0) readHere(entries, pendingDir, namesOf(c));
@@ -133,25 +131,4 @@ function addBatch(entries: Entries, pendingDir: string, names: readonly string[]
     if (batch.state[i] === READ) entries.add(names[i]!, batch.mtimes[i]!, batch.data.subarray(batch.offsets[i], batch.offsets[i + 1]));
     else if (batch.state[i] === RETRY) readHere(entries, pendingDir, [names[i]!]);
   }
-}
-
-// The worker is the build's dist/index-reader.cjs. When it is missing (the sources run
-// as they are), this resolves at once and the daemon's thread takes every chunk. Else
-// it resolves when the worker has ended, or failed: what it sent has been taken in
-// (Node delivers a worker's messages before its exit), and nothing more comes.
-const WORKER = join(PACKAGE_ROOT, 'dist', 'index-reader.cjs');
-
-export function readInWorker(data: ReaderData, onBatch: (chunk: number, batch: FileBatch) => void): Promise<void> {
-  if (!existsSync(WORKER)) return Promise.resolve();
-  return new Promise((resolve) => {
-    const worker = new Worker(WORKER, { workerData: data, resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 8 } });
-    const onMessage = ({ chunk, batch }: { chunk: number; batch: FileBatch }) => onBatch(chunk, batch);
-    const end = () => {
-      worker.off('message', onMessage);
-      resolve();
-    };
-    worker.on('message', onMessage);
-    worker.once('error', end);
-    worker.once('exit', end);
-  });
 }

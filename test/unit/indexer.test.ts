@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readEntries, readEntry, readInWorker } from '../../src/daemon/indexer.js';
+import { readEntries, readEntry } from '../../src/daemon/indexer.js';
+import { PendingReader } from '../../src/daemon/pending-reader.js';
 import { GONE, READ, isFileProblem, type FileBatch } from '../../src/daemon/small-file.js';
 
 // The indexer reads every file into one reused buffer: each entry must come from its
@@ -73,9 +74,10 @@ describe('indexing pending files', () => {
   });
 });
 
-// From 20,000 files on (here, with the threshold lowered, 2,000), a worker thread (the
-// build's dist/index-reader.cjs) takes chunks of the files too: the entries must be the
-// same as those read one by one, whoever read which.
+// From 20,000 files on (here, with the threshold lowered, 2,000), or when it began as
+// the daemon started, a worker thread (the build's dist/index-reader.cjs) takes chunks
+// of the files too: the entries must be the same as those read one by one, whoever
+// read which.
 describe('indexing a deep pending/', () => {
   let dir: string;
   beforeEach(() => {
@@ -103,23 +105,44 @@ describe('indexing a deep pending/', () => {
     expect(entries.sort(byName)).toEqual(oneByOne);
   });
 
-  it('has a worker that takes the chunks left from the shared counter and says which files it read', async () => {
-    writeFileSync(join(dir, 'skipped.json'), '{"command":"s"}');
+  it('has a worker that reads the chunks nobody took and says which files it read', async () => {
+    writeFileSync(join(dir, 'first.json'), '{"command":"s"}');
     writeFileSync(join(dir, 'a.json'), '{"command":"a"}');
     mkdirSync(join(dir, 'b.json'));
     writeFileSync(join(dir, 'c.json'), '{"command":"ccc"}');
-    const next = new Int32Array(new SharedArrayBuffer(4));
-    next[0] = 1; // chunk 0 is taken (by the daemon's thread)
+    const reader = PendingReader.start(dir, ['first.json', 'a.json', 'b.json', 'gone.json', 'c.json'], 1);
+    expect(reader).toBeDefined(); // the build is there
     const batches: [number, FileBatch][] = [];
-    await readInWorker({ dir, names: ['skipped.json', 'a.json', 'b.json', 'gone.json', 'c.json'].join('\0'), next, chunk: 1 }, (chunk, batch) => batches.push([chunk, batch]));
+    reader!.take((chunk, batch) => batches.push([chunk, batch]));
+    await reader!.ended;
 
     expect(batches.map(([chunk, batch]) => [chunk, [...batch.state], Buffer.from(batch.data).toString(), [...batch.offsets]])).toEqual([
+      [0, [READ], '{"command":"s"}', [0, 15]],
       [1, [READ], '{"command":"a"}', [0, 15]],
       [2, [GONE], '', [0, 0]],
       [3, [GONE], '', [0, 0]],
       [4, [READ], '{"command":"ccc"}', [0, 17]],
     ]);
-    expect(next[0]).toBeGreaterThanOrEqual(5); // it looked for more and found none
+    expect(reader!.next[0]).toBeGreaterThanOrEqual(5); // it looked for more and found none
+  });
+
+  it('has a worker that lists the folder itself when given no names, leaving out those to ignore', async () => {
+    const names = Array.from({ length: 50 }, (_, i) => `job-${i}.json`);
+    for (const name of names) writeFileSync(join(dir, name), JSON.stringify({ command: name }));
+    for (const ignored of ['.hidden.json', 'half.json.tmp', 'upload.part']) writeFileSync(join(dir, ignored), '{}');
+    const reader = PendingReader.start(dir, undefined, 7);
+    const listed = await reader!.listing;
+    expect([...listed!].sort()).toEqual([...names].sort());
+
+    const entries = await readEntries(dir, listed!, undefined, {}, reader); // takes chunks beside it
+    const oneByOne = await Promise.all([...names].sort().map((n) => readEntry(dir, n)));
+    expect(entries.sort(byName)).toEqual(oneByOne);
+  });
+
+  it('has a worker that says when it cannot list the folder', async () => {
+    const reader = PendingReader.start(join(dir, 'not-there'));
+    expect(await reader!.listing).toBeUndefined();
+    await reader!.ended;
   });
 });
 

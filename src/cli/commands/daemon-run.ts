@@ -10,8 +10,10 @@ import { registryOptions } from '../plugin-roots.js';
 import { resolveQueueRoot } from '../queue-root.js';
 import type { StopSignals } from '../stop-signals.js';
 import type { DaemonFlags } from './daemon.js';
+import type { PendingReader } from '../../daemon/pending-reader.js';
 
-export async function runDaemonCommand(queue: string | undefined, flags: DaemonFlags, signals: StopSignals): Promise<void> {
+// `earlyRead`: pending/ being read since before this module loaded (daemon.ts).
+export async function runDaemonCommand(queue: string | undefined, flags: DaemonFlags, signals: StopSignals, earlyRead?: PendingReader): Promise<void> {
   const layout = layoutOf(resolveQueueRoot(queue, process.env));
   const settings: DaemonSettings = Object.freeze({
     ...DEFAULT_SETTINGS,
@@ -42,6 +44,7 @@ export async function runDaemonCommand(queue: string | undefined, flags: DaemonF
     resolvePlugin: plugins.resolve,
     pluginParallel: plugins.isParallel,
     pluginState: plugins.stateOf,
+    earlyRead,
     ...(flags.verbose ? { echoLog: process.stderr } : {}),
   });
   // From here a stop is the daemon's orderly one, whatever its start is doing: jobs may
