@@ -269,7 +269,7 @@ class Daemon implements StartingDaemon {
     }
     // At the start (or once all is claimed), every name is fresh: no need to look each
     // up. The early reader shares out its own listing, so that is read whole.
-    const fresh = listed !== undefined || (this.#index.size === 0 && this.#claiming.size === 0) ? names : names.filter((n) => !this.#index.has(n) && !this.#claiming.has(n));
+    const fresh = listed !== undefined || (this.#index.size === 0 && this.#claiming.size === 0) ? names : names.filter((n) => !this.#knows(n));
     if (fresh.length > 0) {
       const entries = await readEntries(this.#options.layout.pending, fresh, this.#options.pluginParallel, {}, listed === undefined ? undefined : early).catch((error: unknown) => {
         this.#log.error({ event: 'index_error', error: errorMessage(error) }, 'could not read pending/');
@@ -289,7 +289,12 @@ class Daemon implements StartingDaemon {
   // holds that the daemon does not know is taken as if an event had told.
   async #catchUp(): Promise<void> {
     const names = await readdir(this.#options.layout.pending).catch(() => []); // else the periodic rescan finds them
-    for (const name of names) if (!isIgnoredName(name) && !this.#index.has(name) && !this.#claiming.has(name)) this.#onName(name);
+    for (const name of names) if (!isIgnoredName(name) && !this.#knows(name)) this.#onName(name);
+  }
+
+  // Whether a pending file is indexed, or being claimed.
+  #knows(name: string): boolean {
+    return this.#index.has(name) || this.#claiming.has(name);
   }
 
   #read(name: string) {

@@ -3,18 +3,17 @@ import { ExitCode } from '../../core/errors.js';
 import { shellQuote } from '../../core/job-schema.js';
 import { DEFAULT_SETTINGS, type DaemonSettings } from '../../daemon/context.js';
 import { launchDaemon } from '../../daemon/daemon.js';
-import { layoutOf } from '../../queue/layout.js';
+import type { QueueLayout } from '../../queue/layout.js';
 import { PluginRegistry } from '../../plugins/registry.js';
 import { VERSION } from '../../version.js';
 import { registryOptions } from '../plugin-roots.js';
-import { resolveQueueRoot } from '../queue-root.js';
 import type { StopSignals } from '../stop-signals.js';
 import type { DaemonFlags } from './daemon.js';
 import type { PendingReader } from '../../daemon/pending-reader.js';
 
-// `earlyRead`: pending/ being read since before this module loaded (daemon.ts).
-export async function runDaemonCommand(queue: string | undefined, flags: DaemonFlags, signals: StopSignals, earlyRead?: PendingReader): Promise<void> {
-  const layout = layoutOf(resolveQueueRoot(queue, process.env));
+// `queue`: the --queue flag, if given; `layout`: the queue it leads to. `earlyRead`:
+// its pending/ being read since before this module loaded (daemon.ts).
+export async function runDaemonCommand(queue: string | undefined, layout: QueueLayout, flags: DaemonFlags, signals: StopSignals, earlyRead?: PendingReader): Promise<void> {
   const settings: DaemonSettings = Object.freeze({
     ...DEFAULT_SETTINGS,
     concurrency: flags.concurrency,

@@ -47,10 +47,11 @@ export function registerDaemon(program: Command): void {
       // A worker thread lists and reads pending/ while the daemon's modules load (about
       // 0.2 s): with a deep queue, the first job starts that much sooner.
       const [{ PendingReader }, { layoutOf }, { resolveQueueRoot }] = await Promise.all([import('../../daemon/pending-reader.js'), import('../../queue/layout.js'), import('../queue-root.js')]);
-      const earlyRead = PendingReader.start(layoutOf(resolveQueueRoot(queueFlag(cmd), process.env)).pending);
+      const layout = layoutOf(resolveQueueRoot(queueFlag(cmd), process.env));
+      const earlyRead = PendingReader.start(layout.pending);
       try {
         const { runDaemonCommand } = await import('./daemon-run.js');
-        await runDaemonCommand(queueFlag(cmd), flags, signals, earlyRead);
+        await runDaemonCommand(queueFlag(cmd), layout, flags, signals, earlyRead);
       } finally {
         earlyRead?.cancel(); // unused (a stop came first), or long done
       }
