@@ -8,7 +8,8 @@
 //     daemon writing a record per job tops out, whatever else it does;
 //   - spawn, serially, from a fresh Node process and from one grown by 70 MB of small
 //     objects (about what 100,000 pending jobs add to the daemon): fork(2) copies the
-//     parent's page tables, so a larger process spawns more slowly, whatever it holds;
+//     parent's page tables, so a larger process spends more CPU on each spawn (rate,
+//     and CPU per spawn with the child's), whatever it holds;
 //   - spawn → first instruction of `date +%s%N`, for spawn and execa;
 //   - one durable record: write-file-atomic with fsync (what mcpq does), without
 //     fsync, and open/write/fsync/close/rename by hand.
@@ -224,7 +225,10 @@ const mb = (bytes) => Math.round(bytes / 2 ** 20);
 export function rows(r, { stat, ms }) {
   const out = [];
   for (const [name, s] of Object.entries(r.spawn)) out.push([`floor: ${name} true, c=1 / c=4 (jobs/s)`, `${stat(s.c1, 0)} / ${stat(s.c4, 0)}`, '', '', '', '']);
-  if (r.grown) out.push([`floor: spawn true, c=1, process of ${mb(r.grown.before.rss.median)} → ${mb(r.grown.grown.rss.median)} MB (jobs/s)`, `${stat(r.grown.before.rate, 0)} → ${stat(r.grown.grown.rate, 0)}`, '', '', `${r.grown.ratio.toFixed(2)}×`, '']);
+  if (r.grown) {
+    out.push([`floor: spawn true, c=1, process of ${mb(r.grown.before.rss.median)} → ${mb(r.grown.grown.rss.median)} MB (jobs/s)`, `${stat(r.grown.before.rate, 0)} → ${stat(r.grown.grown.rate, 0)}`, '', '', `${r.grown.ratio.toFixed(2)}×`, '']);
+    if (r.grown.grown.cpuMs) out.push([`  CPU per spawn, parent and child (ms)`, `${stat(r.grown.before.cpuMs, 2)} → ${stat(r.grown.grown.cpuMs, 2)}`, '', '', '', '']);
+  }
   if (r.durable) out.push([`floor: durable minimum (spawn, claim, logs, record with fsync), c=1 / c=4 (jobs/s)`, `${stat(r.durable.c1, 0)} / ${stat(r.durable.c4, 0)}`, '', '', '', '']);
   for (const [name, s] of Object.entries(r.firstInstruction)) out.push([`floor: ${name} → date's first instruction, p50 / p99 (ms)`, `${ms(s.p50)} / ${ms(s.p99)}`, '', '', '', '']);
   for (const [name, s] of Object.entries(r.record)) out.push([`floor: one record, ${name}, p50 / p99 (ms)`, `${ms(s.p50)} / ${ms(s.p99)}`, '', '', '', '']);

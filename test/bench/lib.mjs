@@ -7,9 +7,9 @@
 // performance.now() is monotonic, so the two together can be set against the
 // CLOCK_REALTIME nanoseconds a job prints (checkClock() proves it on this machine).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, watch, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, watch, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export { sleep };
@@ -70,9 +70,35 @@ export function machine() {
     cpu: model,
     node: process.version,
     kernel: readIfThere('/proc/sys/kernel/osrelease')?.trim(),
+    filesystem: scratchFilesystem(),
     commit: git(['rev-parse', '--short', 'HEAD']),
     dirty: git(['status', '--porcelain', '--', 'src']).length > 0, // others may be mid-change
   };
+}
+
+// The filesystem the queues are made on, e.g. "ext4 (/dev/vda), no journal": every
+// job creates and removes files, so the drain rates depend on it. On ext4 without a
+// journal, each new file's inode is looked for past those freed in the last minutes
+// (find_inode_bit → recently_deleted, fs/ext4/ialloc.c), so creating a file costs more
+// the more files were removed just before. Linux only (/proc/self/mountinfo).
+function scratchFilesystem() {
+  const mounts = readIfThere('/proc/self/mountinfo');
+  if (mounts === undefined) return undefined;
+  const dir = realpathSync(scratchBase());
+  let best;
+  for (const line of mounts.split('\n')) {
+    const [left, right] = line.split(' - ');
+    const mountPoint = left?.split(' ')[4];
+    if (right === undefined || mountPoint === undefined) continue;
+    if (dir !== mountPoint && !dir.startsWith(mountPoint === '/' ? '/' : `${mountPoint}/`)) continue;
+    if (best === undefined || mountPoint.length > best.mountPoint.length) {
+      const [type, source] = right.split(' ');
+      best = { mountPoint, type, source };
+    }
+  }
+  if (best === undefined) return undefined;
+  const journal = best.type === 'ext4' ? (existsSync(`/proc/fs/jbd2/${basename(best.source)}-8`) ? ', journal' : ', no journal') : '';
+  return `${best.type} (${best.source})${journal}`;
 }
 
 function readIfThere(path) {
@@ -145,9 +171,12 @@ export async function cleanUpAll() {
 }
 
 const scratch = [];
+function scratchBase() {
+  return process.env.MCPQ_BENCH_TMP ?? tmpdir();
+}
+
 export function scratchDir(label) {
-  const base = process.env.MCPQ_BENCH_TMP ?? tmpdir();
-  const dir = mkdtempSync(join(base, `mcpq-bench-${label}-`));
+  const dir = mkdtempSync(join(scratchBase(), `mcpq-bench-${label}-`));
   scratch.push(dir);
   return dir;
 }

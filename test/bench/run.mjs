@@ -115,7 +115,7 @@ function print({ meta, results }, files) {
     .filter((name) => results[name] !== undefined)
     .flatMap((name) => SECTIONS[name].rows(results[name], format, results));
   const loads = Object.entries(results).map(([name, r]) => `${name} ${r.load.start}→${r.load.end}`).join(', ');
-  process.stdout.write(`\nmcpq bench, ${meta.date}: ${meta.machine.nproc} × ${meta.machine.cpu}, Node ${meta.machine.node}${meta.quick ? ' (quick)' : ''}\n`);
+  process.stdout.write(`\nmcpq bench, ${meta.date}: ${meta.machine.nproc} × ${meta.machine.cpu}, Node ${meta.machine.node}${meta.machine.filesystem ? `, queues on ${meta.machine.filesystem}` : ''}${meta.quick ? ' (quick)' : ''}\n`);
   process.stdout.write(`load average (1 min) per section: ${loads}\n`);
   process.stdout.write(`medians, (min–max) over runs; ratios are mcpq / task-spooler\n\n${table(rows)}\n\n`);
   if (meta.envStripped.length > 0) process.stdout.write(`(mcpq ran without ${meta.envStripped.join(', ')}, set in the bench's shell: the submit section shows its cost)\n`);
