@@ -29,15 +29,22 @@ export async function run(ctx) {
       return JSON.parse(execFileSync(process.execPath, [READ_ALL, join(template, 'pending')], { encoding: 'utf8' }));
     });
     for (const concurrency of [1, 4]) {
-      // Each deep run is followed by its baseline, `first` jobs with nothing else
-      // pending: taking turns, a burst of load elsewhere hits both sides of the ratio.
+      // Deep runs and their baselines (`first` jobs with nothing else pending) take
+      // turns, so that a burst of load elsewhere hits both sides of the ratio, and
+      // each goes first in every other pair: a drain costs more right after another
+      // one on some filesystems (ext4 without a journal: docs/performance.md).
       const deep = [];
       const shallow = [];
       for (let i = 0; i < ctx.runs.scale; i += 1) {
-        ctx.progress(`scale: ${pending} pending, c=${concurrency}, run ${i + 1}/${ctx.runs.scale}`);
-        deep.push(await deepDrain(template, first, concurrency, `scale-c${concurrency}-${i + 1}`));
-        ctx.progress(`scale: ${first} pending, c=${concurrency}, run ${i + 1}/${ctx.runs.scale}`);
-        shallow.push(await mcpqDrain(first, concurrency));
+        const runDeep = async () => {
+          ctx.progress(`scale: ${pending} pending, c=${concurrency}, run ${i + 1}/${ctx.runs.scale}`);
+          deep.push(await deepDrain(template, first, concurrency, `scale-c${concurrency}-${i + 1}`));
+        };
+        const runShallow = async () => {
+          ctx.progress(`scale: ${first} pending, c=${concurrency}, run ${i + 1}/${ctx.runs.scale}`);
+          shallow.push(await mcpqDrain(first, concurrency));
+        };
+        for (const step of i % 2 === 0 ? [runDeep, runShallow] : [runShallow, runDeep]) await step();
       }
       const [d, s] = [summarize(deep), summarize(shallow)];
       result[`c${concurrency}`] = { deep: d, shallow: s, ratio: d.steadyRate.median / s.steadyRate.median };
