@@ -1,8 +1,10 @@
 // A second client that nobody here wrote: the MCP Inspector's CLI runs `mcpq mcp` and
 // lists and calls its tools. The Inspector is not a dependency of mcpq (it declares
 // Node >= 22 and brings a web stack); these tests run when it is installed:
-//   npm install --no-save --prefix /tmp/insp @modelcontextprotocol/inspector
+//   npm install --no-save --prefix /tmp/insp @modelcontextprotocol/inspector@2
 // found there, or where MCPQ_INSPECTOR points (the package folder or its launcher).
+// Without `@2`, npm on Node 20 picks 0.15.0, the last release that declares no
+// engines: it has another layout and no launcher, and these tests would skip.
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -23,7 +25,7 @@ function findInspector(): string | undefined {
 
 const inspector = findInspector();
 if (inspector === undefined) {
-  console.warn(`skipping the MCP Inspector tests: not installed (set MCPQ_INSPECTOR, or npm install --no-save --prefix /tmp/insp @modelcontextprotocol/inspector)`);
+  console.warn(`skipping the MCP Inspector tests: no Inspector 2.x launcher found (set MCPQ_INSPECTOR, or npm install --no-save --prefix /tmp/insp @modelcontextprotocol/inspector@2)`);
 }
 
 async function inspect(root: string, args: readonly string[]) {
