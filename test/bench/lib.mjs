@@ -7,7 +7,7 @@
 // performance.now() is monotonic, so the two together can be set against the
 // CLOCK_REALTIME nanoseconds a job prints (checkClock() proves it on this machine).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, watch, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, watch, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -80,25 +80,39 @@ export function machine() {
 // job creates and removes files, so the drain rates depend on it. On ext4 without a
 // journal, each new file's inode is looked for past those freed in the last minutes
 // (find_inode_bit → recently_deleted, fs/ext4/ialloc.c), so creating a file costs more
-// the more files were removed just before. Linux only (/proc/self/mountinfo).
+// the more files were removed just before. Linux only (/proc/self/mountinfo); the
+// journal is told only when the device's kernel name is known.
 function scratchFilesystem() {
   const mounts = readIfThere('/proc/self/mountinfo');
-  if (mounts === undefined) return undefined;
+  if (mounts === undefined || !existsSync(scratchBase())) return undefined;
   const dir = realpathSync(scratchBase());
   let best;
   for (const line of mounts.split('\n')) {
     const [left, right] = line.split(' - ');
-    const mountPoint = left?.split(' ')[4];
-    if (right === undefined || mountPoint === undefined) continue;
+    const fields = left?.split(' ') ?? [];
+    const [device, mountPoint] = [fields[2], fields[4]];
+    if (right === undefined || device === undefined || mountPoint === undefined) continue;
     if (dir !== mountPoint && !dir.startsWith(mountPoint === '/' ? '/' : `${mountPoint}/`)) continue;
     if (best === undefined || mountPoint.length > best.mountPoint.length) {
       const [type, source] = right.split(' ');
-      best = { mountPoint, type, source };
+      best = { mountPoint, device, type, source };
     }
   }
   if (best === undefined) return undefined;
-  const journal = best.type === 'ext4' ? (existsSync(`/proc/fs/jbd2/${basename(best.source)}-8`) ? ', journal' : ', no journal') : '';
-  return `${best.type} (${best.source})${journal}`;
+  return `${best.type} (${best.source})${best.type === 'ext4' ? ext4Journal(best.device) : ''}`;
+}
+
+// ", journal" or ", no journal" for the ext4 on device MAJOR:MINOR: jbd2 lists each
+// journal in /proc/fs/jbd2 as <kernel name>-<journal inode> (vda-8, dm-0-8).
+function ext4Journal(device) {
+  let name;
+  try {
+    name = basename(realpathSync(`/sys/dev/block/${device}`));
+  } catch {
+    return '';
+  }
+  const journals = existsSync('/proc/fs/jbd2') ? readdirSync('/proc/fs/jbd2') : [];
+  return journals.some((entry) => entry.startsWith(`${name}-`)) ? ', journal' : ', no journal';
 }
 
 function readIfThere(path) {
